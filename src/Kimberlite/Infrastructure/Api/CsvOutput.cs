@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Kimberlite.Infrastructure.Api;
+
+/// <summary>Lists as CSV (RFC 4180, UTF-8, invariant numbers) for `?format=csv`.</summary>
+public static class CsvOutput
+{
+    public static FileContentHttpResult File<T>(IEnumerable<T> rows, string fileName, params (string Header, Func<T, object?> Value)[] columns)
+    {
+        var text = new StringBuilder();
+        text.AppendJoin(',', columns.Select(c => Escape(c.Header))).Append("\r\n");
+        foreach (var row in rows)
+            text.AppendJoin(',', columns.Select(c => Escape(Cell(c.Value(row))))).Append("\r\n");
+        return TypedResults.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", fileName);
+    }
+
+    private static string Cell(object? value) => value switch
+    {
+        null => "",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    private static string Escape(string text) =>
+        text.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
+}
+
+/// <summary>The two representations a list endpoint offers.</summary>
+public enum ListFormat { Json, Csv }
+
+public static class ListFormats
+{
+    /// <summary>Reads `?format=`; null means a format the caller must be told about.</summary>
+    public static ListFormat? Parse(string? format) => format?.ToLowerInvariant() switch
+    {
+        null or "" or "json" => ListFormat.Json,
+        "csv" => ListFormat.Csv,
+        _ => null,
+    };
+
+    public static ValidationProblem Invalid(string? format) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [$"'{format}' is not a format of this list: use json or csv."] });
+}

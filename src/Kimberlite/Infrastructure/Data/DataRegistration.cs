@@ -1,0 +1,51 @@
+using Kimberlite.Statistics.Import;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Kimberlite.Infrastructure.Data;
+
+public static class DataRegistration
+{
+    /// <summary>The database chosen by `Kimberlite:Database:Provider`, its initializer and the importers.</summary>
+    public static IHostApplicationBuilder AddKimberliteData(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<KimberliteOptions>()
+            .BindConfiguration(KimberliteOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Database.Provider != DatabaseProvider.Postgres || !string.IsNullOrWhiteSpace(o.Database.ConnectionString),
+                "Kimberlite:Database:ConnectionString is required when Kimberlite:Database:Provider is Postgres.")
+            .ValidateOnStart();
+
+        var options = builder.Configuration.GetSection(KimberliteOptions.Section).Get<KimberliteOptions>() ?? new KimberliteOptions();
+        var dataDirectory = DataDirectory(builder.Environment, options);
+        if (options.Database.Provider == DatabaseProvider.Postgres)
+        {
+            builder.Services.AddDbContext<KimberliteDb, PostgresKimberliteDb>(o => o.UseNpgsql(options.Database.ConnectionString));
+        }
+        else
+        {
+            Directory.CreateDirectory(dataDirectory);
+            var connection = options.Database.ConnectionString ?? $"Data Source={Path.Combine(dataDirectory, "kimberlite.db")}";
+            builder.Services.AddDbContext<KimberliteDb, SqliteKimberliteDb>(o => o.UseSqlite(connection));
+        }
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<DatabaseInitializer>();
+        builder.Services.AddScoped<StatisticsImporter>();
+        builder.Services.AddScoped<BundledData>();
+        return builder;
+    }
+
+    /// <summary>The data directory as an absolute path: a relative setting is taken from the content root.</summary>
+    public static string DataDirectory(IHostEnvironment environment, KimberliteOptions options) =>
+        Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.DataDirectory));
+
+    public static string DescribeDatabase(this IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<KimberliteOptions>>().Value;
+        var environment = services.GetRequiredService<IHostEnvironment>();
+        return options.Database.Provider == DatabaseProvider.Postgres
+            ? "PostgreSQL"
+            : $"SQLite in {DataDirectory(environment, options)}";
+    }
+}

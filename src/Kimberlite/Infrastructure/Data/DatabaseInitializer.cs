@@ -1,0 +1,32 @@
+using Kimberlite.Statistics.Import;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Kimberlite.Infrastructure.Data;
+
+/// <summary>
+/// Brings a database up to date before anything uses it, whether the web app or a command starts
+/// first: applies the migrations, then loads the bundled data into a database that holds no dataset.
+/// </summary>
+public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, IOptions<KimberliteOptions> options, ILogger<DatabaseInitializer> logger)
+{
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await MigrateAsync(cancellationToken);
+        if (options.Value.LoadBundledData && !await db.Datasets.AnyAsync(cancellationToken))
+            await bundled.LoadAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            logger.LogInformation("Applying {Count} migrations", pending.Count);
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        if (db.Database.IsSqlite())
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        return pending;
+    }
+}

@@ -1,0 +1,19 @@
+using System.Globalization;
+
+namespace Kimberlite.Infrastructure.Localization;
+
+/// <summary>Numbers and dates in the reader's language: 8 305 796,60 in French, 8,305,796.60 in English.</summary>
+public static class Formats
+{
+    public static string Number(decimal value) =>
+        value == decimal.Truncate(value) ? value.ToString("N0", CultureInfo.CurrentCulture) : value.ToString("#,##0.##", CultureInfo.CurrentCulture);
+
+    public static string Percent(decimal value) =>
+        (value > 0 ? "+" : "") + value.ToString("0.#", CultureInfo.CurrentCulture) + " %";
+
+    public static string Date(DateTime utc) => utc.ToString("d MMMM yyyy HH:mm 'UTC'", CultureInfo.CurrentCulture);
+
+    public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", CultureInfo.CurrentCulture);
+
+    public static string Language => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+}

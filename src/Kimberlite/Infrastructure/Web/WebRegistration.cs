@@ -1,0 +1,89 @@
+using System.Text.Encodings.Web;
+using System.Text.Json.Serialization;
+using System.Text.Unicode;
+using Microsoft.Extensions.WebEncoders;
+using Kimberlite.Infrastructure.Data;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.ResponseCompression;
+using Scalar.AspNetCore;
+
+namespace Kimberlite.Infrastructure.Web;
+
+public static class WebRegistration
+{
+    /// <summary>The address used when neither ASPNETCORE_URLS, --urls nor the `urls` setting says otherwise.</summary>
+    public const string DefaultUrl = "http://localhost:5080";
+
+    public static WebApplicationBuilder AddKimberliteWeb(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])
+            && string.IsNullOrEmpty(builder.Configuration["http_ports"]) && string.IsNullOrEmpty(builder.Configuration["https_ports"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+
+        builder.Services.AddRazorPages(o => o.RootDirectory = "/")
+            .AddViewLocalization();
+        // Accented French and Portuguese are written as they are, not as &#xE9; entities: lighter pages.
+        builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Kimberlite API";
+            document.Info.Description = "Public diamond statistics of Central Africa, each figure with its source. Lists also answer in CSV with ?format=csv.";
+            return Task.CompletedTask;
+        }));
+        builder.Services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = true;
+            o.Providers.Add<BrotliCompressionProvider>();
+            o.Providers.Add<GzipCompressionProvider>();
+            o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["text/csv", "image/svg+xml", "application/problem+json"]);
+        });
+        return builder;
+    }
+
+    public static WebApplication UseKimberliteWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/status/{0}"));
+        app.UseResponseCompression();
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+            // The API reference page runs its own bundled script; every other page runs only our files.
+            if (!context.Request.Path.StartsWithSegments("/api/docs"))
+                headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+            await next();
+        });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "public, max-age=86400",
+        });
+        app.UseRequestLocalization();
+        return app;
+    }
+
+    public static WebApplication MapKimberliteApiDocs(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/api/docs", o => o
+            .WithTitle("Kimberlite API")
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .DisableDefaultFonts());
+        return app;
+    }
+
+    /// <summary>Migrates and, on a new database, loads the bundled data; then says where the data lives.</summary>
+    public static async Task InitializeDatabaseAsync(this WebApplication app)
+    {
+        using (var scope = app.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+        var where = app.Services.DescribeDatabase();
+        app.Lifetime.ApplicationStarted.Register(() =>
+            Console.WriteLine($"Kimberlite: data in {where}; listening on {string.Join(", ", app.Urls)}"));
+    }
+}

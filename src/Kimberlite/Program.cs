@@ -1,0 +1,29 @@
+using Kimberlite.Infrastructure.Commands;
+using Kimberlite.Infrastructure.Data;
+using Kimberlite.Infrastructure.Localization;
+using Kimberlite.Infrastructure.Web;
+using Kimberlite.Statistics;
+
+if (KimberliteCommands.IsCommand(args))
+    return await KimberliteCommands.RunAsync(args, Console.Out, Console.Error);
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddKimberliteData();
+builder.AddKimberliteLocalization();
+builder.AddKimberliteWeb();
+builder.AddKimberliteStatistics();
+
+var app = builder.Build();
+await app.InitializeDatabaseAsync();
+app.UseKimberliteWeb();
+app.MapCultureSwitch();
+app.MapStatisticsApi();
+app.MapDatasetsApi();
+app.MapKimberliteApiDocs();
+app.MapRazorPages();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,135 @@
+using Kimberlite.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kimberlite.Statistics;
+
+/// <summary>
+/// The order in which sources are preferred when they disagree: the Kimberley Process, then national
+/// statistics, then EITI, then others (the press, trade hubs); within one kind, the more exact figure,
+/// then the earlier import. See docs/decisions/004-source-preference.md.
+/// </summary>
+public static class SourcePreference
+{
+    public static IOrderedEnumerable<Figure> Order(IEnumerable<Figure> figures) =>
+        figures.OrderBy(f => f.SourceKind).ThenBy(f => PrecisionRank(f.Precision)).ThenBy(f => f.DatasetId).ThenBy(f => f.Line);
+
+    public static int PrecisionRank(string? precision) => precision?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => 2,
+        var p when p.StartsWith("exact") || p == "as published" => 0,
+        var p when p.StartsWith("rounded") => 1,
+        var p when p.StartsWith("approx") => 2,
+        _ => 3,
+    };
+}
+
+/// <summary>One point of a chart: the value drawn for a year and the figure it was taken from.</summary>
+public sealed record SeriesPoint(int Year, decimal Value, Figure Source);
+
+/// <summary>The yearly series of one metric for a country, each point from the preferred source.</summary>
+public sealed record MetricSeries(Metric Metric, IReadOnlyList<SeriesPoint> Carats, IReadOnlyList<SeriesPoint> Usd, IReadOnlyList<SeriesPoint> UsdPerCarat)
+{
+    /// <summary>The latest year with any figure, and that year's preferred figure for each measure.</summary>
+    public (int Year, SeriesPoint? Carats, SeriesPoint? Usd, SeriesPoint? UsdPerCarat)? Latest()
+    {
+        var years = Carats.Concat(Usd).Concat(UsdPerCarat).Select(p => p.Year).ToList();
+        if (years.Count == 0)
+            return null;
+        var year = years.Max();
+        return (year, Carats.FirstOrDefault(p => p.Year == year), Usd.FirstOrDefault(p => p.Year == year), UsdPerCarat.FirstOrDefault(p => p.Year == year));
+    }
+
+    public IEnumerable<Figure> Sources => Carats.Concat(Usd).Concat(UsdPerCarat).Select(p => p.Source).DistinctBy(f => f.Id);
+}
+
+/// <summary>Figures that speak of the same thing (country, partner, metric, segment, period) from one or more sources.</summary>
+public sealed record FigureGroup(string Key, IReadOnlyList<Figure> Figures)
+{
+    public Figure Preferred => Figures[0];
+
+    /// <summary>Difference of a figure from the preferred one, in per cent, for carats and for value (same currency only).</summary>
+    public (decimal? Carats, decimal? Value) DifferenceFromPreferred(Figure figure) =>
+        (Percent(figure.Carats, Preferred.Carats),
+         figure.Currency == Preferred.Currency ? Percent(figure.Value, Preferred.Value) : null);
+
+    public bool SourcesDiffer => Figures.Skip(1).Any(f => DifferenceFromPreferred(f) is var (c, v) && (c is not null and not 0 || v is not null and not 0));
+
+    private static decimal? Percent(decimal? value, decimal? reference) =>
+        value is null || reference is null or 0 ? null : Math.Round((value.Value - reference.Value) / reference.Value * 100m, 1);
+}
+
+public sealed record CountryProfile(string Iso3, MetricSeries Production, MetricSeries Exports, IReadOnlyList<FigureGroup> Groups)
+{
+    public int FigureCount => Groups.Sum(g => g.Figures.Count);
+
+    /// <summary>Figures of a whole year for the whole country, against the world: what the country charts draw.</summary>
+    public static bool IsNationalAnnual(Figure f) =>
+        f.PeriodKind == PeriodKind.Year && f.IsTotal && f.FlowDetail is null && (f.PartnerIso3 is null || f.PartnerIso3 == "WLD");
+
+    public static CountryProfile Build(string iso3, IReadOnlyList<Figure> figures)
+    {
+        var groups = figures
+            .GroupBy(GroupKey)
+            .Select(g => new FigureGroup(g.Key, SourcePreference.Order(g).ToList()))
+            .OrderByDescending(g => g.Preferred.Year ?? 0)
+            .ThenBy(g => g.Preferred.Metric)
+            .ThenBy(g => g.Preferred.PartnerIso3 ?? "")
+            .ThenBy(g => g.Preferred.Segment ?? "")
+            .ToList();
+        return new CountryProfile(iso3, Series(Metric.Production, figures), Series(Metric.Export, figures), groups);
+    }
+
+    private static MetricSeries Series(Metric metric, IReadOnlyList<Figure> figures)
+    {
+        var byYear = figures.Where(f => f.Metric == metric && IsNationalAnnual(f))
+            .GroupBy(f => f.Year!.Value)
+            .OrderBy(g => g.Key)
+            .Select(g => (Year: g.Key, Ordered: SourcePreference.Order(g).ToList()))
+            .ToList();
+        List<SeriesPoint> Pick(Func<Figure, decimal?> measure) =>
+            byYear.Select(y => y.Ordered.FirstOrDefault(f => measure(f) is not null) is { } f ? new SeriesPoint(y.Year, measure(f)!.Value, f) : null)
+                .OfType<SeriesPoint>().ToList();
+        return new MetricSeries(metric,
+            Pick(f => f.Carats),
+            Pick(f => f.Currency == "USD" ? f.Value : null),
+            Pick(f => f.UsdPerCarat));
+    }
+
+    private static string GroupKey(Figure f)
+    {
+        var segment = f.IsTotal ? "total" : f.Segment!.Trim().ToLowerInvariant();
+        var metric = f.Metric is Metric.Other or Metric.Fiscal ? $"{f.Metric}:{f.MetricText.ToLowerInvariant()}" : f.Metric.ToString();
+        var period = f.PeriodKind == PeriodKind.Unknown ? $"?{f.YearText}|{f.PeriodText}" : f.Period.Key;
+        var partner = f.PartnerIso3 is null or "WLD" ? "" : f.PartnerIso3;
+        return $"{f.CountryIso3}|{partner}|{metric}|{segment}|{f.FlowDetail}|{period}";
+    }
+}
+
+/// <summary>Reads figures for the pages and the API.</summary>
+public sealed class StatisticsReader(KimberliteDb db)
+{
+    public async Task<CountryProfile> ProfileAsync(string iso3, CancellationToken cancellationToken = default)
+    {
+        var figures = await db.Figures.AsNoTracking().Where(f => f.CountryIso3 == iso3).ToListAsync(cancellationToken);
+        return CountryProfile.Build(iso3, figures);
+    }
+
+    public async Task<IReadOnlyList<CountryProfile>> CoalitionAsync(CancellationToken cancellationToken = default)
+    {
+        var figures = await db.Figures.AsNoTracking().Where(f => CountryCodes.Coalition.Contains(f.CountryIso3)).ToListAsync(cancellationToken);
+        var byCountry = figures.ToLookup(f => f.CountryIso3);
+        return CountryCodes.Coalition.Select(c => CountryProfile.Build(c, byCountry[c].ToList())).ToList();
+    }
+
+    /// <summary>Every country or aggregate with at least one figure, as reporter, with its number of figures and years.</summary>
+    public async Task<IReadOnlyList<CountryCoverage>> CoverageAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = await db.Figures.AsNoTracking()
+            .GroupBy(f => f.CountryIso3)
+            .Select(g => new CountryCoverage(g.Key, g.Count(), g.Min(f => f.Year), g.Max(f => f.Year)))
+            .ToListAsync(cancellationToken);
+        return rows.OrderBy(r => CountryCodes.Coalition.Contains(r.Iso3) ? 0 : 1).ThenBy(r => r.Iso3).ToList();
+    }
+}
+
+public sealed record CountryCoverage(string Iso3, int Figures, int? FirstYear, int? LastYear);

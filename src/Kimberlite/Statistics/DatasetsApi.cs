@@ -1,0 +1,84 @@
+using Kimberlite.Infrastructure.Api;
+using Kimberlite.Infrastructure.Data;
+using Kimberlite.Infrastructure.Localization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+
+namespace Kimberlite.Statistics;
+
+public sealed record DatasetDto(
+    int Id, string Title, string Publisher, string? Address, DateOnly? RetrievedOn, string FileName, string Sha256,
+    StatisticsFormat Format, DateTime ImportedAtUtc, bool Bundled, int RowsRead, int RowsLoaded, int RowsRefused, int Figures, int Notes);
+
+public sealed record ImportIssueDto(int Line, string Column, string? Value, ImportIssueKind Kind, string Reason, string Message);
+
+public sealed record DatasetDetailDto(DatasetDto Dataset, IReadOnlyList<ImportIssueDto> Report);
+
+public static class DatasetsApi
+{
+    public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/datasets").WithTags("Datasets").AllowAnonymous();
+        group.MapGet("/", List).WithName("ListDatasets")
+            .WithSummary("Imported files and their provenance").WithDescription("`?format=csv` for CSV.");
+        group.MapGet("/{id:int}", Get).WithName("GetDataset")
+            .WithSummary("One dataset with its import report");
+        group.MapGet("/{id:int}/report", Report).WithName("GetDatasetReport")
+            .WithSummary("The import report of a dataset: refused rows and notes, with line, column, value and reason")
+            .WithDescription("`?format=csv` for CSV.");
+        return app;
+    }
+
+    internal static IQueryable<DatasetDto> Projection(KimberliteDb db) =>
+        db.Datasets.AsNoTracking().Select(d => new DatasetDto(
+            d.Id, d.Title, d.Publisher, d.Address, d.RetrievedOn, d.FileName, d.Sha256, d.Format, d.ImportedAtUtc, d.Bundled,
+            d.RowsRead, d.RowsLoaded, d.RowsRefused, d.Figures.Count, d.Issues.Count(i => i.Kind == ImportIssueKind.Note)));
+
+    internal static async Task<List<ImportIssueDto>> ReportAsync(KimberliteDb db, IStringLocalizer<Texts> texts, int id, CancellationToken cancellationToken) =>
+        (await db.ImportIssues.AsNoTracking().Where(i => i.DatasetId == id).OrderBy(i => i.Line).ThenBy(i => i.Id).ToListAsync(cancellationToken))
+            .Select(i => new ImportIssueDto(i.Line, i.Column, i.Value, i.Kind, i.Reason, texts[i.Reason]))
+            .ToList();
+
+    private static async Task<Results<Ok<List<DatasetDto>>, FileContentHttpResult, ValidationProblem>> List(
+        KimberliteDb db, string? format, CancellationToken cancellationToken)
+    {
+        if (ListFormats.Parse(format) is not { } listFormat)
+            return ListFormats.Invalid(format);
+        var rows = await Projection(db).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+        if (listFormat == ListFormat.Csv)
+            return CsvOutput.File(rows, "datasets.csv",
+                ("id", d => d.Id), ("title", d => d.Title), ("publisher", d => d.Publisher), ("address", d => d.Address),
+                ("retrieved_on", d => d.RetrievedOn?.ToString("yyyy-MM-dd")), ("file_name", d => d.FileName), ("sha256", d => d.Sha256),
+                ("format", d => d.Format), ("imported_at_utc", d => d.ImportedAtUtc.ToString("yyyy-MM-ddTHH:mm:ssZ")), ("bundled", d => d.Bundled),
+                ("rows_read", d => d.RowsRead), ("rows_loaded", d => d.RowsLoaded), ("rows_refused", d => d.RowsRefused),
+                ("figures", d => d.Figures), ("notes", d => d.Notes));
+        return TypedResults.Ok(rows);
+    }
+
+    private static async Task<Results<Ok<DatasetDetailDto>, ProblemHttpResult>> Get(
+        int id, KimberliteDb db, IStringLocalizer<Texts> texts, CancellationToken cancellationToken)
+    {
+        if (await Projection(db).FirstOrDefaultAsync(d => d.Id == id, cancellationToken) is not { } dataset)
+            return NotFound(id);
+        return TypedResults.Ok(new DatasetDetailDto(dataset, await ReportAsync(db, texts, id, cancellationToken)));
+    }
+
+    private static async Task<Results<Ok<List<ImportIssueDto>>, FileContentHttpResult, ValidationProblem, ProblemHttpResult>> Report(
+        int id, string? format, KimberliteDb db, IStringLocalizer<Texts> texts, CancellationToken cancellationToken)
+    {
+        if (ListFormats.Parse(format) is not { } listFormat)
+            return ListFormats.Invalid(format);
+        if (!await db.Datasets.AnyAsync(d => d.Id == id, cancellationToken))
+            return NotFound(id);
+        var report = await ReportAsync(db, texts, id, cancellationToken);
+        if (listFormat == ListFormat.Csv)
+            return CsvOutput.File(report, $"dataset-{id}-report.csv",
+                ("line", i => i.Line), ("column", i => i.Column), ("value", i => i.Value), ("kind", i => i.Kind),
+                ("reason", i => i.Reason), ("message", i => i.Message));
+        return TypedResults.Ok(report);
+    }
+
+    private static ProblemHttpResult NotFound(int id) =>
+        TypedResults.Problem(statusCode: 404, title: $"No dataset {id}", detail: "GET /api/v1/datasets lists the datasets and their ids.");
+}

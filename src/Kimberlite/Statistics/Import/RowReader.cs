@@ -1,0 +1,116 @@
+using System.Globalization;
+
+namespace Kimberlite.Statistics.Import;
+
+/// <summary>One problem found in a file, at a line and column, with the value as given.</summary>
+public sealed record ImportProblem(int Line, string Column, string? Value, ImportIssueKind Kind, string Reason);
+
+/// <summary>Reads the cells of one row by column name and records every problem it meets, not just the first.</summary>
+internal sealed class RowReader(TableRow row, IReadOnlyDictionary<string, int> columns, List<ImportProblem> problems)
+{
+    public int Line => row.Line;
+    public bool Refused { get; private set; }
+
+    public string? Text(string column) =>
+        columns.TryGetValue(column, out var i) && i < row.Cells.Length && !string.IsNullOrWhiteSpace(row.Cells[i])
+            ? row.Cells[i].Trim()
+            : null;
+
+    public void Refuse(string column, string? value, string reason)
+    {
+        Refused = true;
+        problems.Add(new ImportProblem(Line, column, value, ImportIssueKind.Refused, reason));
+    }
+
+    public void Note(string column, string? value, string reason) =>
+        problems.Add(new ImportProblem(Line, column, value, ImportIssueKind.Note, reason));
+
+    public string? Required(string column)
+    {
+        var text = Text(column);
+        if (text is null)
+            Refuse(column, null, "Import_Required");
+        return text;
+    }
+
+    /// <summary>An ISO 3166-1 alpha-3 code (or WLD, EUU); a country name is accepted where the file writes names.</summary>
+    public string? Country(string column, bool required, bool acceptNames = false)
+    {
+        var text = required ? Required(column) : Text(column);
+        if (text is null)
+            return null;
+        var code = text.ToUpperInvariant();
+        if (code.Length == 3 && CountryCodes.IsKnown(code))
+            return code;
+        if (acceptNames && CountryNames.ToIso3(text) is { } named)
+            return named;
+        Refuse(column, text, acceptNames ? "Import_UnknownCountryName" : "Import_UnknownCountryCode");
+        return null;
+    }
+
+    /// <summary>A quantity or amount: empty is "not published" (null), negative is refused.</summary>
+    public decimal? Quantity(string column)
+    {
+        var text = Text(column);
+        var (value, refusal) = NumberReader.Read(text);
+        if (refusal != NumberReader.Refusal.None)
+            Refuse(column, text, $"Import_Number_{refusal}");
+        return value;
+    }
+
+    public int? Count(string column)
+    {
+        var value = Quantity(column);
+        if (value is null)
+            return null;
+        if (value != decimal.Truncate(value.Value) || value > int.MaxValue)
+        {
+            Refuse(column, Text(column), "Import_Number_NotACount");
+            return null;
+        }
+        return (int)value.Value;
+    }
+
+    public string? Currency(string column, decimal? amount)
+    {
+        var text = Text(column)?.ToUpperInvariant();
+        if (text is null)
+        {
+            if (amount is not null)
+                Refuse(column, null, "Import_CurrencyMissing");
+            return null;
+        }
+        if (text.Length != 3 || !text.All(char.IsAsciiLetterUpper))
+        {
+            Refuse(column, Text(column), "Import_CurrencyUnknown");
+            return null;
+        }
+        return text;
+    }
+
+    /// <summary>Understands the period where it can; the texts are kept either way, and what is not understood is noted.</summary>
+    public Period Period(string yearColumn, string? periodColumn)
+    {
+        var yearText = Text(yearColumn);
+        var periodText = periodColumn is null ? null : Text(periodColumn);
+        if (yearText is null && periodText is null)
+        {
+            Refuse(yearColumn, null, "Import_Required");
+            return Statistics.Period.Unknown;
+        }
+        var period = Statistics.Period.Parse(yearText, periodText);
+        if (period.Kind == PeriodKind.Unknown)
+        {
+            var yearUnderstood = yearText is not null && Statistics.Period.Parse(yearText, null).Kind != PeriodKind.Unknown;
+            var (column, value) = yearUnderstood && periodColumn is not null ? (periodColumn, periodText) : (yearColumn, yearText);
+            Note(column, value, "Import_PeriodNotUnderstood");
+        }
+        else if (period.Year is < 1900 or > 2100)
+        {
+            Refuse(yearColumn, yearText, "Import_YearOutOfRange");
+        }
+        return period;
+    }
+
+    public static string Invariant(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,131 @@
+using System.Security.Cryptography;
+using Kimberlite.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kimberlite.Statistics.Import;
+
+/// <summary>Who published a file, where and when it was retrieved. Missing parts get honest defaults.</summary>
+public sealed record Provenance(string? Title = null, string? Publisher = null, string? Address = null, DateOnly? RetrievedOn = null);
+
+public enum ImportMode
+{
+    /// <summary>A file with any refused row is refused whole: the rule for every import a person makes.</summary>
+    AllOrNothing,
+    /// <summary>Refused rows are left out and listed in the dataset's report: only for the bundled collection.</summary>
+    LeaveOutRefusedRows,
+}
+
+public enum ImportOutcome { Imported, AlreadyImported, Refused }
+
+public sealed record ImportResult(
+    ImportOutcome Outcome,
+    int? DatasetId,
+    StatisticsFormat? Format,
+    int RowsRead,
+    int RowsLoaded,
+    int FiguresLoaded,
+    IReadOnlyList<ImportProblem> Problems)
+{
+    public IEnumerable<ImportProblem> Refusals => Problems.Where(p => p.Kind == ImportIssueKind.Refused);
+}
+
+/// <summary>
+/// Imports a statistics file: recognises its layout, reads every row, reports every problem with its
+/// line, column and value, and stores all of it in one transaction — or nothing.
+/// </summary>
+public sealed class StatisticsImporter(KimberliteDb db, TimeProvider clock, ILogger<StatisticsImporter> logger)
+{
+    public async Task<ImportResult> ImportAsync(
+        byte[] content, string fileName, Provenance provenance, ImportMode mode = ImportMode.AllOrNothing,
+        bool bundled = false, CancellationToken cancellationToken = default)
+    {
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
+        if (await db.Datasets.AsNoTracking().Where(d => d.Sha256 == sha256).Select(d => (int?)d.Id).FirstOrDefaultAsync(cancellationToken) is { } existing)
+            return new ImportResult(ImportOutcome.AlreadyImported, existing, null, 0, 0, 0, []);
+
+        Table table;
+        try
+        {
+            table = Table.Read(content, fileName);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or System.Xml.XmlException)
+        {
+            return Refused(null, 0, [new ImportProblem(1, "(file)", fileName, ImportIssueKind.Refused, "Import_UnreadableFile")]);
+        }
+
+        var (format, columns) = StatisticsFormats.Detect(table.Headers);
+        if (format is null)
+            return Refused(null, table.Rows.Count, [new ImportProblem(1, "(header)", string.Join(",", table.Headers), ImportIssueKind.Refused, "Import_UnknownHeader")]);
+        var missing = StatisticsFormats.RequiredColumns[format.Value].Where(c => !columns.ContainsKey(c)).ToList();
+        if (missing.Count > 0)
+            return Refused(format, table.Rows.Count, missing.Select(c => new ImportProblem(1, c, null, ImportIssueKind.Refused, "Import_MissingColumn")).ToList());
+
+        var problems = new List<ImportProblem>();
+        var figures = new List<Figure>();
+        var refusedRows = 0;
+        foreach (var row in table.Rows)
+        {
+            var reader = new RowReader(row, columns, problems);
+            var mapped = StatisticsFormats.Map(format.Value, reader).ToList();
+            if (reader.Refused)
+                refusedRows++;
+            else
+                figures.AddRange(mapped);
+        }
+
+        if (refusedRows > 0 && mode == ImportMode.AllOrNothing)
+            return Refused(format, table.Rows.Count, problems);
+
+        var dataset = new Dataset
+        {
+            Title = Clip(provenance.Title) ?? Path.GetFileNameWithoutExtension(fileName),
+            Publisher = Clip(provenance.Publisher) ?? "",
+            Address = provenance.Address,
+            RetrievedOn = provenance.RetrievedOn,
+            FileName = Path.GetFileName(fileName),
+            Sha256 = sha256,
+            Format = format.Value,
+            ImportedAtUtc = clock.GetUtcNow().UtcDateTime,
+            Bundled = bundled,
+            RowsRead = table.Rows.Count,
+            RowsLoaded = table.Rows.Count - refusedRows,
+            RowsRefused = refusedRows,
+            Issues = problems.Select(p => new ImportIssue { Line = p.Line, Column = p.Column, Value = Clip(p.Value, 1000), Kind = p.Kind, Reason = p.Reason }).ToList(),
+            Figures = figures,
+        };
+        foreach (var figure in figures)
+        {
+            figure.SourcePublisher ??= dataset.Publisher.Length > 0 ? dataset.Publisher : null;
+            figure.SourceAddress ??= dataset.Address;
+        }
+
+        db.Datasets.Add(dataset);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The same file arrived twice at once: the other import won, and this one changes nothing.
+            if (await FindBySha(sha256, cancellationToken) is not { } raced)
+                throw;
+            return new ImportResult(ImportOutcome.AlreadyImported, raced, format, 0, 0, 0, []);
+        }
+        db.ChangeTracker.Clear();
+        logger.LogInformation("Imported dataset {DatasetId} ({Format}): {Rows} rows read, {Loaded} loaded, {Figures} figures",
+            dataset.Id, format, dataset.RowsRead, dataset.RowsLoaded, figures.Count);
+        return new ImportResult(ImportOutcome.Imported, dataset.Id, format, dataset.RowsRead, dataset.RowsLoaded, figures.Count, problems);
+    }
+
+    private async Task<int?> FindBySha(string sha256, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        return await db.Datasets.AsNoTracking().Where(d => d.Sha256 == sha256).Select(d => (int?)d.Id).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    private static ImportResult Refused(StatisticsFormat? format, int rows, IReadOnlyList<ImportProblem> problems) =>
+        new(ImportOutcome.Refused, null, format, rows, 0, 0, problems);
+
+    private static string? Clip(string? text, int length = 500) =>
+        string.IsNullOrWhiteSpace(text) ? null : text.Length <= length ? text.Trim() : text[..length];
+}

@@ -1,0 +1,92 @@
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using Sylvan.Data.Csv;
+
+namespace Kimberlite.Statistics.Import;
+
+/// <summary>A row of a file, with the line a person sees in a text editor or spreadsheet.</summary>
+public sealed record TableRow(int Line, string[] Cells);
+
+/// <summary>The header and rows of a CSV or XLSX file, as text: parsing meaning is the importer's job.</summary>
+public sealed record Table(IReadOnlyList<string> Headers, IReadOnlyList<TableRow> Rows)
+{
+    public static Table Read(byte[] content, string fileName)
+    {
+        var isXlsx = fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase)
+            || (content.Length > 4 && content[0] == 'P' && content[1] == 'K' && content[2] == 3 && content[3] == 4);
+        return isXlsx ? ReadXlsx(content) : ReadCsv(content);
+    }
+
+    private static Table ReadCsv(byte[] content)
+    {
+        using var text = new StreamReader(new MemoryStream(content), detectEncodingFromByteOrderMarks: true);
+        using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = true });
+        var headers = Enumerable.Range(0, csv.FieldCount).Select(csv.GetName).ToArray();
+        var rows = new List<TableRow>();
+        var line = 1;
+        while (csv.Read())
+        {
+            line++;
+            var cells = new string[headers.Length];
+            for (var i = 0; i < headers.Length; i++)
+                cells[i] = i < csv.RowFieldCount ? csv.GetString(i) : "";
+            if (cells.All(string.IsNullOrWhiteSpace))
+                continue;
+            rows.Add(new TableRow(line, cells));
+        }
+        return new Table(headers, rows);
+    }
+
+    private static Table ReadXlsx(byte[] content)
+    {
+        using var document = SpreadsheetDocument.Open(new MemoryStream(content), false);
+        var workbook = document.WorkbookPart ?? throw new InvalidDataException("The XLSX file has no workbook.");
+        var firstSheet = workbook.Workbook.Sheets?.Elements<Sheet>().FirstOrDefault()
+            ?? throw new InvalidDataException("The XLSX file has no sheet.");
+        var sheet = (WorksheetPart)workbook.GetPartById(firstSheet.Id!.Value!);
+        var shared = workbook.SharedStringTablePart?.SharedStringTable.Elements<SharedStringItem>().Select(s => s.InnerText).ToArray() ?? [];
+
+        var lines = new List<(int Line, Dictionary<int, string> Cells)>();
+        foreach (var row in sheet.Worksheet.Descendants<Row>())
+        {
+            var cells = new Dictionary<int, string>();
+            foreach (var cell in row.Elements<Cell>())
+            {
+                var column = ColumnIndex(cell.CellReference?.Value) ?? cells.Count;
+                cells[column] = CellText(cell, shared);
+            }
+            lines.Add(((int)(row.RowIndex?.Value ?? (uint)(lines.Count + 1)), cells));
+        }
+        if (lines.Count == 0)
+            return new Table([], []);
+
+        var header = lines[0];
+        var width = header.Cells.Count == 0 ? 0 : header.Cells.Keys.Max() + 1;
+        var headers = Enumerable.Range(0, width).Select(i => header.Cells.GetValueOrDefault(i, "")).ToArray();
+        var rows = lines.Skip(1)
+            .Select(l => new TableRow(l.Line, Enumerable.Range(0, width).Select(i => l.Cells.GetValueOrDefault(i, "")).ToArray()))
+            .Where(r => !r.Cells.All(string.IsNullOrWhiteSpace))
+            .ToList();
+        return new Table(headers, rows);
+    }
+
+    private static string CellText(Cell cell, string[] shared)
+    {
+        var raw = cell.CellValue?.Text ?? cell.InnerText;
+        if (cell.DataType?.Value == CellValues.SharedString && int.TryParse(raw, out var index) && index < shared.Length)
+            return shared[index];
+        if (cell.DataType?.Value == CellValues.InlineString)
+            return cell.InlineString?.InnerText ?? "";
+        return raw;
+    }
+
+    private static int? ColumnIndex(string? reference)
+    {
+        if (string.IsNullOrEmpty(reference))
+            return null;
+        var index = 0;
+        foreach (var c in reference.TakeWhile(char.IsAsciiLetter))
+            index = index * 26 + (char.ToUpperInvariant(c) - 'A' + 1);
+        return index - 1;
+    }
+}

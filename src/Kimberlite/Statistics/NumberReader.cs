@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Kimberlite.Statistics;
+
+/// <summary>
+/// Reads the numbers of statistics files, whoever typed them: <c>8305796.60</c>, <c>8,305,796.60</c>,
+/// <c>8 305 796,60</c> and <c>8.305.796,60</c> all read 8305796.60. A value that could mean two
+/// different numbers (<c>1,234</c>) is refused, never guessed. See docs/decisions/003-number-formats.md.
+/// </summary>
+public static class NumberReader
+{
+    /// <summary>Why a text was refused, as a resource key suffix (Import_Number_...).</summary>
+    public enum Refusal { None, NotANumber, Ambiguous, BadGrouping, Negative }
+
+    private static readonly char[] Spaces = [' ', '\u00A0', '\u202F', '\u2009', '\''];
+    private static readonly Regex Shape = new(@"^[0-9][0-9.,]*$", RegexOptions.CultureInvariant);
+
+    /// <summary>Reads one cell. Empty means "not published": the result is null with no refusal.</summary>
+    public static (decimal? Value, Refusal Refusal) Read(string? text, bool allowNegative = false)
+    {
+        var trimmed = (text ?? "").Trim();
+        if (trimmed.Length == 0)
+            return (null, Refusal.None);
+
+        var negative = trimmed.StartsWith('-') || trimmed.StartsWith('−');
+        if (negative)
+            trimmed = trimmed[1..].TrimStart();
+
+        var (digits, refusal) = Canonical(trimmed);
+        if (refusal != Refusal.None)
+            return (null, refusal);
+        if (!decimal.TryParse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+            return (null, Refusal.NotANumber);
+        if (negative && value != 0 && !allowNegative)
+            return (null, Refusal.Negative);
+        return (negative ? -value : value, Refusal.None);
+    }
+
+    /// <summary>Turns any accepted writing into invariant digits with an optional dot.</summary>
+    private static (string Digits, Refusal Refusal) Canonical(string text)
+    {
+        var hasSpaceGroups = text.IndexOfAny(Spaces) >= 0;
+        if (hasSpaceGroups)
+        {
+            var groups = text.Split(Spaces, StringSplitOptions.None);
+            if (groups.Any(g => g.Length == 0))
+                return ("", Refusal.NotANumber);
+            // Space-grouped numbers are French-style: the last group may carry a decimal comma.
+            var last = groups[^1];
+            var decimalPart = "";
+            var comma = last.IndexOfAny([',', '.']);
+            if (comma >= 0)
+            {
+                if (last[comma] == '.' && last.Count(c => c == '.') == 1 && last.Length - comma - 1 == 3)
+                    return ("", Refusal.Ambiguous);
+                decimalPart = last[(comma + 1)..];
+                last = last[..comma];
+                groups[^1] = last;
+            }
+            if (!ValidGroups(groups) || !decimalPart.All(char.IsAsciiDigit))
+                return ("", Refusal.BadGrouping);
+            return (string.Concat(groups) + (decimalPart.Length > 0 ? "." + decimalPart : ""), Refusal.None);
+        }
+
+        if (!Shape.IsMatch(text))
+            return ("", Refusal.NotANumber);
+
+        var dots = text.Count(c => c == '.');
+        var commas = text.Count(c => c == ',');
+        if (dots == 0 && commas == 0)
+            return (text, Refusal.None);
+
+        if (dots > 0 && commas > 0)
+        {
+            // Both present: the one written last is the decimal separator, the other groups thousands.
+            var decimalSeparator = text.LastIndexOf('.') > text.LastIndexOf(',') ? '.' : ',';
+            var groupSeparator = decimalSeparator == '.' ? ',' : '.';
+            var at = text.LastIndexOf(decimalSeparator);
+            var (whole, fraction) = (text[..at], text[(at + 1)..]);
+            if (fraction.Contains(groupSeparator) || whole.Contains(decimalSeparator))
+                return ("", Refusal.BadGrouping);
+            var groups = whole.Split(groupSeparator);
+            return ValidGroups(groups) ? (string.Concat(groups) + "." + fraction, Refusal.None) : ("", Refusal.BadGrouping);
+        }
+
+        var separator = dots > 0 ? '.' : ',';
+        var count = Math.Max(dots, commas);
+        if (count > 1)
+        {
+            // Repeated: it can only group thousands.
+            var groups = text.Split(separator);
+            return ValidGroups(groups) ? (string.Concat(groups), Refusal.None) : ("", Refusal.BadGrouping);
+        }
+
+        var parts = text.Split(separator);
+        if (separator == '.')
+            return (text, Refusal.None);
+        // One comma: "1,5" is a decimal comma; "1,234" could be a thousand or a decimal, so it is refused.
+        if (parts[1].Length == 3 && parts[0].Length is >= 1 and <= 3 && parts[0] != "0")
+            return ("", Refusal.Ambiguous);
+        return (parts[0] + "." + parts[1], Refusal.None);
+    }
+
+    private static bool ValidGroups(string[] groups) =>
+        groups.All(g => g.Length > 0 && g.All(char.IsAsciiDigit))
+        && groups[0].Length <= 3
+        && groups.Skip(1).All(g => g.Length == 3);
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Kimberlite.Infrastructure.Localization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace Kimberlite.Statistics.Pages;
+
+public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IStringLocalizer<Texts> texts) : PageModel
+{
+    public string Iso3 { get; private set; } = "";
+    public string Name { get; private set; } = "";
+    public CountryProfile Profile { get; private set; } = null!;
+    public CountryNamer Names => names;
+    public string? ChartJson { get; private set; }
+    public IReadOnlyList<(string Publisher, string Years)> ChartSources { get; private set; } = [];
+    public int ConflictCount => Profile.Groups.Count(g => g.SourcesDiffer);
+
+    public async Task<IActionResult> OnGetAsync(string iso3, CancellationToken cancellationToken)
+    {
+        Iso3 = iso3.ToUpperInvariant();
+        if (!CountryCodes.IsKnown(Iso3))
+            return NotFound();
+        if (Iso3 != iso3)
+            return RedirectPermanent($"/countries/{Iso3}");
+        Name = names.Name(Iso3);
+        Profile = await reader.ProfileAsync(Iso3, cancellationToken);
+        ChartJson = BuildChart();
+        ChartSources = Profile.Production.Sources.Concat(Profile.Exports.Sources)
+            .GroupBy(f => f.SourcePublisher ?? texts["Source_Unknown"])
+            .Select(g => (g.Key, YearRange(g.Select(f => f.Year!.Value))))
+            .ToList();
+        return Page();
+    }
+
+    public string MetricLabel(Figure f) => f.Metric is Metric.Other or Metric.Fiscal ? f.MetricText : texts[$"Metric_{f.Metric}"];
+
+    private string? BuildChart()
+    {
+        var series = new[] { Profile.Production, Profile.Exports };
+        var years = series.SelectMany(s => s.Carats.Concat(s.Usd).Concat(s.UsdPerCarat)).Select(p => p.Year).Distinct().Order().ToList();
+        if (years.Count == 0)
+            return null;
+        decimal?[] Align(IReadOnlyList<SeriesPoint> points) =>
+            years.Select(y => points.FirstOrDefault(p => p.Year == y)?.Value).ToArray();
+        var chart = new
+        {
+            lang = Formats.Language,
+            years,
+            series = series.Select(s => new
+            {
+                label = texts[$"Metric_{s.Metric}"].Value,
+                css = s.Metric == Metric.Production ? "production" : "export",
+                carats = Align(s.Carats),
+                usd = Align(s.Usd),
+                perCarat = Align(s.UsdPerCarat),
+            }),
+        };
+        // Inside a <script type="application/json">: escape what could close the element.
+        return JsonSerializer.Serialize(chart, JsonSerializerOptions.Web).Replace("<", "\\u003c");
+    }
+
+    private static string YearRange(IEnumerable<int> years)
+    {
+        var list = years.Distinct().Order().ToList();
+        return list.Count == 1 ? $"{list[0]}" : $"{list[0]}–{list[^1]}";
+    }
+}

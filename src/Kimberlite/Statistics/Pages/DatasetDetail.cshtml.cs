@@ -1,0 +1,23 @@
+using Kimberlite.Infrastructure.Data;
+using Kimberlite.Infrastructure.Localization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+
+namespace Kimberlite.Statistics.Pages;
+
+public sealed class DatasetDetailModel(KimberliteDb db, IStringLocalizer<Texts> texts) : PageModel
+{
+    public DatasetDto Dataset { get; private set; } = null!;
+    public IReadOnlyList<ImportIssueDto> Report { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
+    {
+        if (await DatasetsApi.Projection(db).FirstOrDefaultAsync(d => d.Id == id, cancellationToken) is not { } dataset)
+            return NotFound();
+        Dataset = dataset;
+        Report = await DatasetsApi.ReportAsync(db, texts, id, cancellationToken);
+        return Page();
+    }
+}

@@ -1,0 +1,13 @@
+using Kimberlite.Infrastructure.Data;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kimberlite.Statistics.Pages;
+
+public sealed class DatasetsModel(KimberliteDb db) : PageModel
+{
+    public IReadOnlyList<DatasetDto> Datasets { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) =>
+        Datasets = await DatasetsApi.Projection(db).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+}

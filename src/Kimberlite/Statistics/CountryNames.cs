@@ -17,8 +17,6 @@ internal static class CountryNames
         return new string(kept);
     }
 
-    private static readonly Dictionary<string, string> ByName = Build();
-
     private static Dictionary<string, string> Build()
     {
         var result = new Dictionary<string, string>();
@@ -470,4 +468,7 @@ internal static class CountryNames
         ["Republic of Zimbabwe"] = "ZWE",
         ["Zimbabwe"] = "ZWE",
     };
+
+    // Declared last: static fields initialise in order, and this one reads the two tables above.
+    private static readonly Dictionary<string, string> ByName = Build();
 }

@@ -40,6 +40,8 @@ public static class NumberReader
     /// <summary>Turns any accepted writing into invariant digits with an optional dot.</summary>
     private static (string Digits, Refusal Refusal) Canonical(string text)
     {
+        if (text.Any(c => !char.IsAsciiDigit(c) && c != '.' && c != ',' && !Spaces.Contains(c)))
+            return ("", Refusal.NotANumber);
         var hasSpaceGroups = text.IndexOfAny(Spaces) >= 0;
         if (hasSpaceGroups)
         {

@@ -59,7 +59,12 @@ public readonly record struct Period(PeriodKind Kind, int? Year, int? EndYear, i
         }
 
         if (YearOnly.Match(yearText) is not { Success: true } single)
-            return yearText.Length == 0 && periodText.Length > 0 ? ParseCombined(periodText) : Unknown;
+            return (yearText.Length, periodText.Length) switch
+            {
+                (0, > 0) => ParseCombined(periodText),
+                (> 0, 0) => ParseCombined(yearText),
+                _ => Unknown,
+            };
 
         var year = int.Parse(single.Groups[1].Value, CultureInfo.InvariantCulture);
         return ParseWithinYear(year, periodText);

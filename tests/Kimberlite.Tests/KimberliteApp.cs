@@ -1,0 +1,94 @@
+using Kimberlite.Infrastructure.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Kimberlite.Tests;
+
+/// <summary>
+/// Which database the suite runs on: SQLite by default, PostgreSQL when KIMBERLITE_TEST_PROVIDER=postgres
+/// (with KIMBERLITE_TEST_POSTGRES giving the server). ./test.sh runs the whole suite once on each.
+/// </summary>
+public static class TestDatabase
+{
+    public static bool IsPostgres =>
+        string.Equals(Environment.GetEnvironmentVariable("KIMBERLITE_TEST_PROVIDER"), "postgres", StringComparison.OrdinalIgnoreCase);
+
+    public static string PostgresServer =>
+        Environment.GetEnvironmentVariable("KIMBERLITE_TEST_POSTGRES") ?? "Host=127.0.0.1;Port=55432;Username=postgres";
+
+    /// <summary>Settings for a new, empty database of the provider under test, and how to remove it afterwards.</summary>
+    public static (Dictionary<string, string> Settings, Func<Task> Drop) Create()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "kimberlite-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var settings = new Dictionary<string, string> { ["Kimberlite:DataDirectory"] = folder };
+        if (!IsPostgres)
+            return (settings, () => { TryDelete(folder); return Task.CompletedTask; });
+
+        var name = $"kimberlite_test_{Guid.NewGuid():N}";
+        settings["Kimberlite:Database:Provider"] = "Postgres";
+        settings["Kimberlite:Database:ConnectionString"] = $"{PostgresServer};Database={name}";
+        return (settings, async () =>
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection($"{PostgresServer};Database=postgres");
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+            TryDelete(folder);
+        });
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>The real application on a database of its own, started as a user starts it.</summary>
+public class KimberliteApp : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string> _settings;
+    private readonly Func<Task> _drop;
+
+    public KimberliteApp() : this(loadBundledData: true) { }
+
+    public KimberliteApp(bool loadBundledData)
+    {
+        (_settings, _drop) = TestDatabase.Create();
+        _settings["Kimberlite:LoadBundledData"] = loadBundledData ? "true" : "false";
+    }
+
+    /// <summary>The command-line form of this app's settings, for `kimberlite ...` commands on the same database.</summary>
+    public string[] CommandSettings => _settings.Select(s => $"--{s.Key}={s.Value}").ToArray();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+            builder.UseSetting(key, value);
+    }
+
+    public T With<T>(Func<IServiceProvider, T> use)
+    {
+        using var scope = Services.CreateScope();
+        return use(scope.ServiceProvider);
+    }
+
+    public async Task<T> WithDb<T>(Func<KimberliteDb, Task<T>> use)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await use(scope.ServiceProvider.GetRequiredService<KimberliteDb>());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _drop();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>An app with no data at all, for tests that import into an empty observatory.</summary>
+public sealed class EmptyKimberliteApp() : KimberliteApp(loadBundledData: false);

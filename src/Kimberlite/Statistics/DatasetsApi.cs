@@ -30,8 +30,8 @@ public static class DatasetsApi
         return app;
     }
 
-    internal static IQueryable<DatasetDto> Projection(KimberliteDb db) =>
-        db.Datasets.AsNoTracking().Select(d => new DatasetDto(
+    internal static IQueryable<DatasetDto> Projection(IQueryable<Dataset> datasets) =>
+        datasets.AsNoTracking().OrderBy(d => d.Id).Select(d => new DatasetDto(
             d.Id, d.Title, d.Publisher, d.Address, d.RetrievedOn, d.FileName, d.Sha256, d.Format, d.ImportedAtUtc, d.Bundled,
             d.RowsRead, d.RowsLoaded, d.RowsRefused, d.Figures.Count, d.Issues.Count(i => i.Kind == ImportIssueKind.Note)));
 
@@ -45,7 +45,7 @@ public static class DatasetsApi
     {
         if (ListFormats.Parse(format) is not { } listFormat)
             return ListFormats.Invalid(format);
-        var rows = await Projection(db).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+        var rows = await Projection(db.Datasets).ToListAsync(cancellationToken);
         if (listFormat == ListFormat.Csv)
             return CsvOutput.File(rows, "datasets.csv",
                 ("id", d => d.Id), ("title", d => d.Title), ("publisher", d => d.Publisher), ("address", d => d.Address),
@@ -59,7 +59,7 @@ public static class DatasetsApi
     private static async Task<Results<Ok<DatasetDetailDto>, ProblemHttpResult>> Get(
         int id, KimberliteDb db, IStringLocalizer<Texts> texts, CancellationToken cancellationToken)
     {
-        if (await Projection(db).FirstOrDefaultAsync(d => d.Id == id, cancellationToken) is not { } dataset)
+        if (await Projection(db.Datasets.Where(d => d.Id == id)).FirstOrDefaultAsync(cancellationToken) is not { } dataset)
             return NotFound(id);
         return TypedResults.Ok(new DatasetDetailDto(dataset, await ReportAsync(db, texts, id, cancellationToken)));
     }

@@ -64,6 +64,8 @@ public static class WebRegistration
             OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "public, max-age=86400",
         });
         app.UseRequestLocalization();
+        // Routing after the status-code pages, so a re-executed /status/404 is routed anew.
+        app.UseRouting();
         return app;
     }
 

@@ -14,7 +14,7 @@ public sealed class DatasetDetailModel(KimberliteDb db, IStringLocalizer<Texts> 
 
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
     {
-        if (await DatasetsApi.Projection(db).FirstOrDefaultAsync(d => d.Id == id, cancellationToken) is not { } dataset)
+        if (await DatasetsApi.Projection(db.Datasets.Where(d => d.Id == id)).FirstOrDefaultAsync(cancellationToken) is not { } dataset)
             return NotFound();
         Dataset = dataset;
         Report = await DatasetsApi.ReportAsync(db, texts, id, cancellationToken);

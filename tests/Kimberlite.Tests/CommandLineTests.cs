@@ -1,0 +1,110 @@
+using System.Globalization;
+using Kimberlite.Infrastructure.Commands;
+
+namespace Kimberlite.Tests;
+
+/// <summary>`kimberlite ...` commands, run in-process on a database of their own, read as a user reads them.</summary>
+public sealed class CommandLineTests : IAsyncLifetime
+{
+    private readonly Dictionary<string, string> _settings;
+    private readonly Func<Task> _drop;
+
+    public CommandLineTests()
+    {
+        (_settings, _drop) = TestDatabase.Create();
+        CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = new CultureInfo("en");
+    }
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync() => await _drop();
+
+    private async Task<(int Exit, string Output, string Errors)> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var exit = await KimberliteCommands.RunAsync([.. args, .. _settings.Select(s => $"--{s.Key}={s.Value}")], output, errors);
+        return (exit, output.ToString(), errors.ToString());
+    }
+
+    [Fact]
+    public async Task DbMigrateCreatesTheDatabaseLoadsTheBundledDataAndThenHasNothingToDo()
+    {
+        var first = await Run("db", "migrate");
+        var second = await Run("db", "migrate");
+        var bundledAgain = await Run("import", "statistics", ImportFiles.Bundled("kp_production.csv"));
+
+        Assert.Equal(0, first.Exit);
+        Assert.Contains("migration(s) applied", first.Output);
+        Assert.Contains("no migration to apply", second.Output);
+        Assert.Equal((0, "This file was already imported (dataset 1): nothing changed."), (bundledAgain.Exit, bundledAgain.Output.Trim()));
+    }
+
+    [Fact]
+    public async Task ImportStatisticsRefusesABadFileAndListsEveryProblem()
+    {
+        var file = ImportFiles.Write(ImportFiles.Csv(ImportFiles.ProductionHeader,
+            "COD,2021,-14,,,https://example.org,Somebody,,exact,",
+            "CAF,2021,\"1,234\",\"$4,11,65,99,277.57\",,https://example.org,Somebody,,exact,"), "bad.csv");
+
+        var (exit, output, errors) = await Run("import", "statistics", file);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output.Trim());
+        Assert.Equal(
+            [
+                "bad.csv refused: nothing was imported. 3 problem(s) to fix:",
+                "  line 2, column carats, value \"-14\": negative quantity refused",
+                "  line 3, column carats, value \"1,234\": ambiguous number: a single comma followed by three digits may separate thousands or decimals; write 1234 or 1.234",
+                "  line 3, column usd, value \"$4,11,65,99,277.57\": not a number: write digits only, for example 8305796.60 (a range or words are not accepted)",
+            ],
+            errors.Trim().Split(Environment.NewLine));
+    }
+
+    [Fact]
+    public async Task ImportStatisticsLoadsAGoodFileThenSaysNothingChangedOnReimport()
+    {
+        await Run("db", "migrate");
+        var file = ImportFiles.Write(ImportFiles.Csv(ImportFiles.NationalHeader,
+            "CMR,2020,FY,export,total,870.55,51510000,XAF,https://ecomatin.be/x,EcoMatin (EITI),\"870,55 carats\",exact,",
+            "GAB,2020,per month,production,artisanal,300,,,https://www.rough-polished.com/en/exclusive/117060.html,Rough & Polished,300 carats per month,approx,"), "national-2020.csv");
+
+        var first = await Run("import", "statistics", file, "--title", "National figures 2020", "--publisher", "EcoMatin", "--retrieved", "2026-11-02");
+        var again = await Run("import", "statistics", file);
+
+        Assert.Equal(0, first.Exit);
+        Assert.Equal(
+            [
+                "Dataset 5 imported from national-2020.csv (national statistics): 2 rows read, 2 loaded, 2 figures.",
+                "  note, line 3, column period, value \"per month\": period not understood: the text is kept as given and the figure stays out of the charts; forms understood: 2023, 2012-2013, H1, Q3, Jan, Jan-Sep",
+            ],
+            first.Output.Trim().Split(Environment.NewLine));
+        Assert.Equal((0, "This file was already imported (dataset 5): nothing changed."), (again.Exit, again.Output.Trim()));
+    }
+
+    [Fact]
+    public async Task ImportStatisticsReadsAnXlsxFile()
+    {
+        var file = ImportFiles.Write(Xlsx.Build(
+            ["Country", "Period", "Production volume (ct)", "Production value (USD)"],
+            ["Gabon", "2021", 100, 5000]), "kp.xlsx");
+
+        var (exit, output, _) = await Run("import", "statistics", file);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("(Kimberley Process public table): 1 rows read, 1 loaded, 1 figures.", output);
+    }
+
+    [Fact]
+    public async Task AMissingFileOrAnUnknownOptionSaysWhatIsWrong()
+    {
+        var missing = await Run("import", "statistics", "/nowhere/kp.csv");
+        var option = await Run("import", "statistics", ImportFiles.Bundled("kp_trade.csv"), "--colour", "blue");
+        var date = await Run("import", "statistics", ImportFiles.Bundled("kp_trade.csv"), "--retrieved", "29/11/2026");
+
+        Assert.Equal((2, "File not found: /nowhere/kp.csv"), (missing.Exit, missing.Errors.Trim()));
+        Assert.Equal(2, option.Exit);
+        Assert.StartsWith("Unknown option: --colour", option.Errors);
+        Assert.Contains("kimberlite import statistics FILE", option.Errors);
+        Assert.Equal((2, "Date not understood: 29/11/2026 (write YYYY-MM-DD)"), (date.Exit, date.Errors.Trim()));
+    }
+}

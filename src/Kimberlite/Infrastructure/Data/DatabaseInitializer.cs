@@ -23,7 +23,15 @@ public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, IO
         if (pending.Count > 0)
         {
             logger.LogInformation("Applying {Count} migrations", pending.Count);
-            await db.Database.MigrateAsync(cancellationToken);
+            try
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+            catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.DuplicateDatabase)
+            {
+                // Another web server created the database at the same moment; the migration lock orders the rest.
+                await db.Database.MigrateAsync(cancellationToken);
+            }
         }
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);

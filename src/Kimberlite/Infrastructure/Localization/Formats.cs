@@ -5,8 +5,10 @@ namespace Kimberlite.Infrastructure.Localization;
 /// <summary>Numbers and dates in the reader's language: 8 305 796,60 in French, 8,305,796.60 in English.</summary>
 public static class Formats
 {
+    /// <summary>Whole numbers without decimals; others with two, or four below one (a 0.002 % share stays visible).</summary>
     public static string Number(decimal value) =>
-        value == decimal.Truncate(value) ? value.ToString("N0", CultureInfo.CurrentCulture) : value.ToString("#,##0.##", CultureInfo.CurrentCulture);
+        value == decimal.Truncate(value) ? value.ToString("N0", CultureInfo.CurrentCulture)
+        : value.ToString(Math.Abs(value) < 1 ? "#,##0.####" : "#,##0.##", CultureInfo.CurrentCulture);
 
     public static string Percent(decimal value) =>
         (value > 0 ? "+" : "") + value.ToString("0.#", CultureInfo.CurrentCulture) + " %";

@@ -40,6 +40,9 @@ public static class WebRegistration
             o.Providers.Add<GzipCompressionProvider>();
             o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["text/csv", "image/svg+xml", "application/problem+json"]);
         });
+        // Optimal rather than the default Fastest: a few milliseconds of CPU for pages a third lighter on paid mobile data.
+        builder.Services.Configure<BrotliCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Optimal);
+        builder.Services.Configure<GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Optimal);
         return builder;
     }
 
@@ -75,7 +78,12 @@ public static class WebRegistration
         app.MapScalarApiReference("/api/docs", o => o
             .WithTitle("Kimberlite API")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
-            .DisableDefaultFonts());
+            .DisableDefaultFonts()
+            .DisableTelemetry()
+            .DisableAgent()
+            .DisableMcp()
+            .HideDeveloperTools()
+            .HideClientButton());
         return app;
     }
 

@@ -46,6 +46,7 @@ public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IS
         var chart = new
         {
             lang = Formats.Language,
+            yearLabel = texts["Chart_Year"].Value,
             years,
             series = series.Select(s => new
             {

@@ -19,7 +19,7 @@
         { values: function (u, ticks) { return ticks.map(function (t) { return Number.isInteger(t) ? String(t) : ""; }); } },
         { size: 60, values: function (u, ticks) { return ticks.map(function (t) { return compact.format(t); }); } }
       ],
-      series: [{ label: "", value: function (u, v) { return v == null ? "" : String(v); } }].concat(series.map(function (s) {
+      series: [{ label: chart.yearLabel, value: function (u, v) { return v == null ? "" : String(v); } }].concat(series.map(function (s) {
         return {
           label: s.label, stroke: colours[s.css], width: 2, spanGaps: false,
           points: { show: true, size: 5, fill: colours[s.css] },

@@ -1,0 +1,40 @@
+using Microsoft.Playwright;
+
+namespace Kimberlite.BrowserTests.Pages;
+
+/// <summary>A country's page (/countries/{iso3}): latest figures, the uPlot charts and the table of every figure with its source.</summary>
+public sealed class CountryPage(IPage page) : SitePage(page)
+{
+    public async Task<CountryPage> OpenAsync(string iso3)
+    {
+        await Page.GotoAsync($"/countries/{iso3}");
+        return this;
+    }
+
+    /// <summary>A chart area, an image named after its measure and the country ("Carats of …, by year").</summary>
+    public ILocator Chart(string accessibleName) =>
+        Page.GetByRole(AriaRole.Img, new() { Name = accessibleName, Exact = true });
+
+    /// <summary>What uPlot drew: the canvases inside the chart areas.</summary>
+    public ILocator ChartCanvases => Page.Locator(".chart-area canvas");
+
+    /// <summary>The table of every figure, named by its caption.</summary>
+    public ILocator SourceTable(string caption) =>
+        Page.GetByRole(AriaRole.Table, new() { Name = caption, Exact = true });
+
+    public ILocator ColumnHeader(string caption, string column) =>
+        SourceTable(caption).GetByRole(AriaRole.Columnheader, new() { Name = column, Exact = true });
+
+    public ILocator RowsMentioning(string caption, string text) =>
+        SourceTable(caption).GetByRole(AriaRole.Row).Filter(new() { HasText = text });
+
+    /// <summary>True when the canvas holds at least one painted pixel: the chart was drawn, not only created.</summary>
+    public static Task<bool> HasPaintAsync(ILocator canvas) =>
+        canvas.EvaluateAsync<bool>("""
+            c => {
+              const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+              for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return true;
+              return false;
+            }
+            """);
+}

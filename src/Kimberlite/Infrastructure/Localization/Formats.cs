@@ -10,8 +10,9 @@ public static class Formats
         value == decimal.Truncate(value) ? value.ToString("N0", CultureInfo.CurrentCulture)
         : value.ToString(Math.Abs(value) < 1 ? "#,##0.####" : "#,##0.##", CultureInfo.CurrentCulture);
 
+    /// <summary>A signed percentage as the language writes it: +8,8 % in French, +8.8% in English.</summary>
     public static string Percent(decimal value) =>
-        (value > 0 ? "+" : "") + value.ToString("0.#", CultureInfo.CurrentCulture) + " %";
+        (value > 0 ? "+" : "") + (value / 100m).ToString("P1", CultureInfo.CurrentCulture);
 
     public static string Date(DateTime utc) => utc.ToString("d MMMM yyyy HH:mm 'UTC'", CultureInfo.CurrentCulture);
 

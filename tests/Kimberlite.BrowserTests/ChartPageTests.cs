@@ -19,7 +19,7 @@ public sealed class ChartPageTests(Browser browser, KimberliteServer server) : I
         var country = new CountryPage(page);
         await page.GotoAsync("/countries/COD", new() { WaitUntil = WaitUntilState.NetworkIdle });
         await Expect(country.ChartCanvases.First).ToBeVisibleAsync();
-        await Expect(country.Chart("Carats de République démocratique du Congo, par année")).ToBeVisibleAsync();
+        await Expect(country.Chart("Carats — République démocratique du Congo, par année")).ToBeVisibleAsync();
         await Screenshots.SaveAsync(page, "country-cod-fr");
 
         var own = server.Address.AbsoluteUri;
@@ -36,7 +36,7 @@ public sealed class ChartPageTests(Browser browser, KimberliteServer server) : I
 
         foreach (var measure in new[] { "Carats", "Value (US$)", "US$ per carat" })
         {
-            var canvas = country.Chart($"{measure} of Democratic Republic of the Congo, by year").Locator("canvas");
+            var canvas = country.Chart($"{measure} — Democratic Republic of the Congo, by year").Locator("canvas");
             await Expect(canvas).ToBeVisibleAsync();
             Assert.True(await CountryPage.HasPaintAsync(canvas), $"the {measure} chart is empty");
         }

@@ -123,7 +123,7 @@ public sealed class ApiTests(BundledApp app) : IClassFixture<BundledApp>
 
         Assert.Equal(5, list.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.StartsWith("line,column,value,kind,reason,message", report);
-        Assert.Contains("12,amount,200000000-400000000,Refused,Import_Number_NotANumber", report);
+        Assert.Contains("12,amount,200000000-400000000,refused,Import_Number_NotANumber", report);
     }
 
     [Fact]
@@ -155,5 +155,40 @@ public sealed class ApiTests(BundledApp app) : IClassFixture<BundledApp>
 
         Assert.Contains("Kimberlite API", html);
         Assert.DoesNotMatch(@"(src|href)=""https?://", html);
+    }
+
+    [Theory]
+    [InlineData("dataset=abc", "dataset", "/api/v1/datasets")]
+    [InlineData("years=2020-2015", "years", "2015-2020")]
+    public async Task AFilterThatCannotBeReadSaysHowToWriteIt(string query, string field, string advice)
+    {
+        var response = await _client.GetAsync($"/api/v1/countries/COD/statistics?{query}&metric=zzz", Cancel);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("errors");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(advice, errors.GetProperty(field)[0].GetString());
+        Assert.Contains("production", errors.GetProperty("metric")[0].GetString());
+    }
+
+    [Fact]
+    public async Task ASpanOfOneYearIsThatYear()
+    {
+        var one = (await Json("/api/v1/countries/COD/statistics?years=2022-2022")).GetArrayLength();
+        var year = (await Json("/api/v1/countries/COD/statistics?years=2022")).GetArrayLength();
+
+        Assert.True(one > 0);
+        Assert.Equal(year, one);
+    }
+
+    [Fact]
+    public async Task CsvWritesValuesAsTheJsonDoes()
+    {
+        var csv = await _client.GetStringAsync("/api/v1/countries/COD/statistics?years=2004&metric=export&source=national&format=csv", Cancel);
+
+        // data/national_stats.csv line 2: COD 2004 exports, 29453000 carats.
+        Assert.Contains(",export,", csv);
+        Assert.Contains(",29453000,", csv);
+        Assert.Contains(",national,", csv);
+        Assert.DoesNotContain("29453000.0", csv);
     }
 }

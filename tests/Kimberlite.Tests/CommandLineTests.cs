@@ -34,7 +34,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         var bundledAgain = await Run("import", "statistics", ImportFiles.Bundled("kp_production.csv"));
 
         Assert.Equal(0, first.Exit);
-        Assert.Contains("migration(s) applied", first.Output);
+        Assert.Contains("Migrations applied: ", first.Output);
         Assert.Contains("no migration to apply", second.Output);
         Assert.Equal((0, "This file was already imported (dataset 1): nothing changed."), (bundledAgain.Exit, bundledAgain.Output.Trim()));
     }
@@ -52,7 +52,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Equal("", output.Trim());
         Assert.Equal(
             [
-                "bad.csv refused: nothing was imported. 3 problem(s) to fix:",
+                "bad.csv refused: nothing was imported. Problems to fix: 3",
                 "  line 2, column carats, value \"-14\": negative quantity refused",
                 "  line 3, column carats, value \"1,234\": ambiguous number: a single comma followed by three digits may separate thousands or decimals; write 1234 or 1.234",
                 "  line 3, column usd, value \"$4,11,65,99,277.57\": not a number: write digits only, for example 8305796.60 (a range or words are not accepted)",
@@ -74,7 +74,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Equal(0, first.Exit);
         Assert.Equal(
             [
-                "Dataset 5 imported from national-2020.csv (national statistics): 2 rows read, 2 loaded, 2 figures.",
+                "Dataset 5 imported from national-2020.csv (national statistics) — rows read: 2, loaded: 2; figures: 2.",
                 "  note, line 3, column period, value \"per month\": period not understood: the text is kept as given and the figure stays out of the charts; forms understood: 2023, 2012-2013, H1, Q3, Jan, Jan-Sep",
             ],
             first.Output.Trim().Split(Environment.NewLine));
@@ -91,7 +91,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         var (exit, output, _) = await Run("import", "statistics", file);
 
         Assert.Equal(0, exit);
-        Assert.Contains("(Kimberley Process public table): 1 rows read, 1 loaded, 1 figures.", output);
+        Assert.Contains("(Kimberley Process public table) — rows read: 1, loaded: 1; figures: 1.", output);
     }
 
     [Fact]
@@ -106,5 +106,47 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.StartsWith("Unknown option: --colour", option.Errors);
         Assert.Contains("kimberlite import statistics FILE", option.Errors);
         Assert.Equal((2, "Date not understood: 29/11/2026 (write YYYY-MM-DD)"), (date.Exit, date.Errors.Trim()));
+    }
+
+    [Fact]
+    public async Task SettingsMayComeBeforeTheCommand()
+    {
+        var output = new StringWriter();
+        var exit = await KimberliteCommands.RunAsync([.. _settings.Select(s => $"--{s.Key}={s.Value}"), "db", "migrate"], output, new StringWriter());
+
+        Assert.True(KimberliteCommands.IsCommand([.. _settings.Select(s => $"--{s.Key}={s.Value}"), "db", "migrate"]));
+        Assert.Equal(0, exit);
+        Assert.Contains("Migrations applied: ", output.ToString());
+    }
+
+    [Fact]
+    public async Task ARelativePathIsReadFromTheFolderWhereTheCommandWasTyped()
+    {
+        // `dotnet run --project src/Kimberlite` starts in the project's folder; the shell's folder is in $PWD.
+        var file = ImportFiles.Write(ImportFiles.Csv(ImportFiles.ProductionHeader, "GAB,2021,100,,,https://example.org,Somebody,,exact,"), "gabon.csv");
+        var shell = Environment.GetEnvironmentVariable("PWD");
+        Environment.SetEnvironmentVariable("PWD", Path.GetDirectoryName(file));
+        try
+        {
+            var (exit, output, _) = await Run("import", "statistics", "gabon.csv");
+
+            Assert.Equal(0, exit);
+            Assert.Contains("imported from gabon.csv", output);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PWD", shell);
+        }
+    }
+
+    [Fact]
+    public async Task AnOptionWithoutItsValueOrAnUnknownCommandIsNamed()
+    {
+        var noTitle = await Run("import", "statistics", ImportFiles.Bundled("kp_trade.csv"), "--title");
+        var unknown = await Run("import", "sites", "x.csv");
+
+        Assert.Equal((2, "The option --title needs a value"), (noTitle.Exit, noTitle.Errors.Trim()));
+        Assert.Equal(2, unknown.Exit);
+        Assert.StartsWith("Unknown command: import sites x.csv", unknown.Errors);
     }
 }

@@ -232,6 +232,78 @@ public sealed class StatisticsImporterTests : IAsyncLifetime
         var result = await Import(xlsx, "bad.xlsx");
 
         Assert.Equal(ImportOutcome.Refused, result.Outcome);
-        Assert.Equal([(2, "country", "Atlantis"), (3, "production_carats", "-5")], result.Refusals.Select(p => (p.Line, p.Column, p.Value)));
+        // The columns are named as the file's header names them, so the person can find them.
+        Assert.Equal([(2, "Country", "Atlantis"), (3, "Production volume (ct)", "-5")], result.Refusals.Select(p => (p.Line, p.Column, p.Value)));
+    }
+
+    [Theory]
+    [InlineData("", "Import_EmptyFile")]
+    [InlineData(ImportFiles.ProductionHeader + "\n", "Import_NoRows")]
+    [InlineData(ImportFiles.ProductionHeader + "\nCOD,2033,\"5,,,https://example.org,A,,exact,\n", "Import_UnreadableFile")]
+    [InlineData("\u0000\u0001PK\u0003binary", "Import_UnknownHeader")]
+    public async Task AFileThatCannotBeReadIsRefusedWithAReasonNotACrash(string content, string reason)
+    {
+        var result = await Import(System.Text.Encoding.UTF8.GetBytes(content));
+
+        Assert.Equal(ImportOutcome.Refused, result.Outcome);
+        Assert.Equal(reason, Assert.Single(result.Refusals).Reason);
+    }
+
+    [Fact]
+    public async Task ADamagedSpreadsheetIsRefusedWithAReason()
+    {
+        var xlsx = Xlsx.Build(["Country", "Year", "Production volume (ct)"], ["Gabon", 2022, 5]);
+
+        var result = await Import(xlsx[..(xlsx.Length / 2)], "damaged.xlsx");
+
+        Assert.Equal("Import_UnreadableFile", Assert.Single(result.Refusals).Reason);
+    }
+
+    [Fact]
+    public async Task ARowWithMoreOrFewerCellsThanTheHeaderIsRefused()
+    {
+        var result = await Import(ImportFiles.Csv(ImportFiles.ProductionHeader,
+            Cod2022,
+            "COD,2021,100,,,https://example.org,Somebody,,exact,,surplus",
+            "COD,2020,100"));
+
+        Assert.Equal([(3, "(row)", "11"), (4, "(row)", "3")],
+            result.Refusals.Where(p => p.Reason == "Import_CellCount").Select(p => (p.Line, p.Column, p.Value)));
+    }
+
+    [Fact]
+    public async Task AFigureWithoutAPublisherIsRefusedUnlessTheImportNamesOne()
+    {
+        var noPublisher = ImportFiles.Csv(ImportFiles.ProductionHeader, "COD,2021,100,,,,,,exact,");
+
+        var refused = await Import(noPublisher, provenance: new Provenance());
+        var named = await Import(noPublisher, provenance: new Provenance(Publisher: "Ministère des Mines"));
+
+        Assert.Equal((2, "source_publisher", "Import_PublisherMissing"), refused.Refusals.Select(p => (p.Line, p.Column, p.Reason)).Single());
+        Assert.Equal(ImportOutcome.Imported, named.Outcome);
+        Assert.Equal("Ministère des Mines", Assert.Single(await Figures()).SourcePublisher);
+    }
+
+    [Fact]
+    public async Task AnUnknownColumnIsNotedAsIgnored()
+    {
+        var result = await Import(ImportFiles.Csv(ImportFiles.ProductionHeader + ",colour", Cod2022 + ",blue"));
+
+        Assert.Equal(ImportOutcome.Imported, result.Outcome);
+        Assert.Equal((1, "colour", "Import_ColumnIgnored"), result.Problems.Select(p => (p.Line, p.Column, p.Reason)).Single());
+    }
+
+    [Fact]
+    public async Task ASpreadsheetNumberStoredInScientificNotationReadsInFull()
+    {
+        var xlsx = Xlsx.Build(
+            ["Country", "Year", "Production volume (ct)", "Production value (USD)", "Production $/ct"],
+            ["Angola", 2023, new Xlsx.Raw("9.75430981E+6"), new Xlsx.Raw("1.532E+9"), 157.06]);
+
+        var result = await Import(xlsx, "kp.xlsx", new Provenance("KP 2023"));
+
+        Assert.Equal(ImportOutcome.Imported, result.Outcome);
+        var figure = Assert.Single(await Figures());
+        Assert.Equal((9754309.81m, 1532000000m, 157.06m, "Kimberley Process"), (figure.Carats!.Value, figure.Value!.Value, figure.UsdPerCaratPublished!.Value, figure.SourcePublisher!));
     }
 }

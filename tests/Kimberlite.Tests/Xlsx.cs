@@ -7,6 +7,9 @@ namespace Kimberlite.Tests;
 /// <summary>Writes a one-sheet XLSX file, as a spreadsheet program would, with text and number cells.</summary>
 public static class Xlsx
 {
+    /// <summary>A number cell holding exactly this text, as spreadsheet programs sometimes write it (1.532E+9).</summary>
+    public sealed record Raw(string Text);
+
     public static byte[] Build(params object?[][] rows)
     {
         using var stream = new MemoryStream();
@@ -25,6 +28,7 @@ public static class Xlsx
                     row.Append(rows[r][c] switch
                     {
                         null => new Cell { CellReference = reference },
+                        Raw raw => new Cell { CellReference = reference, CellValue = new CellValue(raw.Text) },
                         string s => new Cell { CellReference = reference, DataType = CellValues.InlineString, InlineString = new InlineString(new Text(s)) },
                         var n => new Cell { CellReference = reference, CellValue = new CellValue(Convert.ToString(n, System.Globalization.CultureInfo.InvariantCulture)!) },
                     });

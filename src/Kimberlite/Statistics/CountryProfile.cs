@@ -62,6 +62,9 @@ public sealed record CountryProfile(string Iso3, MetricSeries Production, Metric
 {
     public int FigureCount => Groups.Sum(g => g.Figures.Count);
 
+    /// <summary>Whether any figure of the metric exists, charted or not (a month, a segment, a period not understood).</summary>
+    public bool HasAny(Metric metric) => Groups.Any(g => g.Figures.Any(f => f.Metric == metric));
+
     /// <summary>Figures of a whole year for the whole country, against the world: what the country charts draw.</summary>
     public static bool IsNationalAnnual(Figure f) =>
         f.PeriodKind == PeriodKind.Year && f.IsTotal && f.FlowDetail is null && (f.PartnerIso3 is null || f.PartnerIso3 == "WLD");

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Kimberlite.Infrastructure.Api;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
@@ -41,7 +42,7 @@ public static class DatasetsApi
             .ToList();
 
     private static async Task<Results<Ok<List<DatasetDto>>, FileContentHttpResult, ValidationProblem>> List(
-        KimberliteDb db, string? format, CancellationToken cancellationToken)
+        KimberliteDb db, [Description("json (default) or csv")] string? format, CancellationToken cancellationToken)
     {
         if (ListFormats.Parse(format) is not { } listFormat)
             return ListFormats.Invalid(format);
@@ -49,8 +50,8 @@ public static class DatasetsApi
         if (listFormat == ListFormat.Csv)
             return CsvOutput.File(rows, "datasets.csv",
                 ("id", d => d.Id), ("title", d => d.Title), ("publisher", d => d.Publisher), ("address", d => d.Address),
-                ("retrieved_on", d => d.RetrievedOn?.ToString("yyyy-MM-dd")), ("file_name", d => d.FileName), ("sha256", d => d.Sha256),
-                ("format", d => d.Format), ("imported_at_utc", d => d.ImportedAtUtc.ToString("yyyy-MM-ddTHH:mm:ssZ")), ("bundled", d => d.Bundled),
+                ("retrieved_on", d => d.RetrievedOn), ("file_name", d => d.FileName), ("sha256", d => d.Sha256),
+                ("format", d => d.Format), ("imported_at_utc", d => d.ImportedAtUtc), ("bundled", d => d.Bundled),
                 ("rows_read", d => d.RowsRead), ("rows_loaded", d => d.RowsLoaded), ("rows_refused", d => d.RowsRefused),
                 ("figures", d => d.Figures), ("notes", d => d.Notes));
         return TypedResults.Ok(rows);
@@ -65,7 +66,7 @@ public static class DatasetsApi
     }
 
     private static async Task<Results<Ok<List<ImportIssueDto>>, FileContentHttpResult, ValidationProblem, ProblemHttpResult>> Report(
-        int id, string? format, KimberliteDb db, IStringLocalizer<Texts> texts, CancellationToken cancellationToken)
+        int id, [Description("json (default) or csv")] string? format, KimberliteDb db, IStringLocalizer<Texts> texts, CancellationToken cancellationToken)
     {
         if (ListFormats.Parse(format) is not { } listFormat)
             return ListFormats.Invalid(format);

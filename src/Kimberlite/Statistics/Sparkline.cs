@@ -22,16 +22,38 @@ public static class Sparkline
         var span = Math.Max(1, last - first);
         var svg = new StringBuilder($"<svg viewBox=\"0 0 {Width} {Height}\" width=\"{Width}\" height=\"{Height}\" role=\"img\" aria-hidden=\"true\" class=\"sparkline\">");
         var classes = new[] { "production", "export" };
+        (double X, double Y) Place(SeriesPoint p) =>
+            (Pad + (Width - 2 * Pad) * (p.Year - first) / (double)span,
+             Height - Pad - (Height - 2 * Pad) * (double)(max == 0 ? 0 : p.Value / max));
         for (var i = 0; i < series.Length; i++)
         {
-            if (series[i].Count == 0)
-                continue;
-            var points = string.Join(' ', series[i].Select(p => string.Create(CultureInfo.InvariantCulture,
-                $"{Pad + (Width - 2 * Pad) * (p.Year - first) / (double)span:0.#},{Height - Pad - (Height - 2 * Pad) * (double)(max == 0 ? 0 : p.Value / max):0.#}")));
-            svg.Append($"<polyline class=\"{classes[i % classes.Length]}\" points=\"{points}\"/>");
-            if (series[i].Count == 1)
-                svg.Append($"<circle class=\"{classes[i % classes.Length]}\" cx=\"{points.Split(',')[0]}\" cy=\"{points.Split(',')[1]}\" r=\"2\"/>");
+            // A year without a figure breaks the line: nothing is drawn where nothing was published.
+            foreach (var run in Runs(series[i]))
+            {
+                var points = run.Select(Place).ToList();
+                if (points.Count == 1)
+                    svg.Append(string.Create(CultureInfo.InvariantCulture, $"<circle class=\"{classes[i % classes.Length]}\" cx=\"{points[0].X:0.#}\" cy=\"{points[0].Y:0.#}\" r=\"2\"/>"));
+                else
+                    svg.Append($"<polyline class=\"{classes[i % classes.Length]}\" points=\"{string.Join(' ', points.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.X:0.#},{p.Y:0.#}")))}\"/>");
+            }
         }
         return svg.Append("</svg>").ToString();
+    }
+
+    /// <summary>The series cut into runs of consecutive years.</summary>
+    private static IEnumerable<List<SeriesPoint>> Runs(IReadOnlyList<SeriesPoint> points)
+    {
+        var run = new List<SeriesPoint>();
+        foreach (var point in points.OrderBy(p => p.Year))
+        {
+            if (run.Count > 0 && point.Year != run[^1].Year + 1)
+            {
+                yield return run;
+                run = [];
+            }
+            run.Add(point);
+        }
+        if (run.Count > 0)
+            yield return run;
     }
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Globalization;
 using Kimberlite.Infrastructure.Api;
 using Kimberlite.Infrastructure.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -35,7 +37,7 @@ public static class StatisticsApi
     }
 
     private static async Task<Results<Ok<List<CountryDto>>, FileContentHttpResult, ValidationProblem>> ListCountries(
-        StatisticsReader reader, CountryNamer names, string? format, CancellationToken cancellationToken)
+        StatisticsReader reader, CountryNamer names, [Description("json (default) or csv")] string? format, CancellationToken cancellationToken)
     {
         if (ListFormats.Parse(format) is not { } listFormat)
             return ListFormats.Invalid(format);
@@ -50,7 +52,12 @@ public static class StatisticsApi
     }
 
     private static async Task<Results<Ok<List<FigureDto>>, FileContentHttpResult, ValidationProblem, ProblemHttpResult>> ListStatistics(
-        string iso3, string? metric, string? years, string? source, int? dataset, string? format,
+        string iso3,
+        [Description("production, export, import, sales, fiscal or other")] string? metric,
+        [Description("A year (2019) or a span of years (2015-2020): figures whose period starts in those years")] string? years,
+        [Description("Kind of source: kp (or kimberleyProcess), national, eiti or other")] string? source,
+        [Description("Only the figures of this dataset (its id, from /api/v1/datasets)")] string? dataset,
+        [Description("json (default) or csv")] string? format,
         KimberliteDb db, CancellationToken cancellationToken)
     {
         var code = iso3.ToUpperInvariant();
@@ -70,21 +77,38 @@ public static class StatisticsApi
         (int From, int To)? yearFilter = null;
         if (years is not null)
         {
-            var span = Period.ParseCombined(years);
-            if (span.Kind is PeriodKind.Year or PeriodKind.Span && span.Year is { } from && span.EndYear is { } to && span.StartMonth == 1 && span.EndMonth == 12)
-                yearFilter = (from, to);
+            var bounds = years.Split('-', 2, StringSplitOptions.TrimEntries);
+            if (bounds.All(b => b.Length == 4 && int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+            {
+                var (from, to) = (int.Parse(bounds[0], CultureInfo.InvariantCulture), int.Parse(bounds[^1], CultureInfo.InvariantCulture));
+                if (to >= from)
+                    yearFilter = (from, to);
+                else
+                    errors["years"] = [$"'{years}' ends before it starts: write the earlier year first, as in {to}-{from}."];
+            }
             else
+            {
                 errors["years"] = [$"'{years}' is not a year or a span of years: write 2019 or 2015-2020."];
+            }
         }
         SourceKind? sourceFilter = null;
         if (source is not null)
         {
             sourceFilter = source.ToLowerInvariant() switch
             {
-                "kp" => SourceKind.KimberleyProcess, "national" => SourceKind.National, "eiti" => SourceKind.Eiti, "other" => SourceKind.Other, _ => null,
+                "kp" or "kimberleyprocess" => SourceKind.KimberleyProcess, "national" => SourceKind.National,
+                "eiti" => SourceKind.Eiti, "other" => SourceKind.Other, _ => null,
             };
             if (sourceFilter is null)
                 errors["source"] = [$"'{source}' is not a kind of source: use kp, national, eiti or other."];
+        }
+        int? datasetFilter = null;
+        if (dataset is not null)
+        {
+            if (int.TryParse(dataset, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                datasetFilter = id;
+            else
+                errors["dataset"] = [$"'{dataset}' is not a dataset id: use the number that /api/v1/datasets gives."];
         }
         var listFormat = ListFormats.Parse(format);
         if (listFormat is null)
@@ -99,7 +123,7 @@ public static class StatisticsApi
             query = query.Where(f => f.Year >= yf && f.Year <= yt);
         if (sourceFilter is { } sf)
             query = query.Where(f => f.SourceKind == sf);
-        if (dataset is { } d)
+        if (datasetFilter is { } d)
             query = query.Where(f => f.DatasetId == d);
         var figures = (await query.OrderBy(f => f.Year).ThenBy(f => f.Metric).ThenBy(f => f.Id).ToListAsync(cancellationToken))
             .Select(FigureDto.From).ToList();
@@ -107,12 +131,12 @@ public static class StatisticsApi
         if (listFormat == ListFormat.Csv)
             return CsvOutput.File(figures, $"{code}-statistics.csv",
                 ("id", f => f.Id), ("dataset_id", f => f.DatasetId), ("line", f => f.Line), ("country_iso3", f => f.Country),
-                ("partner_iso3", f => f.Partner), ("metric", f => f.Metric.ToString().ToLowerInvariant()), ("metric_text", f => f.MetricText),
+                ("partner_iso3", f => f.Partner), ("metric", f => f.Metric), ("metric_text", f => f.MetricText),
                 ("segment", f => f.Segment), ("flow_detail", f => f.FlowDetail), ("year", f => f.YearText), ("period", f => f.PeriodText),
-                ("period_kind", f => f.PeriodKind.ToString().ToLowerInvariant()), ("carats", f => f.Carats), ("value", f => f.Value),
+                ("period_kind", f => f.PeriodKind), ("carats", f => f.Carats), ("value", f => f.Value),
                 ("currency", f => f.Currency), ("usd_per_carat", f => f.UsdPerCarat), ("usd_per_carat_derived", f => f.UsdPerCaratDerived),
                 ("share_pct", f => f.SharePct), ("rate_pct", f => f.RatePct), ("certificates", f => f.Certificates), ("precision", f => f.Precision),
-                ("source_kind", f => f.SourceKind.ToString()), ("data_origin", f => f.DataOrigin), ("source_publisher", f => f.SourcePublisher),
+                ("source_kind", f => f.SourceKind), ("data_origin", f => f.DataOrigin), ("source_publisher", f => f.SourcePublisher),
                 ("source", f => f.SourceAddress), ("as_published", f => f.AsPublished), ("notes", f => f.Notes));
         return TypedResults.Ok(figures);
     }

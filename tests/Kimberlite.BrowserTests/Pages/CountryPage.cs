@@ -11,7 +11,7 @@ public sealed class CountryPage(IPage page) : SitePage(page)
         return this;
     }
 
-    /// <summary>A chart area, an image named after its measure and the country ("Carats of …, by year").</summary>
+    /// <summary>A chart area, an image named after its measure and the country ("Carats — …, by year").</summary>
     public ILocator Chart(string accessibleName) =>
         Page.GetByRole(AriaRole.Img, new() { Name = accessibleName, Exact = true });
 

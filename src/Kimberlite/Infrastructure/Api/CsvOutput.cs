@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Kimberlite.Infrastructure.Api;
@@ -16,9 +17,15 @@ public static class CsvOutput
         return TypedResults.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", fileName);
     }
 
+    /// <summary>Values written as the JSON of the same endpoint writes them: camelCase names, true/false, ISO dates.</summary>
     private static string Cell(object? value) => value switch
     {
         null => "",
+        bool b => b ? "true" : "false",
+        decimal d => d.ToString("0.############################", CultureInfo.InvariantCulture),
+        Enum e => JsonNamingPolicy.CamelCase.ConvertName(e.ToString()),
+        DateTime t => DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

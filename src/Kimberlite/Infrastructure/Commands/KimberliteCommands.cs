@@ -15,30 +15,38 @@ public static class KimberliteCommands
 {
     private static readonly string[] Commands = ["import", "db", "help", "--help", "-h"];
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
+    /// <summary>A setting such as --Kimberlite:DataDirectory=/srv/k, accepted anywhere on the line.</summary>
+    private static bool IsSetting(string arg) =>
+        arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=') is > 2 and var eq && arg[..eq].Contains(':');
+
+    public static bool IsCommand(string[] args) => args.FirstOrDefault(a => !IsSetting(a)) is { } first && Commands.Contains(first);
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
     {
         if (CultureInfo.CurrentUICulture.Equals(CultureInfo.InvariantCulture))
             CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = new CultureInfo("fr");
 
-        var builder = Host.CreateApplicationBuilder(args.Where(a => a.StartsWith("--Kimberlite", StringComparison.OrdinalIgnoreCase)).ToArray());
+        var builder = Host.CreateApplicationBuilder(args.Where(IsSetting).ToArray());
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddKimberliteData();
         builder.AddKimberliteLocalization();
         using var host = builder.Build();
         var texts = host.Services.GetRequiredService<IStringLocalizer<Texts>>();
-        var positional = args.Where(a => !a.StartsWith("--Kimberlite", StringComparison.OrdinalIgnoreCase)).ToArray();
+        var positional = args.Where(a => !IsSetting(a)).ToArray();
 
         switch (positional)
         {
-            case ["db", "migrate", ..]:
+            case ["help" or "--help" or "-h", ..]:
+                output.WriteLine(texts["Cli_Usage"]);
+                return 0;
+            case ["db", "migrate"]:
                 return await MigrateAsync(host.Services, texts, output);
             case ["import", "statistics", var file, .. var options]:
                 return await ImportStatisticsAsync(host.Services, texts, file, options, output, errors);
             default:
-                (positional is ["help" or "--help" or "-h", ..] ? output : errors).WriteLine(texts["Cli_Usage"]);
-                return positional is ["help" or "--help" or "-h", ..] ? 0 : 2;
+                errors.WriteLine(texts["Cli_UnknownCommand", string.Join(' ', positional)]);
+                errors.WriteLine(texts["Cli_Usage"]);
+                return 2;
         }
     }
 
@@ -48,7 +56,7 @@ public static class KimberliteCommands
         var initializer = scope.ServiceProvider.GetRequiredService<DatabaseInitializer>();
         var applied = await initializer.MigrateAsync();
         await initializer.InitializeAsync();
-        output.WriteLine(texts["Cli_Database", services.DescribeDatabase()]);
+        output.WriteLine(texts["Cli_Database", services.DescribeDatabase(texts)]);
         output.WriteLine(applied.Count == 0 ? texts["Cli_MigrateNothing"] : texts["Cli_MigrateApplied", applied.Count, string.Join(", ", applied)]);
         return 0;
     }
@@ -62,11 +70,12 @@ public static class KimberliteCommands
             errors.WriteLine(optionError);
             return 2;
         }
-        if (!File.Exists(file))
+        if (Locate(file) is not { } path)
         {
-            errors.WriteLine(texts["Cli_FileNotFound", Path.GetFullPath(file)]);
+            errors.WriteLine(texts["Cli_FileNotFound", file]);
             return 2;
         }
+        file = path;
 
         using var scope = services.CreateScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
@@ -92,6 +101,21 @@ public static class KimberliteCommands
         }
     }
 
+    /// <summary>
+    /// A relative path is read from the shell's directory ($PWD) first: `dotnet run --project` starts
+    /// the program in the project's folder, not where the user typed the command.
+    /// </summary>
+    private static string? Locate(string file)
+    {
+        if (Path.IsPathRooted(file))
+            return File.Exists(file) ? file : null;
+        var shell = Environment.GetEnvironmentVariable("PWD");
+        return new[] { shell, Directory.GetCurrentDirectory() }
+            .OfType<string>()
+            .Select(folder => Path.GetFullPath(Path.Combine(folder, file)))
+            .FirstOrDefault(File.Exists);
+    }
+
     public static string Describe(IStringLocalizer<Texts> texts, ImportProblem p) =>
         texts[p.Kind == ImportIssueKind.Refused ? "Cli_ProblemRefused" : "Cli_ProblemNote", p.Line, p.Column, p.Value ?? "", texts[p.Reason]];
 
@@ -101,7 +125,9 @@ public static class KimberliteCommands
         DateOnly? retrieved = null;
         for (var i = 0; i < options.Length; i++)
         {
-            var value = i + 1 < options.Length ? options[i + 1] : null;
+            var value = i + 1 < options.Length && !options[i + 1].StartsWith("--", StringComparison.Ordinal) ? options[i + 1] : null;
+            if (options[i] is "--title" or "--publisher" or "--url" or "--retrieved" && value is null)
+                return (null, texts["Cli_OptionNeedsValue", options[i]]);
             switch (options[i])
             {
                 case "--title" when value is not null: title = value; i++; break;

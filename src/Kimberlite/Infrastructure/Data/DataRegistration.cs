@@ -1,5 +1,7 @@
 using Kimberlite.Statistics.Import;
 using Microsoft.EntityFrameworkCore;
+using Kimberlite.Infrastructure.Localization;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace Kimberlite.Infrastructure.Data;
@@ -40,12 +42,13 @@ public static class DataRegistration
     public static string DataDirectory(IHostEnvironment environment, KimberliteOptions options) =>
         Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.DataDirectory));
 
-    public static string DescribeDatabase(this IServiceProvider services)
+    /// <summary>Which database, and for SQLite the folder it lives in, in the reader's language.</summary>
+    public static string DescribeDatabase(this IServiceProvider services, IStringLocalizer<Texts> texts)
     {
         var options = services.GetRequiredService<IOptions<KimberliteOptions>>().Value;
         var environment = services.GetRequiredService<IHostEnvironment>();
         return options.Database.Provider == DatabaseProvider.Postgres
             ? "PostgreSQL"
-            : $"SQLite in {DataDirectory(environment, options)}";
+            : texts["Database_SqliteIn", DataDirectory(environment, options)];
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace Kimberlite.Infrastructure.Localization;
 
@@ -14,9 +15,12 @@ public static class Formats
     public static string Percent(decimal value) =>
         (value > 0 ? "+" : "") + (value / 100m).ToString("P1", CultureInfo.CurrentCulture);
 
-    public static string Date(DateTime utc) => utc.ToString("d MMMM yyyy HH:mm 'UTC'", CultureInfo.CurrentCulture);
+    public static string Date(DateTime utc) => utc.ToString(LongDate + " HH:mm 'UTC'", CultureInfo.CurrentCulture);
 
-    public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", CultureInfo.CurrentCulture);
+    public static string Date(DateOnly date) => date.ToString(LongDate, CultureInfo.CurrentCulture);
+
+    /// <summary>The language's long date without the day of the week: 29 novembre 2026, 29 de novembro de 2026, November 29, 2026.</summary>
+    private static string LongDate => Regex.Replace(CultureInfo.CurrentCulture.DateTimeFormat.LongDatePattern, @"d{4},?\s*", "");
 
     public static string Language => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
 }

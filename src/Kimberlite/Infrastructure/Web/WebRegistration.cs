@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.WebEncoders;
 using Kimberlite.Infrastructure.Data;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -92,8 +93,8 @@ public static class WebRegistration
     {
         using (var scope = app.Services.CreateScope())
             await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
-        var where = app.Services.DescribeDatabase();
+        var where = app.Services.DescribeDatabase(app.Services.GetRequiredService<IStringLocalizer<Localization.Texts>>());
         app.Lifetime.ApplicationStarted.Register(() =>
-            Console.WriteLine($"Kimberlite: data in {where}; listening on {string.Join(", ", app.Urls)}"));
+            Console.WriteLine($"Kimberlite: {where} · {string.Join(", ", app.Urls)}"));
     }
 }

@@ -6,7 +6,7 @@ namespace Kimberlite.Statistics.Import;
 public sealed record ImportProblem(int Line, string Column, string? Value, ImportIssueKind Kind, string Reason);
 
 /// <summary>Reads the cells of one row by column name and records every problem it meets, not just the first.</summary>
-internal sealed class RowReader(TableRow row, IReadOnlyDictionary<string, int> columns, List<ImportProblem> problems)
+internal sealed class RowReader(TableRow row, IReadOnlyDictionary<string, int> columns, IReadOnlyList<string> headers, List<ImportProblem> problems)
 {
     public int Line => row.Line;
     public bool Refused { get; private set; }
@@ -19,11 +19,15 @@ internal sealed class RowReader(TableRow row, IReadOnlyDictionary<string, int> c
     public void Refuse(string column, string? value, string reason)
     {
         Refused = true;
-        problems.Add(new ImportProblem(Line, column, value, ImportIssueKind.Refused, reason));
+        problems.Add(new ImportProblem(Line, Header(column), value, ImportIssueKind.Refused, reason));
     }
 
     public void Note(string column, string? value, string reason) =>
-        problems.Add(new ImportProblem(Line, column, value, ImportIssueKind.Note, reason));
+        problems.Add(new ImportProblem(Line, Header(column), value, ImportIssueKind.Note, reason));
+
+    /// <summary>The column as the file's header writes it, so the person can find it.</summary>
+    private string Header(string column) =>
+        columns.TryGetValue(column, out var i) && i < headers.Count && headers[i].Trim().Length > 0 ? headers[i].Trim() : column;
 
     public string? Required(string column)
     {

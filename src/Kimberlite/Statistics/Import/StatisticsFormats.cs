@@ -14,6 +14,9 @@ internal static class StatisticsFormats
     /// <summary>Canonical names of the Kimberley Process table, each with the words its headers may use.</summary>
     private static readonly (string Canonical, string[][] Words)[] KpTableColumns =
     [
+        ("production_usd_per_carat", [["production", "$/ct"], ["production", "per carat"], ["production", "/ct"]]),
+        ("import_usd_per_carat", [["import", "$/ct"], ["import", "per carat"], ["import", "/ct"]]),
+        ("export_usd_per_carat", [["export", "$/ct"], ["export", "per carat"], ["export", "/ct"]]),
         ("country", [["country"], ["participant"], ["pays"]]),
         ("period", [["period"], ["periode"], ["période"]]),
         ("year", [["year"], ["annee"], ["année"]]),
@@ -26,6 +29,14 @@ internal static class StatisticsFormats
         ("export_usd", [["export", "value"], ["export", "usd"], ["export", "us$"]]),
         ("export_certificates", [["export", "certificate"], ["export", "kpc"]]),
     ];
+
+    private static readonly IReadOnlyDictionary<StatisticsFormat, string[]> KnownColumns = new Dictionary<StatisticsFormat, string[]>
+    {
+        [StatisticsFormat.KpProduction] = KpProductionColumns,
+        [StatisticsFormat.KpTrade] = KpTradeColumns,
+        [StatisticsFormat.NationalStatistics] = NationalColumns,
+        [StatisticsFormat.FiscalRevenue] = FiscalColumns,
+    };
 
     public static readonly IReadOnlyDictionary<StatisticsFormat, string[]> RequiredColumns = new Dictionary<StatisticsFormat, string[]>
     {
@@ -49,14 +60,15 @@ internal static class StatisticsFormats
             : plain.ContainsKey("item") && plain.ContainsKey("amount") ? StatisticsFormat.FiscalRevenue
             : null;
         if (format is not null)
-            return (format, plain);
+        {
+            var known = KnownColumns[format.Value];
+            return (format, plain.Where(c => known.Contains(c.Key)).ToDictionary());
+        }
 
         var table = new Dictionary<string, int>();
         for (var i = 0; i < headers.Count; i++)
         {
             var words = headers[i].ToLowerInvariant().Replace('_', ' ');
-            if (words.Contains("$/ct") || words.Contains("per carat") || words.Contains("/ct"))
-                continue;
             foreach (var (canonical, alternatives) in KpTableColumns)
                 if (!table.ContainsKey(canonical) && alternatives.Any(all => all.All(words.Contains)))
                 {
@@ -171,15 +183,16 @@ internal static class StatisticsFormats
         {
             var carats = row.Quantity($"{prefix}_carats");
             var usd = row.Quantity($"{prefix}_usd");
+            var perCarat = row.Quantity($"{prefix}_usd_per_carat");
             var certificates = metric == Metric.Production ? null : row.Count($"{prefix}_certificates");
-            if (carats is null && usd is null && certificates is null)
+            if (carats is null && usd is null && perCarat is null && certificates is null)
                 continue;
             figures.Add(new Figure
             {
                 CountryIso3 = country ?? "", Metric = metric, MetricText = prefix,
                 YearText = row.Text("year") ?? row.Text("period") ?? "", PeriodText = row.Text("year") is null ? null : row.Text("period"),
-                Carats = carats, Value = usd, Currency = usd is null ? null : "USD", Certificates = certificates,
-                SourceKind = SourceKind.KimberleyProcess, Precision = "exact",
+                Carats = carats, Value = usd, Currency = usd is null ? null : "USD", UsdPerCaratPublished = perCarat, Certificates = certificates,
+                SourceKind = SourceKind.KimberleyProcess, Precision = "as published",
             });
         }
         if (row.Refused)

@@ -43,34 +43,71 @@ public sealed class StatisticsImporter(KimberliteDb db, TimeProvider clock, ILog
         if (await db.Datasets.AsNoTracking().Where(d => d.Sha256 == sha256).Select(d => (int?)d.Id).FirstOrDefaultAsync(cancellationToken) is { } existing)
             return new ImportResult(ImportOutcome.AlreadyImported, existing, null, 0, 0, 0, []);
 
+        if (content.All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            return Refused(null, 0, [new ImportProblem(1, "(header)", null, ImportIssueKind.Refused, "Import_EmptyFile")]);
         Table table;
         try
         {
             table = Table.Read(content, fileName);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or System.Xml.XmlException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return Refused(null, 0, [new ImportProblem(1, "(file)", fileName, ImportIssueKind.Refused, "Import_UnreadableFile")]);
+            // Whatever the parser met (no header, a quote never closed, a damaged spreadsheet), the file is refused, never a crash.
+            logger.LogInformation("Unreadable statistics file {File}: {Error}", fileName, e.GetType().Name);
+            return Refused(null, 0, [new ImportProblem(1, "(file)", e.Message, ImportIssueKind.Refused, "Import_UnreadableFile")]);
         }
 
+        if (table.Headers.Count == 0 || table.Headers.All(string.IsNullOrWhiteSpace))
+            return Refused(null, 0, [new ImportProblem(1, "(header)", null, ImportIssueKind.Refused, "Import_EmptyFile")]);
         var (format, columns) = StatisticsFormats.Detect(table.Headers);
         if (format is null)
             return Refused(null, table.Rows.Count, [new ImportProblem(1, "(header)", string.Join(",", table.Headers), ImportIssueKind.Refused, "Import_UnknownHeader")]);
         var missing = StatisticsFormats.RequiredColumns[format.Value].Where(c => !columns.ContainsKey(c)).ToList();
         if (missing.Count > 0)
             return Refused(format, table.Rows.Count, missing.Select(c => new ImportProblem(1, c, null, ImportIssueKind.Refused, "Import_MissingColumn")).ToList());
+        if (table.Rows.Count == 0)
+            return Refused(format, 0, [new ImportProblem(2, "(row)", null, ImportIssueKind.Refused, "Import_NoRows")]);
 
-        var problems = new List<ImportProblem>();
+        // The Kimberley Process table is the Kimberley Process's own publication, whoever downloads it.
+        if (format == StatisticsFormat.KpPublicTable)
+            provenance = provenance with
+            {
+                Publisher = provenance.Publisher ?? "Kimberley Process",
+                Address = provenance.Address ?? "https://kimberleyprocessstatistics.org/",
+            };
+
+        var problems = table.Headers
+            .Select((header, index) => (header, index))
+            .Where(h => h.header.Trim().Length > 0 && !columns.ContainsValue(h.index))
+            .Select(h => new ImportProblem(1, h.header.Trim(), null, ImportIssueKind.Note, "Import_ColumnIgnored"))
+            .ToList();
         var figures = new List<Figure>();
         var refusedRows = 0;
         foreach (var row in table.Rows)
         {
-            var reader = new RowReader(row, columns, problems);
+            var rowProblems = new List<ImportProblem>();
+            var reader = new RowReader(row, columns, table.Headers, rowProblems);
+            if (row.CellCount != table.Headers.Count)
+                reader.Refuse("(row)", $"{row.CellCount}", "Import_CellCount");
             var mapped = StatisticsFormats.Map(format.Value, reader).ToList();
+            foreach (var figure in mapped)
+            {
+                figure.SourcePublisher ??= provenance.Publisher;
+                figure.SourceAddress ??= provenance.Address;
+            }
+            if (mapped.Any(f => string.IsNullOrWhiteSpace(f.SourcePublisher)))
+                reader.Refuse(columns.ContainsKey("source_publisher") ? "source_publisher" : "(row)", null, "Import_PublisherMissing");
             if (reader.Refused)
+            {
                 refusedRows++;
+                // A refused row is not loaded: its notes would only distract from what must be fixed.
+                problems.AddRange(rowProblems.Where(p => p.Kind == ImportIssueKind.Refused));
+            }
             else
+            {
+                problems.AddRange(rowProblems);
                 figures.AddRange(mapped);
+            }
         }
 
         if (refusedRows > 0 && mode == ImportMode.AllOrNothing)
@@ -93,12 +130,6 @@ public sealed class StatisticsImporter(KimberliteDb db, TimeProvider clock, ILog
             Issues = problems.Select(p => new ImportIssue { Line = p.Line, Column = p.Column, Value = Clip(p.Value, 1000), Kind = p.Kind, Reason = p.Reason }).ToList(),
             Figures = figures,
         };
-        foreach (var figure in figures)
-        {
-            figure.SourcePublisher ??= dataset.Publisher.Length > 0 ? dataset.Publisher : null;
-            figure.SourceAddress ??= dataset.Address;
-        }
-
         db.Datasets.Add(dataset);
         try
         {

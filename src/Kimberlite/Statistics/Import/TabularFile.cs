@@ -5,7 +5,7 @@ using Sylvan.Data.Csv;
 namespace Kimberlite.Statistics.Import;
 
 /// <summary>A row of a file, with the line a person sees in a text editor or spreadsheet.</summary>
-public sealed record TableRow(int Line, string[] Cells);
+public sealed record TableRow(int Line, string[] Cells, int CellCount);
 
 /// <summary>The header and rows of a CSV or XLSX file, as text: parsing meaning is the importer's job.</summary>
 public sealed record Table(IReadOnlyList<string> Headers, IReadOnlyList<TableRow> Rows)
@@ -30,9 +30,9 @@ public sealed record Table(IReadOnlyList<string> Headers, IReadOnlyList<TableRow
             var cells = new string[headers.Length];
             for (var i = 0; i < headers.Length; i++)
                 cells[i] = i < csv.RowFieldCount ? csv.GetString(i) : "";
-            if (cells.All(string.IsNullOrWhiteSpace))
+            if (cells.All(string.IsNullOrWhiteSpace) && csv.RowFieldCount <= headers.Length)
                 continue;
-            rows.Add(new TableRow(line, cells));
+            rows.Add(new TableRow(line, cells, csv.RowFieldCount));
         }
         return new Table(headers, rows);
     }
@@ -64,7 +64,8 @@ public sealed record Table(IReadOnlyList<string> Headers, IReadOnlyList<TableRow
         var width = header.Cells.Count == 0 ? 0 : header.Cells.Keys.Max() + 1;
         var headers = Enumerable.Range(0, width).Select(i => header.Cells.GetValueOrDefault(i, "")).ToArray();
         var rows = lines.Skip(1)
-            .Select(l => new TableRow(l.Line, Enumerable.Range(0, width).Select(i => l.Cells.GetValueOrDefault(i, "")).ToArray()))
+            // A spreadsheet leaves empty cells out: a row is as wide as its header.
+            .Select(l => new TableRow(l.Line, Enumerable.Range(0, width).Select(i => l.Cells.GetValueOrDefault(i, "")).ToArray(), width))
             .Where(r => !r.Cells.All(string.IsNullOrWhiteSpace))
             .ToList();
         return new Table(headers, rows);
@@ -77,6 +78,11 @@ public sealed record Table(IReadOnlyList<string> Headers, IReadOnlyList<TableRow
             return shared[index];
         if (cell.DataType?.Value == CellValues.InlineString)
             return cell.InlineString?.InnerText ?? "";
+        // A number cell stores the invariant text of a double, sometimes as 1.5E+20: write it out in full.
+        if ((cell.DataType is null || cell.DataType.Value == CellValues.Number)
+            && raw.Contains('E', StringComparison.OrdinalIgnoreCase)
+            && decimal.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number))
+            return number.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return raw;
     }
 

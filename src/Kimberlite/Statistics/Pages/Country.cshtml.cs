@@ -38,9 +38,11 @@ public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IS
     private string? BuildChart()
     {
         var series = new[] { Profile.Production, Profile.Exports };
-        var years = series.SelectMany(s => s.Carats.Concat(s.Usd).Concat(s.UsdPerCarat)).Select(p => p.Year).Distinct().Order().ToList();
-        if (years.Count == 0)
+        var drawn = series.SelectMany(s => s.Carats.Concat(s.Usd).Concat(s.UsdPerCarat)).Select(p => p.Year).ToList();
+        if (drawn.Count == 0)
             return null;
+        // Every year of the span, so a year without a figure is a gap in the line, not a straight join.
+        var years = Enumerable.Range(drawn.Min(), drawn.Max() - drawn.Min() + 1).ToList();
         decimal?[] Align(IReadOnlyList<SeriesPoint> points) =>
             years.Select(y => points.FirstOrDefault(p => p.Year == y)?.Value).ToArray();
         var chart = new

@@ -1,3 +1,4 @@
+using Kimberlite.Analysis;
 using Kimberlite.Infrastructure.Commands;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
@@ -12,6 +13,7 @@ builder.AddKimberliteData();
 builder.AddKimberliteLocalization();
 builder.AddKimberliteWeb();
 builder.AddKimberliteStatistics();
+builder.AddKimberliteAnalysis();
 
 var app = builder.Build();
 await app.InitializeDatabaseAsync();
@@ -19,6 +21,7 @@ app.UseKimberliteWeb();
 app.MapCultureSwitch();
 app.MapStatisticsApi();
 app.MapDatasetsApi();
+app.MapFindingsApi();
 app.MapKimberliteApiDocs();
 app.MapRazorPages();
 

@@ -58,7 +58,7 @@ public sealed record FigureGroup(string Key, IReadOnlyList<Figure> Figures)
         value is null || reference is null or 0 ? null : Math.Round((value.Value - reference.Value) / reference.Value * 100m, 1);
 }
 
-public sealed record CountryProfile(string Iso3, MetricSeries Production, MetricSeries Exports, IReadOnlyList<FigureGroup> Groups)
+public sealed record CountryProfile(string Iso3, MetricSeries Production, MetricSeries Exports, MetricSeries Imports, IReadOnlyList<FigureGroup> Groups)
 {
     public int FigureCount => Groups.Sum(g => g.Figures.Count);
 
@@ -79,7 +79,7 @@ public sealed record CountryProfile(string Iso3, MetricSeries Production, Metric
             .ThenBy(g => g.Preferred.PartnerIso3 ?? "")
             .ThenBy(g => g.Preferred.Segment ?? "")
             .ToList();
-        return new CountryProfile(iso3, Series(Metric.Production, figures), Series(Metric.Export, figures), groups);
+        return new CountryProfile(iso3, Series(Metric.Production, figures), Series(Metric.Export, figures), Series(Metric.Import, figures), groups);
     }
 
     private static MetricSeries Series(Metric metric, IReadOnlyList<Figure> figures)
@@ -98,7 +98,8 @@ public sealed record CountryProfile(string Iso3, MetricSeries Production, Metric
             Pick(f => f.UsdPerCarat));
     }
 
-    private static string GroupKey(Figure f)
+    /// <summary>What makes two figures speak of the same thing; also the stable part of a finding's key.</summary>
+    public static string GroupKey(Figure f)
     {
         var segment = f.IsTotal ? "total" : f.Segment!.Trim().ToLowerInvariant();
         var metric = f.Metric is Metric.Other or Metric.Fiscal ? $"{f.Metric}:{f.MetricText.ToLowerInvariant()}" : f.Metric.ToString();

@@ -12,7 +12,10 @@ public static class Sparkline
     public static int? LastYear(params IReadOnlyList<SeriesPoint>[] series) => series.SelectMany(s => s).Select(p => (int?)p.Year).Max();
 
     /// <summary>One polyline per series on a shared scale; null when there is nothing to draw.</summary>
-    public static string? Svg(params IReadOnlyList<SeriesPoint>[] series)
+    public static string? Svg(params IReadOnlyList<SeriesPoint>[] series) => Svg(null, series);
+
+    /// <summary>The same, with the point of one year ringed: the year a finding speaks of.</summary>
+    public static string? Svg(int? marked, params IReadOnlyList<SeriesPoint>[] series)
     {
         var all = series.SelectMany(s => s).ToList();
         if (all.Count < 2)
@@ -36,6 +39,11 @@ public static class Sparkline
                 else
                     svg.Append($"<polyline class=\"{classes[i % classes.Length]}\" points=\"{string.Join(' ', points.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.X:0.#},{p.Y:0.#}")))}\"/>");
             }
+        }
+        foreach (var point in series.SelectMany(x => x).Where(p => p.Year == marked).Take(1))
+        {
+            var (x, y) = Place(point);
+            svg.Append(string.Create(CultureInfo.InvariantCulture, $"<circle class=\"marked\" cx=\"{x:0.#}\" cy=\"{y:0.#}\" r=\"5\"/>"));
         }
         return svg.Append("</svg>").ToString();
     }

@@ -8,13 +8,16 @@ namespace Kimberlite.Infrastructure.Api;
 /// <summary>Lists as CSV (RFC 4180, UTF-8, invariant numbers) for `?format=csv`.</summary>
 public static class CsvOutput
 {
-    public static FileContentHttpResult File<T>(IEnumerable<T> rows, string fileName, params (string Header, Func<T, object?> Value)[] columns)
+    public static FileContentHttpResult File<T>(IEnumerable<T> rows, string fileName, params (string Header, Func<T, object?> Value)[] columns) =>
+        TypedResults.File(Encoding.UTF8.GetBytes(Text(rows, columns)), "text/csv; charset=utf-8", fileName);
+
+    public static string Text<T>(IEnumerable<T> rows, params (string Header, Func<T, object?> Value)[] columns)
     {
         var text = new StringBuilder();
         text.AppendJoin(',', columns.Select(c => Escape(c.Header))).Append("\r\n");
         foreach (var row in rows)
             text.AppendJoin(',', columns.Select(c => Escape(Cell(c.Value(row))))).Append("\r\n");
-        return TypedResults.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", fileName);
+        return text.ToString();
     }
 
     /// <summary>Values written as the JSON of the same endpoint writes them: camelCase names, true/false, ISO dates.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kimberlite.Analysis;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
 using Kimberlite.Statistics;
@@ -13,7 +14,7 @@ namespace Kimberlite.Infrastructure.Commands;
 /// </summary>
 public static class KimberliteCommands
 {
-    private static readonly string[] Commands = ["import", "db", "help", "--help", "-h"];
+    private static readonly string[] Commands = ["import", "db", "analyze", "findings", "help", "--help", "-h"];
 
     /// <summary>A setting such as --Kimberlite:DataDirectory=/srv/k, accepted anywhere on the line.</summary>
     private static bool IsSetting(string arg) =>
@@ -27,9 +28,12 @@ public static class KimberliteCommands
             CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = new CultureInfo("fr");
 
         var builder = Host.CreateApplicationBuilder(args.Where(IsSetting).ToArray());
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A command speaks through its output; the log says only what went wrong, whatever appsettings.json says.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning", ["Logging:LogLevel:Kimberlite"] = "Warning" });
         builder.AddKimberliteData();
         builder.AddKimberliteLocalization();
+        builder.AddKimberliteStatistics();
+        builder.AddKimberliteAnalysis();
         using var host = builder.Build();
         var texts = host.Services.GetRequiredService<IStringLocalizer<Texts>>();
         var positional = args.Where(a => !IsSetting(a)).ToArray();
@@ -43,6 +47,11 @@ public static class KimberliteCommands
                 return await MigrateAsync(host.Services, texts, output);
             case ["import", "statistics", var file, .. var options]:
                 return await ImportStatisticsAsync(host.Services, texts, file, options, output, errors);
+            case ["analyze"]:
+                return await AnalyzeAsync(host.Services, texts, output);
+            case ["findings"]:
+            case ["findings", "--format", "json" or "csv"]:
+                return await PrintFindingsAsync(host.Services, positional.Length == 3 ? positional[2] : "json", output);
             default:
                 errors.WriteLine(texts["Cli_UnknownCommand", string.Join(' ', positional)]);
                 errors.WriteLine(texts["Cli_Usage"]);
@@ -97,8 +106,50 @@ public static class KimberliteCommands
                 output.WriteLine(texts["Cli_Imported", result.DatasetId!, Path.GetFileName(file), texts[$"Format_{result.Format}"], result.RowsRead, result.RowsLoaded, result.FiguresLoaded]);
                 foreach (var p in result.Problems)
                     output.WriteLine(Describe(texts, p));
+                // Findings follow the figures: every import is followed by a new analysis.
+                var summary = await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync();
+                output.WriteLine(texts["Cli_AnalysisDone", summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count]);
                 return 0;
         }
+    }
+
+    private static async Task<int> AnalyzeAsync(IServiceProvider services, IStringLocalizer<Texts> texts, TextWriter output)
+    {
+        using var scope = services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+        var summary = await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync();
+        output.WriteLine(texts["Cli_AnalysisDone", summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count]);
+        var rules = summary.Active.Select(f => f.Rule).Distinct().Order().ToList();
+        var countries = summary.Active.Select(f => f.CountryIso3).Distinct().Order().ToList();
+        if (summary.Active.Count == 0)
+            return 0;
+        // A table: one line per rule, one column per country, the number of active findings in each cell.
+        var width = Math.Max(rules.Max(r => texts[$"Rule_{r}"].Value.Length), texts["Cli_Total"].Value.Length) + 2;
+        output.WriteLine(texts["Cli_Rule"].Value.PadRight(width) + string.Concat(countries.Select(c => c.PadLeft(6))) + texts["Cli_Total"].Value.PadLeft(8));
+        foreach (var rule in rules)
+        {
+            var line = texts[$"Rule_{rule}"].Value.PadRight(width)
+                + string.Concat(countries.Select(c => summary.Active.Count(f => f.Rule == rule && f.CountryIso3 == c).ToString(CultureInfo.InvariantCulture).PadLeft(6)))
+                + summary.Active.Count(f => f.Rule == rule).ToString(CultureInfo.InvariantCulture).PadLeft(8);
+            output.WriteLine(line);
+        }
+        output.WriteLine(texts["Cli_Total"].Value.PadRight(width)
+            + string.Concat(countries.Select(c => summary.Active.Count(f => f.CountryIso3 == c).ToString(CultureInfo.InvariantCulture).PadLeft(6)))
+            + summary.Active.Count.ToString(CultureInfo.InvariantCulture).PadLeft(8));
+        return 0;
+    }
+
+    private static async Task<int> PrintFindingsAsync(IServiceProvider services, string format, TextWriter output)
+    {
+        using var scope = services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+        var findings = await FindingsApi.QueryAsync(scope.ServiceProvider.GetRequiredService<KimberliteDb>(), new FindingFilter(), CancellationToken.None);
+        if (format == "csv")
+            await output.WriteAsync(FindingsApi.Csv(findings, scope.ServiceProvider.GetRequiredService<FindingTexts>()));
+        else
+            await output.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(
+                findings.Select(f => FindingDto.From(f, scope.ServiceProvider.GetRequiredService<FindingTexts>())), FindingsApi.JsonOptions));
+        return 0;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Kimberlite.Analysis;
 using Kimberlite.Statistics.Import;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -8,13 +9,16 @@ namespace Kimberlite.Infrastructure.Data;
 /// Brings a database up to date before anything uses it, whether the web app or a command starts
 /// first: applies the migrations, then loads the bundled data into a database that holds no dataset.
 /// </summary>
-public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, IOptions<KimberliteOptions> options, ILogger<DatabaseInitializer> logger)
+public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, FindingsEngine findings, IOptions<KimberliteOptions> options, ILogger<DatabaseInitializer> logger)
 {
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         await MigrateAsync(cancellationToken);
         if (options.Value.LoadBundledData && !await db.Datasets.AnyAsync(cancellationToken))
+        {
             await bundled.LoadAsync(cancellationToken);
+            await findings.AnalyzeAsync(cancellationToken);
+        }
     }
 
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)

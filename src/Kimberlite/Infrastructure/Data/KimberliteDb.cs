@@ -1,3 +1,4 @@
+using Kimberlite.Analysis;
 using Kimberlite.Statistics;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,6 +10,8 @@ public class KimberliteDb(DbContextOptions options) : DbContext(options)
     public DbSet<Dataset> Datasets => Set<Dataset>();
     public DbSet<Figure> Figures => Set<Figure>();
     public DbSet<ImportIssue> ImportIssues => Set<ImportIssue>();
+    public DbSet<Finding> Findings => Set<Finding>();
+    public DbSet<FindingEvent> FindingEvents => Set<FindingEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(KimberliteDb).Assembly);

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Kimberlite.Analysis;
+using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -6,7 +8,7 @@ using Microsoft.Extensions.Localization;
 
 namespace Kimberlite.Statistics.Pages;
 
-public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IStringLocalizer<Texts> texts) : PageModel
+public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IStringLocalizer<Texts> texts, KimberliteDb db) : PageModel
 {
     public string Iso3 { get; private set; } = "";
     public string Name { get; private set; } = "";
@@ -15,6 +17,7 @@ public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IS
     public string? ChartJson { get; private set; }
     public IReadOnlyList<(string Publisher, string Years)> ChartSources { get; private set; } = [];
     public int ConflictCount => Profile.Groups.Count(g => g.SourcesDiffer);
+    public IReadOnlyList<Finding> Findings { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(string iso3, CancellationToken cancellationToken)
     {
@@ -26,6 +29,7 @@ public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IS
         Name = names.Name(Iso3);
         Profile = await reader.ProfileAsync(Iso3, cancellationToken);
         ChartJson = BuildChart();
+        Findings = await FindingsApi.QueryAsync(db, new FindingFilter(Country: Iso3), cancellationToken);
         ChartSources = Profile.Production.Sources.Concat(Profile.Exports.Sources)
             .GroupBy(f => f.SourcePublisher ?? texts["Source_Unknown"])
             .Select(g => (g.Key, YearRange(g.Select(f => f.Year!.Value))))

@@ -1,0 +1,31 @@
+using Kimberlite.Statistics;
+
+namespace Kimberlite.Analysis;
+
+/// <summary>Every figure, read once, with the views the rules share: each country's profile and the bilateral flows.</summary>
+public sealed class AnalysisData
+{
+    public AnalysisData(IReadOnlyList<Figure> figures)
+    {
+        Figures = figures;
+        Profiles = figures.GroupBy(f => f.CountryIso3).ToDictionary(g => g.Key, g => CountryProfile.Build(g.Key, g.ToList()));
+        Bilateral = figures
+            .Where(f => f.PeriodKind == PeriodKind.Year && f.PartnerIso3 is { } p && !CountryCodes.IsAggregate(p) && f.FlowDetail is null
+                        && f.Metric is Metric.Export or Metric.Import)
+            .GroupBy(f => (f.CountryIso3, f.PartnerIso3!, f.Metric, f.Year!.Value))
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<Figure>)SourcePreference.Order(g).ToList());
+    }
+
+    public IReadOnlyList<Figure> Figures { get; }
+    public IReadOnlyDictionary<string, CountryProfile> Profiles { get; }
+
+    /// <summary>Yearly figures of one reporter's trade with one partner, preferred source first.</summary>
+    public IReadOnlyDictionary<(string Reporter, string Partner, Metric Metric, int Year), IReadOnlyList<Figure>> Bilateral { get; }
+}
+
+/// <summary>One rule of analysis: it reads the figures and says what it finds, deterministically.</summary>
+public interface IFindingRule
+{
+    FindingRule Rule { get; }
+    IEnumerable<FindingCandidate> Find(AnalysisData data, AnalysisOptions options);
+}

@@ -1,0 +1,24 @@
+using Kimberlite.Analysis.Rules;
+
+namespace Kimberlite.Analysis;
+
+public static class AnalysisRegistration
+{
+    public static IHostApplicationBuilder AddKimberliteAnalysis(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AnalysisOptions>()
+            .BindConfiguration(AnalysisOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.WarningFromPercent <= o.SeriousFromPercent, "Kimberlite:Analysis:WarningFromPercent must not exceed SeriousFromPercent.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IFindingRule, SourceConflictRule>();
+        builder.Services.AddSingleton<IFindingRule, BalanceRule>();
+        builder.Services.AddSingleton<IFindingRule, MirrorGapRule>();
+        builder.Services.AddSingleton<IFindingRule, ValuationGapRule>();
+        builder.Services.AddSingleton<IFindingRule, SuddenChangeRule>();
+        builder.Services.AddSingleton<IFindingRule, PartsAndTotalRule>();
+        builder.Services.AddScoped<FindingsEngine>();
+        builder.Services.AddScoped<FindingTexts>();
+        return builder;
+    }
+}

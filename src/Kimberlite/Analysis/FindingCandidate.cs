@@ -1,0 +1,31 @@
+using System.Globalization;
+using Kimberlite.Statistics;
+
+namespace Kimberlite.Analysis;
+
+/// <summary>What a rule found, before the engine compares it with what is already stored.</summary>
+public sealed record FindingCandidate(
+    FindingRule Rule, string Key, string Country, string? Partner, int? Year, string PeriodText, Metric Metric, string Measure,
+    decimal Observed, decimal Expected, decimal? ExpectedLow, decimal? ExpectedHigh, decimal TolerancePercent,
+    IReadOnlyList<FindingInput> Inputs, decimal? RevenueLost = null, decimal? RatePct = null, string? RateSource = null)
+{
+    public decimal Gap => Observed - Expected;
+
+    public decimal GapPercent => Expected == 0 ? 0 : Math.Round(Gap / Expected * 100m, 1);
+}
+
+public static class Measures
+{
+    public const string Carats = "carats", Usd = "usd", UsdPerCarat = "usdPerCarat";
+
+    public static string UnitOf(string measure) => measure switch { Carats => "ct", Usd => "USD", _ => "USD/ct" };
+
+    public static FindingInput Input(string role, decimal value, string measure, Figure? figure) =>
+        new(role, value, UnitOf(measure), figure?.Id, figure?.DatasetId, figure?.SourcePublisher, figure?.SourceAddress,
+            figure is null ? null : PeriodOf(figure));
+
+    public static string PeriodOf(Figure f) =>
+        f.PeriodText is { } p && p != "FY" ? $"{f.YearText} {p}" : f.YearText;
+
+    public static string Year(int year) => year.ToString(CultureInfo.InvariantCulture);
+}

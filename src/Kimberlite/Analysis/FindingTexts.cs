@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Kimberlite.Infrastructure.Localization;
+using Kimberlite.Statistics;
+using Microsoft.Extensions.Localization;
+
+namespace Kimberlite.Analysis;
+
+/// <summary>A finding told in the reader's language, with its numbers formatted for that language.</summary>
+public sealed class FindingTexts(IStringLocalizer<Texts> texts, CountryNamer names)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static IReadOnlyList<FindingInput> Inputs(Finding finding) =>
+        JsonSerializer.Deserialize<List<FindingInput>>(finding.Inputs, Json) ?? [];
+
+    public string Rule(FindingRule rule) => texts[$"Rule_{rule}"];
+    public string Severity(Severity severity) => texts[$"Severity_{severity}"];
+    public string Status(FindingStatus status) => texts[$"Status_{status}"];
+    public string Unit(string measure) => texts[$"Unit_{measure}"];
+    public string Value(decimal value, string measure) => $"{Formats.Number(Math.Round(value, measure == Measures.UsdPerCarat ? 2 : 0))} {Unit(measure)}";
+
+    public string Title(Finding f) =>
+        texts["Finding_Title", Rule(f.Rule), names.Name(f.CountryIso3), f.PeriodText];
+
+    /// <summary>The plain sentence that states the finding with its numbers.</summary>
+    public string Explain(Finding f)
+    {
+        var inputs = Inputs(f);
+        string Publisher(string role) => inputs.FirstOrDefault(i => i.Role == role)?.Publisher ?? texts["Source_Unknown"];
+        var country = names.Name(f.CountryIso3);
+        var partner = f.PartnerIso3 is null ? "" : names.Name(f.PartnerIso3);
+        var metric = texts[$"Metric_{f.Metric}"].Value.ToLowerInvariant();
+        var gap = Formats.Percent(f.GapPercent);
+        var tolerance = Formats.Number(f.TolerancePercent);
+        var observed = Value(f.Observed, f.Measure);
+        var expected = Value(f.Expected, f.Measure);
+        var sentence = f.Rule switch
+        {
+            FindingRule.SourceConflict => texts["Explain_SourceConflict", country, f.PeriodText, metric, Publisher("other"), observed, Publisher("preferred"), expected, gap, tolerance],
+            FindingRule.Balance => texts["Explain_Balance", country, f.PeriodText, observed, expected, gap, tolerance],
+            FindingRule.MirrorGap => texts["Explain_MirrorGap", country, partner, f.PeriodText, expected, observed, gap, tolerance],
+            FindingRule.ValuationGap when f.Key.EndsWith("|production") => texts["Explain_ValuationProduction", country, f.PeriodText, observed, expected, gap],
+            FindingRule.ValuationGap when f.Key.EndsWith("|regional") => texts["Explain_ValuationRegional", country, f.PeriodText, observed, expected, gap],
+            FindingRule.ValuationGap => texts["Explain_ValuationPartner", country, partner, f.PeriodText, observed, expected, gap],
+            FindingRule.SuddenChange => texts["Explain_SuddenChange", country, f.PeriodText, metric, observed, expected,
+                Value(f.ExpectedLow ?? f.Expected, f.Measure), Value(f.ExpectedHigh ?? f.Expected, f.Measure)],
+            FindingRule.PartsAndTotal => texts["Explain_PartsAndTotal", country, f.PeriodText, metric, Publisher("total"), observed, expected, gap],
+            _ => f.Rule.ToString(),
+        };
+        if (f.RevenueLost is { } lost && f.RatePct is { } rate)
+            sentence += " " + texts["Explain_RevenueLost", Formats.Number(rate), Formats.Number(lost)];
+        return sentence;
+    }
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Kimberlite.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Kimberlite.Analysis;
+
+public sealed record AnalysisSummary(int Raised, int Changed, int Resolved, int Reopened, int Unchanged, IReadOnlyList<Finding> Active);
+
+/// <summary>
+/// Runs every rule over every figure and brings the stored findings up to date: new ones raised,
+/// changed ones updated with their history, vanished ones resolved (never deleted). Deterministic:
+/// the same figures give the same findings, under the same keys, so an analyst's decision survives.
+/// </summary>
+public sealed class FindingsEngine(KimberliteDb db, IEnumerable<IFindingRule> rules, IOptions<AnalysisOptions> options, TimeProvider clock, ILogger<FindingsEngine> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<AnalysisSummary> AnalyzeAsync(CancellationToken cancellationToken = default)
+    {
+        var figures = await db.Figures.AsNoTracking().ToListAsync(cancellationToken);
+        var data = new AnalysisData(figures);
+        var candidates = rules.OrderBy(r => r.Rule)
+            .SelectMany(r => r.Find(data, options.Value))
+            .GroupBy(c => (c.Rule, c.Key)).Select(g => g.First())
+            .ToDictionary(c => (c.Rule, c.Key));
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var stored = await db.Findings.ToDictionaryAsync(f => (f.Rule, f.Key), cancellationToken);
+        int raised = 0, changed = 0, resolved = 0, reopened = 0, unchanged = 0;
+
+        foreach (var (key, candidate) in candidates.OrderBy(c => c.Key))
+        {
+            var inputs = JsonSerializer.Serialize(candidate.Inputs, Json);
+            var hash = Hash(candidate, inputs);
+            if (!stored.TryGetValue(key, out var finding))
+            {
+                finding = new Finding { Key = candidate.Key, CountryIso3 = candidate.Country, PeriodText = candidate.PeriodText, Measure = candidate.Measure, Inputs = inputs, InputsHash = hash, RaisedAtUtc = now };
+                Apply(finding, candidate, inputs, hash, now);
+                finding.Events.Add(new FindingEvent { AtUtc = now, Kind = FindingEventKind.Raised });
+                db.Findings.Add(finding);
+                raised++;
+                continue;
+            }
+            if (finding.Resolved)
+            {
+                finding.Events.Add(new FindingEvent { FindingId = finding.Id, AtUtc = now, Kind = FindingEventKind.Reopened });
+                finding.Resolved = false;
+                finding.UpdatedAtUtc = now;
+                reopened++;
+            }
+            if (finding.InputsHash != hash)
+            {
+                finding.Events.Add(new FindingEvent
+                {
+                    FindingId = finding.Id, AtUtc = now, Kind = FindingEventKind.InputsChanged,
+                    Before = string.Create(CultureInfo.InvariantCulture, $"{finding.Observed} vs {finding.Expected}"),
+                });
+                Apply(finding, candidate, inputs, hash, now);
+                changed++;
+            }
+            else if (!finding.Resolved)
+            {
+                unchanged++;
+            }
+        }
+
+        foreach (var finding in stored.Values.Where(f => !f.Resolved && !candidates.ContainsKey((f.Rule, f.Key))))
+        {
+            finding.Resolved = true;
+            finding.UpdatedAtUtc = now;
+            finding.Events.Add(new FindingEvent { FindingId = finding.Id, AtUtc = now, Kind = FindingEventKind.Resolved });
+            resolved++;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Analysis: {Raised} raised, {Changed} changed, {Resolved} resolved, {Reopened} reopened, {Unchanged} unchanged",
+            raised, changed, resolved, reopened, unchanged);
+        var active = await db.Findings.AsNoTracking().Where(f => !f.Resolved).OrderBy(f => f.Id).ToListAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return new AnalysisSummary(raised, changed, resolved, reopened, unchanged, active);
+    }
+
+    /// <summary>An analyst confirms or dismisses a finding, or opens it again, with a note; the history keeps each step.</summary>
+    public async Task<Finding?> DecideAsync(int id, FindingStatus status, string? note, string? actor, CancellationToken cancellationToken = default)
+    {
+        var finding = await db.Findings.FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
+        if (finding is null)
+            return null;
+        var now = clock.GetUtcNow().UtcDateTime;
+        finding.Status = status;
+        finding.StatusNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        finding.UpdatedAtUtc = now;
+        db.FindingEvents.Add(new FindingEvent
+        {
+            FindingId = id, AtUtc = now, Note = finding.StatusNote, Actor = actor,
+            Kind = status switch { FindingStatus.Confirmed => FindingEventKind.Confirmed, FindingStatus.Dismissed => FindingEventKind.Dismissed, _ => FindingEventKind.Reset },
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return finding;
+    }
+
+    private void Apply(Finding finding, FindingCandidate c, string inputs, string hash, DateTime now)
+    {
+        finding.Rule = c.Rule;
+        finding.CountryIso3 = c.Country;
+        finding.PartnerIso3 = c.Partner;
+        finding.Year = c.Year;
+        finding.PeriodText = c.PeriodText;
+        finding.Metric = c.Metric;
+        finding.Measure = c.Measure;
+        finding.Observed = c.Observed;
+        finding.Expected = c.Expected;
+        finding.ExpectedLow = c.ExpectedLow;
+        finding.ExpectedHigh = c.ExpectedHigh;
+        finding.Gap = c.Gap;
+        finding.GapPercent = c.GapPercent;
+        finding.TolerancePercent = c.TolerancePercent;
+        finding.RevenueLost = c.RevenueLost;
+        finding.RatePct = c.RatePct;
+        finding.RateSource = c.RateSource;
+        finding.Severity = SeverityOf(c.GapPercent);
+        finding.Inputs = inputs;
+        finding.InputsHash = hash;
+        finding.UpdatedAtUtc = now;
+    }
+
+    private Severity SeverityOf(decimal gapPercent) => Math.Abs(gapPercent) switch
+    {
+        var g when g >= options.Value.SeriousFromPercent => Severity.Serious,
+        var g when g >= options.Value.WarningFromPercent => Severity.Warning,
+        _ => Severity.Info,
+    };
+
+    private static string Hash(FindingCandidate c, string inputs)
+    {
+        var canonical = string.Create(CultureInfo.InvariantCulture,
+            $"{c.Observed}|{c.Expected}|{c.ExpectedLow}|{c.ExpectedHigh}|{c.TolerancePercent}|{c.RevenueLost}|{c.RatePct}|{inputs}");
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+}

@@ -57,7 +57,7 @@ public sealed class FindingsEngine(KimberliteDb db, IEnumerable<IFindingRule> ru
                 finding.Events.Add(new FindingEvent
                 {
                     FindingId = finding.Id, AtUtc = now, Kind = FindingEventKind.InputsChanged,
-                    Before = string.Create(CultureInfo.InvariantCulture, $"{finding.Observed} vs {finding.Expected}"),
+                    Before = $"{Plain(finding.Observed)} vs {Plain(finding.Expected)}",
                 });
                 Apply(finding, candidate, inputs, hash, now);
                 changed++;
@@ -138,8 +138,11 @@ public sealed class FindingsEngine(KimberliteDb db, IEnumerable<IFindingRule> ru
 
     private static string Hash(FindingCandidate c, string inputs)
     {
-        var canonical = string.Create(CultureInfo.InvariantCulture,
-            $"{c.Observed}|{c.Expected}|{c.ExpectedLow}|{c.ExpectedHigh}|{c.TolerancePercent}|{c.RevenueLost}|{c.RatePct}|{inputs}");
+        var canonical = string.Join('|', new[] { c.Observed, c.Expected, c.ExpectedLow, c.ExpectedHigh, c.TolerancePercent, c.RevenueLost, c.RatePct }.Select(Plain)) + "|" + inputs;
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
+
+    /// <summary>A number without the trailing zeros a database may add (150.0 is 150), so equal values hash equally.</summary>
+    private static string Plain(decimal? value) =>
+        value?.ToString("0.############################", CultureInfo.InvariantCulture) ?? "";
 }

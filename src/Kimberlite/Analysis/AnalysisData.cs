@@ -5,8 +5,9 @@ namespace Kimberlite.Analysis;
 /// <summary>Every figure, read once, with the views the rules share: each country's profile and the bilateral flows.</summary>
 public sealed class AnalysisData
 {
-    public AnalysisData(IReadOnlyList<Figure> figures)
+    public AnalysisData(IReadOnlyList<Figure> figures, IReadOnlyDictionary<(string Reporter, string Partner, string Flow, int Year), TradeTotal>? trade = null)
     {
+        Trade = trade ?? new Dictionary<(string, string, string, int), TradeTotal>();
         Figures = figures;
         Profiles = figures.GroupBy(f => f.CountryIso3).ToDictionary(g => g.Key, g => CountryProfile.Build(g.Key, g.ToList()));
         Bilateral = figures
@@ -17,6 +18,9 @@ public sealed class AnalysisData
     }
 
     public IReadOnlyList<Figure> Figures { get; }
+
+    /// <summary>Yearly UN Comtrade totals of HS 7102 between two countries, by flow (X exports, M imports).</summary>
+    public IReadOnlyDictionary<(string Reporter, string Partner, string Flow, int Year), TradeTotal> Trade { get; }
     public IReadOnlyDictionary<string, CountryProfile> Profiles { get; }
 
     /// <summary>Yearly figures of one reporter's trade with one partner, preferred source first.</summary>
@@ -28,4 +32,24 @@ public interface IFindingRule
 {
     FindingRule Rule { get; }
     IEnumerable<FindingCandidate> Find(AnalysisData data, AnalysisOptions options);
+}
+
+/// <summary>
+/// What a reporter declared for a year with one partner: carats only when every record counted in
+/// carats; the value in US$ (primary value, CIF for imports and FOB for exports as Comtrade reports them).
+/// </summary>
+public sealed record TradeTotal(decimal? Carats, decimal? Usd, int DatasetId, int Records)
+{
+    /// <summary>
+    /// Totals the records of one reporter, partner, flow and year: the six-digit subheadings where the
+    /// file has them, else the four-digit heading, so 7102 and its 7102.xx parts are never counted twice.
+    /// </summary>
+    public static TradeTotal Of(IReadOnlyCollection<(string Commodity, decimal? Carats, decimal? Usd, int DatasetId)> records)
+    {
+        var leaves = records.Where(r => r.Commodity.Length > 4).ToList();
+        var counted = leaves.Count > 0 ? leaves : records.ToList();
+        var carats = counted.All(r => r.Carats is not null) ? counted.Sum(r => r.Carats!.Value) : (decimal?)null;
+        var usd = counted.All(r => r.Usd is not null) ? counted.Sum(r => r.Usd!.Value) : (decimal?)null;
+        return new TradeTotal(carats, usd, counted.Max(r => r.DatasetId), counted.Count);
+    }
 }

@@ -22,7 +22,7 @@ public sealed class FindingsEngine(KimberliteDb db, IEnumerable<IFindingRule> ru
     public async Task<AnalysisSummary> AnalyzeAsync(CancellationToken cancellationToken = default)
     {
         var figures = await db.Figures.AsNoTracking().ToListAsync(cancellationToken);
-        var data = new AnalysisData(figures);
+        var data = new AnalysisData(figures, await TradeAsync(cancellationToken));
         var candidates = rules.OrderBy(r => r.Rule)
             .SelectMany(r => r.Find(data, options.Value))
             .GroupBy(c => (c.Rule, c.Key)).Select(g => g.First())
@@ -82,6 +82,18 @@ public sealed class FindingsEngine(KimberliteDb db, IEnumerable<IFindingRule> ru
         var active = await db.Findings.AsNoTracking().Where(f => !f.Resolved).OrderBy(f => f.Id).ToListAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return new AnalysisSummary(raised, changed, resolved, reopened, unchanged, active);
+    }
+
+    /// <summary>Yearly Comtrade flows between countries (never the world or an area), exports and imports.</summary>
+    private async Task<Dictionary<(string, string, string, int), TradeTotal>> TradeAsync(CancellationToken cancellationToken)
+    {
+        var flows = await db.TradeFlows.AsNoTracking()
+            .Where(f => f.Month == null && !f.PartnerIsAggregate && (f.FlowCode == "X" || f.FlowCode == "M"))
+            .Select(f => new { f.ReporterIso3, f.PartnerIso3, f.FlowCode, f.Year, f.CommodityCode, f.Carats, f.PrimaryValue, f.DatasetId })
+            .ToListAsync(cancellationToken);
+        return flows
+            .GroupBy(f => (f.ReporterIso3, f.PartnerIso3, f.FlowCode, f.Year))
+            .ToDictionary(g => g.Key, g => TradeTotal.Of(g.Select(f => (f.CommodityCode, f.Carats, f.PrimaryValue, f.DatasetId)).ToList()));
     }
 
     /// <summary>An analyst confirms or dismisses a finding, or opens it again, with a note; the history keeps each step.</summary>

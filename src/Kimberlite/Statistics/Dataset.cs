@@ -45,6 +45,7 @@ public enum StatisticsFormat
     NationalStatistics = 3,
     FiscalRevenue = 4,
     KpPublicTable = 5,
+    Comtrade = 6,
 }
 
 internal sealed class DatasetConfiguration : IEntityTypeConfiguration<Dataset>

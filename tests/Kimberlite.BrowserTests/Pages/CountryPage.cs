@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace Kimberlite.BrowserTests.Pages;
 
-/// <summary>A country's page (/countries/{iso3}): latest figures, the uPlot charts and the table of every figure with its source.</summary>
+/// <summary>A country's page (/countries/{iso3}): latest figures, the uPlot charts, its findings and the table of every figure with its source.</summary>
 public sealed class CountryPage(IPage page) : SitePage(page)
 {
     public async Task<CountryPage> OpenAsync(string iso3)
@@ -27,6 +27,25 @@ public sealed class CountryPage(IPage page) : SitePage(page)
 
     public ILocator RowsMentioning(string caption, string text) =>
         SourceTable(caption).GetByRole(AriaRole.Row).Filter(new() { HasText = text });
+
+    /// <summary>The section of the country's findings, named by its heading ("Constats", "Findings").</summary>
+    public ILocator FindingsSection(string heading) =>
+        Page.GetByRole(AriaRole.Region, new() { Name = heading, Exact = true });
+
+    /// <summary>The findings' title links, most serious first (not the link to every finding below the list).</summary>
+    public ILocator FindingLinks(string heading) =>
+        FindingsSection(heading).GetByRole(AriaRole.List).GetByRole(AriaRole.Link);
+
+    /// <summary>A finding's title link, "Règle — Pays, période". Titles can repeat (several source conflicts in one year).</summary>
+    public ILocator FindingLink(string heading, string title) =>
+        FindingsSection(heading).GetByRole(AriaRole.List).GetByRole(AriaRole.Link, new() { Name = title, Exact = true });
+
+    /// <summary>Follows the first title link of that name in the findings section and waits for the finding's page.</summary>
+    public async Task<FindingPage> OpenFindingAsync(string heading, string title)
+    {
+        await RunAndWaitForNextLoadAsync(() => FindingLink(heading, title).First.ClickAsync());
+        return new FindingPage(Page);
+    }
 
     /// <summary>True when the canvas holds at least one painted pixel: the chart was drawn, not only created.</summary>
     public static Task<bool> HasPaintAsync(ILocator canvas) =>

@@ -23,6 +23,26 @@ public abstract partial class SitePage(IPage page)
         await page.WaitForLoadStateAsync(LoadState.Load);
     }
 
+    /// <summary>
+    /// Runs an action that leads to another document (a link followed, a form sent) and waits for that
+    /// document's load event: unlike waiting for a load state, never satisfied by the page being left.
+    /// </summary>
+    public async Task RunAndWaitForNextLoadAsync(Func<Task> action)
+    {
+        var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLoad(object? sender, IPage loadedPage) => loaded.TrySetResult();
+        page.Load += OnLoad;
+        try
+        {
+            await action();
+            await loaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            page.Load -= OnLoad;
+        }
+    }
+
     public Task<string?> DocumentLanguageAsync() => page.Locator("html").GetAttributeAsync("lang");
 
     [GeneratedRegex("^(Langue|Language|Idioma)$")]

@@ -13,6 +13,8 @@ public sealed class MirrorGapRule : IFindingRule
 
     public IEnumerable<FindingCandidate> Find(AnalysisData data, AnalysisOptions options)
     {
+        foreach (var candidate in FromComtrade(data, options))
+            yield return candidate;
         foreach (var ((reporter, partner, metric, year), exports) in data.Bilateral.Where(b => b.Key.Metric == Metric.Export).OrderBy(b => b.Key))
         {
             if (!data.Bilateral.TryGetValue((partner, reporter, Metric.Import, year), out var imports))
@@ -30,6 +32,31 @@ public sealed class MirrorGapRule : IFindingRule
                     Rule, $"{reporter}|{partner}|{year}|{measure}", reporter, partner, year, Measures.Year(year), Metric.Export, measure,
                     observed, expected, expected - tolerance, expected + tolerance, options.MirrorGapTolerancePercent,
                     [Measures.Input("exports", expected, measure, exported), Measures.Input("mirrorImports", observed, measure, imported)]);
+            }
+        }
+    }
+
+    /// <summary>The same comparison on UN Comtrade records: A's exports (X) to B against B's imports (M) from A.</summary>
+    private IEnumerable<FindingCandidate> FromComtrade(AnalysisData data, AnalysisOptions options)
+    {
+        foreach (var ((reporter, partner, _, year), exported) in data.Trade.Where(t => t.Key.Flow == "X").OrderBy(t => t.Key))
+        {
+            if (!data.Trade.TryGetValue((partner, reporter, "M", year), out var imported))
+                continue;
+            foreach (var (measure, expected, observed) in new[] { (Measures.Carats, exported.Carats, imported.Carats), (Measures.Usd, exported.Usd, imported.Usd) })
+            {
+                if (expected is not { } e || observed is not { } o || e == 0)
+                    continue;
+                var tolerance = Math.Abs(e) * options.MirrorGapTolerancePercent / 100m;
+                if (Math.Abs(o - e) <= tolerance)
+                    continue;
+                yield return new FindingCandidate(
+                    Rule, $"comtrade|{reporter}|{partner}|{year}|{measure}", reporter, partner, year, Measures.Year(year), Metric.Export, measure,
+                    o, e, e - tolerance, e + tolerance, options.MirrorGapTolerancePercent,
+                    [
+                        new FindingInput("exports", e, Measures.UnitOf(measure), null, exported.DatasetId, "UN Comtrade", null, Measures.Year(year)),
+                        new FindingInput("mirrorImports", o, Measures.UnitOf(measure), null, imported.DatasetId, "UN Comtrade", null, Measures.Year(year)),
+                    ]);
             }
         }
     }

@@ -3,6 +3,7 @@ using Kimberlite.Analysis;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
 using Kimberlite.Statistics;
+using Kimberlite.Statistics.Comtrade;
 using Kimberlite.Statistics.Import;
 using Microsoft.Extensions.Localization;
 
@@ -46,7 +47,9 @@ public static class KimberliteCommands
             case ["db", "migrate"]:
                 return await MigrateAsync(host.Services, texts, output);
             case ["import", "statistics", var file, .. var options]:
-                return await ImportStatisticsAsync(host.Services, texts, file, options, output, errors);
+                return await ImportStatisticsAsync(host.Services, texts, file, options, output, errors, comtrade: false);
+            case ["import", "comtrade", var file, .. var options]:
+                return await ImportStatisticsAsync(host.Services, texts, file, options, output, errors, comtrade: true);
             case ["analyze"]:
                 return await AnalyzeAsync(host.Services, texts, output);
             case ["findings"]:
@@ -71,7 +74,7 @@ public static class KimberliteCommands
     }
 
     private static async Task<int> ImportStatisticsAsync(
-        IServiceProvider services, IStringLocalizer<Texts> texts, string file, string[] options, TextWriter output, TextWriter errors)
+        IServiceProvider services, IStringLocalizer<Texts> texts, string file, string[] options, TextWriter output, TextWriter errors, bool comtrade)
     {
         var (provenance, optionError) = ReadProvenance(options, texts);
         if (optionError is not null)
@@ -88,8 +91,9 @@ public static class KimberliteCommands
 
         using var scope = services.CreateScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
-        var importer = scope.ServiceProvider.GetRequiredService<StatisticsImporter>();
-        var result = await importer.ImportAsync(await File.ReadAllBytesAsync(file), Path.GetFileName(file), provenance!);
+        var result = comtrade
+            ? await scope.ServiceProvider.GetRequiredService<ComtradeImporter>().ImportAsync(file, provenance!)
+            : await scope.ServiceProvider.GetRequiredService<StatisticsImporter>().ImportAsync(await File.ReadAllBytesAsync(file), Path.GetFileName(file), provenance!);
 
         switch (result.Outcome)
         {

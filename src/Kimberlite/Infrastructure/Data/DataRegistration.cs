@@ -1,3 +1,4 @@
+using Kimberlite.Statistics.Comtrade;
 using Kimberlite.Statistics.Import;
 using Microsoft.EntityFrameworkCore;
 using Kimberlite.Infrastructure.Localization;
@@ -23,17 +24,20 @@ public static class DataRegistration
         if (options.Database.Provider == DatabaseProvider.Postgres)
         {
             builder.Services.AddDbContext<KimberliteDb, PostgresKimberliteDb>(o => o.UseNpgsql(options.Database.ConnectionString));
+            builder.Services.AddSingleton<ITradeFlowWriter, PostgresTradeFlowWriter>();
         }
         else
         {
             Directory.CreateDirectory(dataDirectory);
             var connection = options.Database.ConnectionString ?? $"Data Source={Path.Combine(dataDirectory, "kimberlite.db")}";
             builder.Services.AddDbContext<KimberliteDb, SqliteKimberliteDb>(o => o.UseSqlite(connection));
+            builder.Services.AddSingleton<ITradeFlowWriter, SqliteTradeFlowWriter>();
         }
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<DatabaseInitializer>();
         builder.Services.AddScoped<StatisticsImporter>();
+        builder.Services.AddScoped<ComtradeImporter>();
         builder.Services.AddScoped<BundledData>();
         return builder;
     }

@@ -1,5 +1,6 @@
 using Kimberlite.Analysis;
 using Kimberlite.Statistics;
+using Kimberlite.Statistics.Comtrade;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kimberlite.Infrastructure.Data;
@@ -10,6 +11,7 @@ public class KimberliteDb(DbContextOptions options) : DbContext(options)
     public DbSet<Dataset> Datasets => Set<Dataset>();
     public DbSet<Figure> Figures => Set<Figure>();
     public DbSet<ImportIssue> ImportIssues => Set<ImportIssue>();
+    public DbSet<TradeFlow> TradeFlows => Set<TradeFlow>();
     public DbSet<Finding> Findings => Set<Finding>();
     public DbSet<FindingEvent> FindingEvents => Set<FindingEvent>();
 

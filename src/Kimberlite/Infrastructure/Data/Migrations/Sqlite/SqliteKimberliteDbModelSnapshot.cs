@@ -168,6 +168,85 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("FindingEvents");
                 });
 
+            modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("Carats")
+                        .HasPrecision(24, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("CifValue")
+                        .HasPrecision(24, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CommodityCode")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DatasetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FlowCode")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("FobValue")
+                        .HasPrecision(24, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("IsReported")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Line")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("NetWeightKg")
+                        .HasPrecision(24, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("PartnerIsAggregate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PartnerIso3")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("PrimaryValue")
+                        .HasPrecision(24, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("Qty")
+                        .HasPrecision(24, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("QtyUnit")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReporterIso3")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DatasetId");
+
+                    b.ToTable("TradeFlows");
+                });
+
             modelBuilder.Entity("Kimberlite.Statistics.Dataset", b =>
                 {
                     b.Property<int>("Id")
@@ -392,6 +471,15 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Kimberlite.Analysis.Finding", null)
                         .WithMany("Events")
                         .HasForeignKey("FindingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlow", b =>
+                {
+                    b.HasOne("Kimberlite.Statistics.Dataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,102 @@
+using Kimberlite.Analysis;
+using Kimberlite.Statistics;
+using Kimberlite.Statistics.Comtrade;
+using Kimberlite.Statistics.Import;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kimberlite.Tests;
+
+/// <summary>UN Comtrade bulk files of HS 7102, with the column names Comtrade publishes.</summary>
+public sealed class ComtradeTests : IAsyncLifetime
+{
+    private readonly EmptyKimberliteApp _app = new();
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync()
+    {
+        _ = _app.Services;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    public const string Header = "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,classificationCode,classificationSearchCode,isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc,mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,altQtyUnitAbbr,altQty,isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,legacyEstimationFlag,isReported,isAggregate";
+
+    public static string Row(string reporter, string partner, string flow, string cmd, string unit, string qty, string value, int year = 2020, string isAggregate = "False", string month = "52", string freq = "A") =>
+        $"C,{freq},{year}0101,{year},{month},{year},0,{reporter},,{flow},,0,{partner},,0,W00,,H5,HS,True,{cmd},,6,True,C00,,0,0,,13,{unit},{qty},False,-1,,,False,0.1,False,,False,,,{value},0,True,{isAggregate}";
+
+    private async Task<ImportResult> Import(params string[] rows)
+    {
+        var path = ImportFiles.Write(ImportFiles.Csv(Header, rows), "comtrade.csv");
+        await using var scope = _app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ComtradeImporter>().ImportAsync(path, new Provenance(), Cancel);
+    }
+
+    [Fact]
+    public async Task AComtradeFileLoadsEveryRecordWithItsDatasetAndProvenance()
+    {
+        var result = await Import(
+            Row("AGO", "BEL", "X", "710210", "carat", "1000000", "150000000"),
+            Row("AGO", "W00", "X", "7102", "carat", "1200000", "180000000"),
+            Row("BEL", "AGO", "M", "710210", "kg", "200", "151000000"));
+
+        Assert.Equal((ImportOutcome.Imported, 3), (result.Outcome, result.RowsLoaded));
+        var flows = await _app.WithDb(db => db.TradeFlows.AsNoTracking().OrderBy(f => f.Line).ToListAsync());
+        Assert.Equal([("AGO", "BEL", false, 1000000m), ("AGO", "WLD", true, 1200000m)], flows.Take(2).Select(f => (f.ReporterIso3, f.PartnerIso3, f.PartnerIsAggregate, f.Carats!.Value)));
+        // A quantity in kilograms is kept with its unit, and never counted as carats.
+        Assert.Equal(("kg", 200m, (decimal?)null), (flows[2].QtyUnit!, flows[2].Qty!.Value, flows[2].Carats));
+        var dataset = await _app.WithDb(db => db.Datasets.AsNoTracking().SingleAsync());
+        Assert.Equal((StatisticsFormat.Comtrade, "United Nations Statistics Division (UN Comtrade)"), (dataset.Format, dataset.Publisher));
+    }
+
+    [Fact]
+    public async Task ABadComtradeFileIsRefusedWholeWithEveryProblem()
+    {
+        var result = await Import(
+            Row("AGO", "BEL", "X", "710210", "carat", "1000000", "150000000"),
+            Row("AGO", "BEL", "X", "7103", "carat", "10", "10"),
+            Row("XXX", "BEL", "X", "7102", "carat", "-5", "10"),
+            Row("AGO", "BEL", "X", "7102", "carat", "5", "\"1,234\""));
+
+        Assert.Equal(ImportOutcome.Refused, result.Outcome);
+        Assert.Equal(
+            [(3, "cmdCode", "Import_NotRoughDiamonds"), (4, "reporterISO", "Import_UnknownCountryCode"), (4, "qty", "Import_Number_Negative"), (5, "primaryValue", "Import_Number_Ambiguous")],
+            result.Refusals.Select(p => (p.Line, p.Column, p.Reason)));
+        Assert.Equal(0, await _app.WithDb(db => db.TradeFlows.CountAsync()));
+        Assert.Equal(0, await _app.WithDb(db => db.Datasets.CountAsync()));
+    }
+
+    [Fact]
+    public async Task TheSameComtradeFileTwiceIsStoredOnce()
+    {
+        string[] rows = [Row("AGO", "BEL", "X", "710210", "carat", "1000000", "150000000")];
+        var first = await Import(rows);
+        var second = await Import(rows);
+
+        Assert.Equal((ImportOutcome.Imported, ImportOutcome.AlreadyImported), (first.Outcome, second.Outcome));
+        Assert.Equal(1, await _app.WithDb(db => db.TradeFlows.CountAsync()));
+    }
+
+    [Fact]
+    public async Task MirrorGapOnComtradeCountsSubheadingsOnceAndNeverTheWorldAsAPartner()
+    {
+        await Import(
+            // AGO declares 1 000 000 ct to BEL: the heading 7102 repeats its two subheadings and must not be added to them.
+            Row("AGO", "BEL", "X", "7102", "carat", "1000000", "150000000"),
+            Row("AGO", "BEL", "X", "710210", "carat", "600000", "90000000"),
+            Row("AGO", "BEL", "X", "710231", "carat", "400000", "60000000"),
+            Row("BEL", "AGO", "M", "7102", "carat", "1500000", "160000000"),
+            // The world is never a partner country: no mirror for these.
+            Row("AGO", "W00", "X", "7102", "carat", "9000000", "1000000000"),
+            Row("BEL", "_X", "M", "7102", "carat", "5", "10", isAggregate: "True"));
+        await using var scope = _app.Services.CreateAsyncScope();
+
+        var findings = (await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel)).Active
+            .Where(f => f.Rule == FindingRule.MirrorGap).OrderBy(f => f.Measure).ToList();
+
+        // Carats: 1 500 000 declared by BEL against 1 000 000 by AGO (+50 %); US$ 160 M against 150 M (+6.7 %) is within 15 %.
+        var finding = Assert.Single(findings);
+        Assert.Equal(("AGO", "BEL", "carats", 1500000m, 1000000m, 50m), (finding.CountryIso3, finding.PartnerIso3!, finding.Measure, finding.Observed, finding.Expected, finding.GapPercent));
+    }
+}

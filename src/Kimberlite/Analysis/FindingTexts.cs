@@ -19,8 +19,21 @@ public sealed class FindingTexts(IStringLocalizer<Texts> texts, CountryNamer nam
     public string Unit(string measure) => texts[$"Unit_{measure}"];
     public string Value(decimal value, string measure) => $"{Formats.Number(Math.Round(value, measure == Measures.UsdPerCarat ? 2 : 0))} {Unit(measure)}";
 
-    public string Title(Finding f) =>
-        texts["Finding_Title", Rule(f.Rule), names.Name(f.CountryIso3), f.PeriodText];
+    /// <summary>Rule, country, period, and what tells it from its neighbours: the measure, the partner, the other source.</summary>
+    public string Title(Finding f)
+    {
+        var detail = new List<string> { texts[$"MeasureName_{f.Measure}"] };
+        if (f.PartnerIso3 is { } partner)
+            detail.Add(names.Name(partner));
+        if (f.Rule == FindingRule.SourceConflict && Inputs(f).FirstOrDefault(i => i.Role == "other")?.Publisher is { } other)
+            detail.Add(other);
+        if (f.Rule == FindingRule.ValuationGap && f.PartnerIso3 is null)
+            detail.Add(texts[f.Key.EndsWith("|regional") ? "Input_regionalMedian" : "Input_productionValuation"]);
+        return texts["Finding_Title", Rule(f.Rule), names.Name(f.CountryIso3), f.PeriodText, string.Join(" · ", detail)];
+    }
+
+    /// <summary>A unit as the inputs write it (ct, USD, USD/ct), in the reader's writing.</summary>
+    public string UnitOfInput(string unit) => unit switch { "ct" => Unit(Measures.Carats), "USD" => Unit(Measures.Usd), "USD/ct" => Unit(Measures.UsdPerCarat), _ => unit };
 
     /// <summary>The plain sentence that states the finding with its numbers.</summary>
     public string Explain(Finding f)
@@ -42,7 +55,7 @@ public sealed class FindingTexts(IStringLocalizer<Texts> texts, CountryNamer nam
             FindingRule.ValuationGap when f.Key.EndsWith("|production") => texts["Explain_ValuationProduction", country, f.PeriodText, observed, expected, gap],
             FindingRule.ValuationGap when f.Key.EndsWith("|regional") => texts["Explain_ValuationRegional", country, f.PeriodText, observed, expected, gap],
             FindingRule.ValuationGap => texts["Explain_ValuationPartner", country, partner, f.PeriodText, observed, expected, gap],
-            FindingRule.SuddenChange => texts["Explain_SuddenChange", country, f.PeriodText, metric, observed, expected,
+            FindingRule.SuddenChange => texts["Explain_SuddenChange", country, f.PeriodText, texts[$"Metric_In_{f.Metric}"], observed, expected,
                 Value(f.ExpectedLow ?? f.Expected, f.Measure), Value(f.ExpectedHigh ?? f.Expected, f.Measure)],
             FindingRule.PartsAndTotal => texts["Explain_PartsAndTotal", country, f.PeriodText, metric, Publisher("total"), observed, expected, gap],
             _ => f.Rule.ToString(),

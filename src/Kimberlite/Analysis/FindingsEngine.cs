@@ -103,8 +103,12 @@ public sealed class FindingsEngine(KimberliteDb db, IEnumerable<IFindingRule> ru
         if (finding is null)
             return null;
         var now = clock.GetUtcNow().UtcDateTime;
+        var cleanNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        // Saving the same decision again is not a new step of the history.
+        if (finding.Status == status && finding.StatusNote == cleanNote)
+            return finding;
         finding.Status = status;
-        finding.StatusNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        finding.StatusNote = cleanNote;
         finding.UpdatedAtUtc = now;
         db.FindingEvents.Add(new FindingEvent
         {

@@ -55,6 +55,7 @@ public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, F
         var profile = await reader.ProfileAsync(finding.CountryIso3, cancellationToken);
         var series = finding.Metric switch { Metric.Production => profile.Production, Metric.Import => profile.Imports, _ => profile.Exports };
         var points = finding.Measure switch { Measures.Carats => series.Carats, Measures.Usd => series.Usd, _ => series.UsdPerCarat };
-        return Sparkline.Svg(finding.Year, points);
+        // The trend's colours go by position: production first, exports second.
+        return finding.Metric == Metric.Production ? Sparkline.Svg(finding.Year, points) : Sparkline.Svg(finding.Year, [], points);
     }
 }

@@ -9,6 +9,9 @@ public static class CountryCodes
     /// <summary>World total and the European Union reporting as one Kimberley Process participant.</summary>
     public static readonly IReadOnlySet<string> Aggregates = new HashSet<string> { "WLD", "EUU" };
 
+    /// <summary>Every ISO 3166-1 alpha-3 code, in order.</summary>
+    public static IEnumerable<string> All => Iso.Order();
+
     public static bool IsKnown(string code) => Iso.Contains(code) || Aggregates.Contains(code);
 
     public static bool IsAggregate(string? code) => code is not null && Aggregates.Contains(code);

@@ -26,16 +26,26 @@ public static class NumberReader
         var negative = trimmed.StartsWith('-') || trimmed.StartsWith('−');
         if (negative)
             trimmed = trimmed[1..].TrimStart();
+        if (trimmed.Length == 0)
+            return (null, Refusal.NotANumber);
+
+        // The common case, digits with at most a decimal point, goes straight to the parser.
+        if (trimmed.AsSpan().IndexOfAnyExcept("0123456789.") < 0 && trimmed.AsSpan().Count('.') <= 1 && trimmed[0] != '.'
+            && decimal.TryParse(trimmed, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var plain))
+            return Signed(plain, negative, allowNegative);
 
         var (digits, refusal) = Canonical(trimmed);
         if (refusal != Refusal.None)
             return (null, refusal);
-        if (!decimal.TryParse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
-            return (null, Refusal.NotANumber);
-        if (negative && value != 0 && !allowNegative)
-            return (null, Refusal.Negative);
-        return (negative ? -value : value, Refusal.None);
+        return decimal.TryParse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+            ? Signed(value, negative, allowNegative)
+            : (null, Refusal.NotANumber);
     }
+
+    private static (decimal? Value, Refusal Refusal) Signed(decimal value, bool negative, bool allowNegative) =>
+        !negative ? (value, Refusal.None)
+        : value == 0 || allowNegative ? (-value, Refusal.None)
+        : (null, Refusal.Negative);
 
     /// <summary>Turns any accepted writing into invariant digits with an optional dot.</summary>
     private static (string Digits, Refusal Refusal) Canonical(string text)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Statistics.Import;
 using Microsoft.EntityFrameworkCore;
@@ -30,32 +31,7 @@ public sealed class ComtradeImporter(KimberliteDb db, ITradeFlowWriter writer, T
             return new ImportResult(ImportOutcome.AlreadyImported, existing, StatisticsFormat.Comtrade, 0, 0, 0, []);
 
         var problems = new List<ImportProblem>();
-        var refused = 0;
         var rows = 0;
-        try
-        {
-            await foreach (var (flow, rowProblems) in ReadAsync(path, cancellationToken))
-            {
-                rows++;
-                if (rowProblems is null)
-                    continue;
-                refused++;
-                foreach (var p in rowProblems)
-                    if (problems.Count < MaxListedProblems)
-                        problems.Add(p);
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogInformation("Unreadable Comtrade file {File}: {Error}", Path.GetFileName(path), e.GetType().Name);
-            problems.Add(new ImportProblem(1, "(file)", e.Message, ImportIssueKind.Refused, "Import_UnreadableFile"));
-            refused++;
-        }
-        if (rows == 0 && refused == 0)
-            problems.Add(new ImportProblem(2, "(row)", null, ImportIssueKind.Refused, "Import_NoRows"));
-        if (problems.Count > 0)
-            return new ImportResult(ImportOutcome.Refused, null, StatisticsFormat.Comtrade, rows, 0, 0, problems);
-
         var dataset = new Dataset
         {
             Title = provenance.Title ?? Path.GetFileNameWithoutExtension(path),
@@ -66,20 +42,44 @@ public sealed class ComtradeImporter(KimberliteDb db, ITradeFlowWriter writer, T
             Sha256 = sha256,
             Format = StatisticsFormat.Comtrade,
             ImportedAtUtc = clock.GetUtcNow().UtcDateTime,
-            RowsRead = rows,
-            RowsLoaded = rows,
         };
-        var strategy = db.Database.CreateExecutionStrategy();
+
+        // One pass: rows are checked as they are written, inside a transaction that a single problem rolls back.
+        IEnumerable<TradeFlow> Checked()
+        {
+            foreach (var (flow, rowProblems) in Read(path))
+            {
+                rows++;
+                if (rowProblems is not null)
+                {
+                    foreach (var p in rowProblems.Where(_ => problems.Count < MaxListedProblems))
+                        problems.Add(p);
+                    continue;
+                }
+                if (problems.Count > 0)
+                    continue; // the file is refused already: read on only to list every problem
+                flow!.DatasetId = dataset.Id;
+                yield return flow;
+            }
+        }
+
         try
         {
-            await strategy.ExecuteAsync(async () =>
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            db.Datasets.Add(dataset);
+            await db.SaveChangesAsync(cancellationToken);
+            await writer.WriteAsync(db, Checked(), cancellationToken);
+            if (rows == 0 && problems.Count == 0)
+                problems.Add(new ImportProblem(2, "(row)", null, ImportIssueKind.Refused, "Import_NoRows"));
+            if (problems.Count > 0)
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                db.Datasets.Add(dataset);
-                await db.SaveChangesAsync(cancellationToken);
-                await writer.WriteAsync(db, ReadValid(path, dataset.Id, cancellationToken), cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-            });
+                await transaction.RollbackAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                return new ImportResult(ImportOutcome.Refused, null, StatisticsFormat.Comtrade, rows, 0, 0, problems);
+            }
+            dataset.RowsRead = dataset.RowsLoaded = rows;
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
@@ -88,25 +88,27 @@ public sealed class ComtradeImporter(KimberliteDb db, ITradeFlowWriter writer, T
                 return new ImportResult(ImportOutcome.AlreadyImported, raced, StatisticsFormat.Comtrade, 0, 0, 0, []);
             throw;
         }
+        catch (Exception e) when (e is not OperationCanceledException and not DbUpdateException && IsUnreadable(e))
+        {
+            db.ChangeTracker.Clear();
+            logger.LogInformation("Unreadable Comtrade file {File}: {Error}", Path.GetFileName(path), e.GetType().Name);
+            return new ImportResult(ImportOutcome.Refused, null, StatisticsFormat.Comtrade, rows, 0, 0,
+                [new ImportProblem(rows + 1, "(file)", e.Message, ImportIssueKind.Refused, "Import_UnreadableFile")]);
+        }
         db.ChangeTracker.Clear();
         logger.LogInformation("Imported Comtrade dataset {DatasetId}: {Rows} rows", dataset.Id, rows);
         return new ImportResult(ImportOutcome.Imported, dataset.Id, StatisticsFormat.Comtrade, rows, rows, rows, []);
     }
 
-    private async IAsyncEnumerable<TradeFlow> ReadValid(string path, int datasetId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var (flow, _) in ReadAsync(path, cancellationToken))
-        {
-            flow!.DatasetId = datasetId;
-            yield return flow;
-        }
-    }
+    /// <summary>What the CSV reader throws on a file it cannot read, as opposed to a failure of the database.</summary>
+    private static bool IsUnreadable(Exception e) =>
+        e is Sylvan.Data.Csv.CsvFormatException or FormatException or InvalidDataException or DecoderFallbackException
+        || e.GetType().Namespace == "Sylvan.Data.Csv";
 
     /// <summary>Each row as a flow, or as the problems that refuse it.</summary>
-    private static async IAsyncEnumerable<(TradeFlow? Flow, List<ImportProblem>? Problems)> ReadAsync(
-        string path, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private static IEnumerable<(TradeFlow? Flow, List<ImportProblem>? Problems)> Read(string path)
     {
-        await using var csv = await CsvDataReader.CreateAsync(path, new CsvDataReaderOptions { HasHeaders = true, BufferSize = 1 << 16 });
+        using var csv = CsvDataReader.Create(path, new CsvDataReaderOptions { HasHeaders = true, BufferSize = 1 << 16 });
         var columns = Enumerable.Range(0, csv.FieldCount).ToDictionary(i => csv.GetName(i).Trim().ToLowerInvariant(), i => i);
         var missing = Required.Where(c => !columns.ContainsKey(c)).ToList();
         if (!columns.ContainsKey("refyear") && !columns.ContainsKey("period"))
@@ -123,7 +125,7 @@ public sealed class ComtradeImporter(KimberliteDb db, ITradeFlowWriter writer, T
             (Column("qtyunitabbr"), Column("qty"), Column("netwgt"), Column("cifvalue"), Column("fobvalue"), Column("isreported"), Column("isaggregate"));
 
         var line = 1;
-        while (await csv.ReadAsync(cancellationToken))
+        while (csv.Read())
         {
             line++;
             List<ImportProblem>? problems = null;

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using DuckDB.NET.Data;
+using Kimberlite.Analysis;
+using Kimberlite.Bench;
+using Kimberlite.Infrastructure.Data;
+using Kimberlite.Infrastructure.Localization;
+using Kimberlite.Statistics;
+using Kimberlite.Statistics.Comtrade;
+using Kimberlite.Statistics.Import;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+// Measures, in one run and on the same synthetic Comtrade file: Kimberlite's import into SQLite (and
+// PostgreSQL when given), its full analysis, and DuckDB loading the file and computing the mirror gaps.
+// Usage: dotnet run -c Release --project bench/Kimberlite.Bench -- [--reporters 200] [--partners 100]
+//        [--years 25] [--seed 7] [--planted 0.002] [--postgres "Host=127.0.0.1;Port=5432;Username=postgres"] [--keep]
+var options = Args.Parse(args);
+var work = Path.Combine(Path.GetTempPath(), $"kimberlite-bench-{Guid.NewGuid():N}");
+Directory.CreateDirectory(work);
+var file = Path.Combine(work, "comtrade-7102.csv");
+var culture = CultureInfo.InvariantCulture;
+var results = new List<(string Step, double Seconds, string Detail)>();
+
+try
+{
+    var generator = new ComtradeGenerator(options.Reporters, options.Partners, 2000, options.Years, options.Seed, options.Planted);
+    var countries = CountryCodes.All.ToList();
+    var clock = Stopwatch.StartNew();
+    var planted = generator.Write(file, countries);
+    Report("generate file", clock.Elapsed.TotalSeconds, $"{generator.Rows:N0} rows, {new FileInfo(file).Length / 1e6:N0} MB, {planted.Count} anomalies planted");
+
+    var sqlite = await RunKimberlite("SQLite", new() { ["Kimberlite:DataDirectory"] = Path.Combine(work, "sqlite") }, generator.Rows);
+    if (options.Postgres is { } server)
+    {
+        var database = $"kimberlite_bench_{Guid.NewGuid():N}";
+        try
+        {
+            await RunKimberlite("PostgreSQL", new()
+            {
+                ["Kimberlite:Database:Provider"] = "Postgres",
+                ["Kimberlite:Database:ConnectionString"] = $"{server};Database={database}",
+            }, generator.Rows);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection($"{server};Database=postgres");
+            await admin.OpenAsync();
+            await new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin).ExecuteNonQueryAsync();
+        }
+    }
+
+    var duck = await RunDuckDb(file);
+    Console.WriteLine();
+    Console.WriteLine($"planted {planted.Count}; Kimberlite (SQLite) mirror-gap findings {sqlite}; DuckDB mirror gaps {duck}");
+    Console.WriteLine(planted.Count == sqlite && sqlite == duck ? "AGREE: every engine found exactly the planted anomalies" : "DISAGREE");
+    PrintTable();
+    return planted.Count == sqlite && sqlite == duck ? 0 : 1;
+}
+finally
+{
+    if (!options.Keep)
+        Directory.Delete(work, recursive: true);
+}
+
+async Task<int> RunKimberlite(string engine, Dictionary<string, string?> settings, long rows)
+{
+    settings["Kimberlite:LoadBundledData"] = "false";
+    settings["Logging:LogLevel:Default"] = "Warning";
+    // A new PostgreSQL database is probed before it is created; EF logs that expected miss as an error.
+    settings["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Connection"] = "None";
+    var builder = Host.CreateApplicationBuilder();
+    builder.Configuration.AddInMemoryCollection(settings);
+    builder.AddKimberliteData();
+    builder.AddKimberliteLocalization();
+    builder.AddKimberliteStatistics();
+    builder.AddKimberliteAnalysis();
+    using var host = builder.Build();
+    using (var scope = host.Services.CreateScope())
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+
+    var clock = Stopwatch.StartNew();
+    using (var scope = host.Services.CreateScope())
+    {
+        var result = await scope.ServiceProvider.GetRequiredService<ComtradeImporter>().ImportAsync(file, new Provenance("Synthetic HS 7102"));
+        if (result.Outcome != ImportOutcome.Imported)
+            throw new InvalidOperationException($"The import was {result.Outcome}: {string.Join("; ", result.Problems.Take(5))}");
+    }
+    var seconds = clock.Elapsed.TotalSeconds;
+    Report($"Kimberlite import, {engine}", seconds, $"{rows / seconds:N0} rows/s");
+
+    clock.Restart();
+    AnalysisSummary summary;
+    using (var scope = host.Services.CreateScope())
+        summary = await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync();
+    var mirror = summary.Active.Count(f => f.Rule == FindingRule.MirrorGap && f.Key.StartsWith("comtrade|", StringComparison.Ordinal));
+    Report($"Kimberlite analysis, {engine}", clock.Elapsed.TotalSeconds, $"{summary.Active.Count} findings, {mirror} mirror gaps");
+    return mirror;
+}
+
+async Task<long> RunDuckDb(string path)
+{
+    await using var connection = new DuckDBConnection("Data Source=:memory:");
+    await connection.OpenAsync();
+    var clock = Stopwatch.StartNew();
+    await using (var load = connection.CreateCommand())
+    {
+        load.CommandText = $"CREATE TABLE flows AS SELECT * FROM read_csv('{path.Replace("'", "''")}', header = true, auto_detect = true)";
+        await load.ExecuteNonQueryAsync();
+    }
+    Report("DuckDB load (in memory)", clock.Elapsed.TotalSeconds, "read_csv");
+
+    clock.Restart();
+    await using var query = connection.CreateCommand();
+    // The same rule as Kimberlite's: yearly totals over the six-digit subheadings, exports against mirror imports, 15 %.
+    query.CommandText = """
+        WITH t AS (
+            SELECT reporterISO AS r, partnerISO AS p, refYear AS y, flowCode AS f, sum(qty) AS ct, sum(primaryValue) AS usd
+            FROM flows WHERE freqCode = 'A' AND isAggregate = false GROUP BY ALL)
+        SELECT (SELECT count(*) FROM t x JOIN t m ON x.r = m.p AND x.p = m.r AND x.y = m.y
+                 WHERE x.f = 'X' AND m.f = 'M' AND abs(m.ct - x.ct) > 0.15 * abs(x.ct))
+             + (SELECT count(*) FROM t x JOIN t m ON x.r = m.p AND x.p = m.r AND x.y = m.y
+                 WHERE x.f = 'X' AND m.f = 'M' AND abs(m.usd - x.usd) > 0.15 * abs(x.usd))
+        """;
+    var count = Convert.ToInt64(await query.ExecuteScalarAsync(), culture);
+    Report("DuckDB mirror gap", clock.Elapsed.TotalSeconds, $"{count} mirror gaps");
+    return count;
+}
+
+void Report(string step, double seconds, string detail)
+{
+    var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1e6;
+    results.Add((step, seconds, $"{detail}; process peak {peak:N0} MB"));
+    Console.WriteLine($"{step,-34} {seconds,8:N2} s   {detail}; process peak {peak:N0} MB");
+}
+
+void PrintTable()
+{
+    Console.WriteLine();
+    Console.WriteLine("| step | seconds | detail |");
+    Console.WriteLine("| --- | --- | --- |");
+    foreach (var (step, seconds, detail) in results)
+        Console.WriteLine($"| {step} | {seconds.ToString("N2", culture)} | {detail} |");
+}
+
+internal sealed record Args(int Reporters, int Partners, int Years, int Seed, double Planted, string? Postgres, bool Keep)
+{
+    public static Args Parse(string[] args)
+    {
+        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        int Int(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        return new Args(Int("--reporters", 200), Int("--partners", 100), Int("--years", 25), Int("--seed", 7),
+            Value("--planted") is { } p ? double.Parse(p, CultureInfo.InvariantCulture) : 0.002, Value("--postgres"), args.Contains("--keep"));
+    }
+}

@@ -152,4 +152,24 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Equal(2, unknown.Exit);
         Assert.StartsWith("Unknown command: import sites x.csv", unknown.Errors);
     }
+
+    [Fact]
+    public async Task AnalyzePrintsTheFindingsByRuleAndCountryAndFindingsPrintsThemAsJsonOrCsv()
+    {
+        var analyze = await Run("analyze");
+        var json = await Run("findings", "--format", "json");
+        var csv = await Run("findings", "--format", "csv");
+
+        Assert.Equal(0, analyze.Exit);
+        var lines = analyze.Output.Trim().Split(Environment.NewLine);
+        Assert.Matches(@"^Analysis: \d+ findings new, \d+ changed, \d+ resolved; active findings: \d+\.$", lines[0]);
+        Assert.Matches(@"^Rule\s+.*COD.*Total$", lines[1]);
+        Assert.Contains(lines, l => l.StartsWith("Source conflict", StringComparison.Ordinal));
+        Assert.StartsWith("Total", lines[^1]);
+        var findings = System.Text.Json.JsonDocument.Parse(json.Output).RootElement;
+        Assert.True(findings.GetArrayLength() > 0);
+        Assert.False(string.IsNullOrEmpty(findings[0].GetProperty("explanation").GetString()));
+        Assert.StartsWith("id,rule,key,country_iso3,", csv.Output);
+        Assert.Equal(findings.GetArrayLength() + 1, csv.Output.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+    }
 }

@@ -99,4 +99,21 @@ public sealed class ComtradeTests : IAsyncLifetime
         var finding = Assert.Single(findings);
         Assert.Equal(("AGO", "BEL", "carats", 1500000m, 1000000m, 50m), (finding.CountryIso3, finding.PartnerIso3!, finding.Measure, finding.Observed, finding.Expected, finding.GapPercent));
     }
+
+    [Fact]
+    public async Task EveryAnomalyPlantedByTheBenchmarkGeneratorIsFoundAndNothingElse()
+    {
+        var generator = new Kimberlite.Bench.ComtradeGenerator(reporters: 20, partnersPerReporter: 6, firstYear: 2000, years: 5, seed: 11, plantedShare: 0.05);
+        var path = Path.Combine(ImportFiles.NewFolder(), "generated.csv");
+        var planted = generator.Write(path, CountryCodes.All.ToList());
+        await using var scope = _app.Services.CreateAsyncScope();
+        Assert.Equal(ImportOutcome.Imported, (await scope.ServiceProvider.GetRequiredService<ComtradeImporter>().ImportAsync(path, new Provenance(), Cancel)).Outcome);
+
+        var findings = (await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel)).Active;
+
+        Assert.NotEmpty(planted);
+        Assert.Equal(
+            planted.Select(p => $"comtrade|{p.Exporter}|{p.Importer}|{p.Year}|carats").Order(),
+            findings.Select(f => f.Key).Order());
+    }
 }

@@ -16,10 +16,16 @@ public static class ImportFiles
     /// <summary>A file of its own in a temporary folder, for the command line.</summary>
     public static string Write(byte[] content, string name)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "kimberlite-files", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, name);
+        var path = Path.Combine(NewFolder(), name);
         File.WriteAllBytes(path, content);
         return path;
+    }
+
+    /// <summary>An empty folder of its own under the temporary folder.</summary>
+    public static string NewFolder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "kimberlite-files", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        return folder;
     }
 }

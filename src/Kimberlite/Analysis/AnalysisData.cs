@@ -40,16 +40,41 @@ public interface IFindingRule
 /// </summary>
 public sealed record TradeTotal(decimal? Carats, decimal? Usd, int DatasetId, int Records)
 {
-    /// <summary>
-    /// Totals the records of one reporter, partner, flow and year: the six-digit subheadings where the
-    /// file has them, else the four-digit heading, so 7102 and its 7102.xx parts are never counted twice.
-    /// </summary>
-    public static TradeTotal Of(IReadOnlyCollection<(string Commodity, decimal? Carats, decimal? Usd, int DatasetId)> records)
+}
+
+/// <summary>
+/// Totals the records of one reporter, partner, flow and year as they stream by: the six-digit
+/// subheadings where the file has them, else the four-digit heading, so 7102 and its 7102.xx parts
+/// are never counted twice; carats only when every record counted counts in carats.
+/// </summary>
+public sealed class TradeAccumulator
+{
+    private readonly Part _leaves = new(), _headings = new();
+    private int _datasetId;
+
+    public void Add(string commodity, decimal? carats, decimal? usd, int datasetId)
     {
-        var leaves = records.Where(r => r.Commodity.Length > 4).ToList();
-        var counted = leaves.Count > 0 ? leaves : records.ToList();
-        var carats = counted.All(r => r.Carats is not null) ? counted.Sum(r => r.Carats!.Value) : (decimal?)null;
-        var usd = counted.All(r => r.Usd is not null) ? counted.Sum(r => r.Usd!.Value) : (decimal?)null;
-        return new TradeTotal(carats, usd, counted.Max(r => r.DatasetId), counted.Count);
+        (commodity.Length > 4 ? _leaves : _headings).Add(carats, usd);
+        _datasetId = Math.Max(_datasetId, datasetId);
+    }
+
+    public TradeTotal Total()
+    {
+        var counted = _leaves.Count > 0 ? _leaves : _headings;
+        return new TradeTotal(counted.CaratsComplete ? counted.Carats : null, counted.UsdComplete ? counted.Usd : null, _datasetId, counted.Count);
+    }
+
+    private sealed class Part
+    {
+        public decimal Carats, Usd;
+        public bool CaratsComplete = true, UsdComplete = true;
+        public int Count;
+
+        public void Add(decimal? carats, decimal? usd)
+        {
+            Count++;
+            if (carats is { } c) Carats += c; else CaratsComplete = false;
+            if (usd is { } u) Usd += u; else UsdComplete = false;
+        }
     }
 }

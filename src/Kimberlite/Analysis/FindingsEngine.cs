@@ -84,16 +84,40 @@ public sealed class FindingsEngine(KimberliteDb db, IEnumerable<IFindingRule> ru
         return new AnalysisSummary(raised, changed, resolved, reopened, unchanged, active);
     }
 
-    /// <summary>Yearly Comtrade flows between countries (never the world or an area), exports and imports.</summary>
+    /// <summary>
+    /// Yearly Comtrade flows between countries (never the world or an area), exports and imports,
+    /// totalled while they stream from the database: millions of rows, never held in memory at once.
+    /// </summary>
     private async Task<Dictionary<(string, string, string, int), TradeTotal>> TradeAsync(CancellationToken cancellationToken)
     {
-        var flows = await db.TradeFlows.AsNoTracking()
-            .Where(f => f.Month == null && !f.PartnerIsAggregate && (f.FlowCode == "X" || f.FlowCode == "M"))
-            .Select(f => new { f.ReporterIso3, f.PartnerIso3, f.FlowCode, f.Year, f.CommodityCode, f.Carats, f.PrimaryValue, f.DatasetId })
-            .ToListAsync(cancellationToken);
-        return flows
-            .GroupBy(f => (f.ReporterIso3, f.PartnerIso3, f.FlowCode, f.Year))
-            .ToDictionary(g => g.Key, g => TradeTotal.Of(g.Select(f => (f.CommodityCode, f.Carats, f.PrimaryValue, f.DatasetId)).ToList()));
+        var totals = new Dictionary<(string, string, string, int), TradeAccumulator>();
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
+            await connection.OpenAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT "ReporterIso3", "PartnerIso3", "FlowCode", "Year", "CommodityCode", "Carats", "PrimaryValue", "DatasetId"
+                FROM "TradeFlows"
+                WHERE "Month" IS NULL AND NOT "PartnerIsAggregate" AND "FlowCode" IN ('X', 'M')
+                """;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (reader.Read())
+            {
+                var key = (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3));
+                if (!totals.TryGetValue(key, out var total))
+                    totals[key] = total = new TradeAccumulator();
+                total.Add(reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetDecimal(5), reader.IsDBNull(6) ? null : reader.GetDecimal(6), reader.GetInt32(7));
+            }
+        }
+        finally
+        {
+            if (opened)
+                await connection.CloseAsync();
+        }
+        return totals.ToDictionary(t => t.Key, t => t.Value.Total());
     }
 
     /// <summary>An analyst confirms or dismisses a finding, or opens it again, with a note; the history keeps each step.</summary>

@@ -58,6 +58,8 @@ public sealed class PostgresTradeFlowWriter : ITradeFlowWriter
         var columns = TradeFlowColumns.Names;
         await using var copy = await connection.BeginBinaryImportAsync(
             $"COPY \"TradeFlows\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        // A file of millions of rows takes longer than a command's usual 30 s to be acknowledged.
+        copy.Timeout = TimeSpan.FromMinutes(30);
         foreach (var flow in flows)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -9,24 +9,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Kimberlite.Tests;
 
 /// <summary>The rules on real rows of data/ and on boundary cases computed by hand, and the engine that keeps findings.</summary>
-public sealed class AnalysisTests : IAsyncLifetime
+public sealed class AnalysisTests : EmptyAppTest
 {
-    private readonly EmptyKimberliteApp _app = new();
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    public ValueTask InitializeAsync()
-    {
-        _ = _app.Services;
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
-
     private const string TradeHeader = "reporter_iso3,partner_iso3,year,period,flow,flow_detail,carats,usd,share_pct,source,source_publisher,as_published,precision,data_origin,notes";
 
     private async Task Import(params string[] lines)
     {
-        await using var scope = _app.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<StatisticsImporter>()
             .ImportAsync(ImportFiles.Csv(lines[0], lines[1..]), "test.csv", new Provenance(Publisher: "Test"), cancellationToken: Cancel);
         Assert.Equal(ImportOutcome.Imported, result.Outcome);
@@ -34,7 +23,7 @@ public sealed class AnalysisTests : IAsyncLifetime
 
     private async Task<AnalysisSummary> Analyze()
     {
-        await using var scope = _app.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel);
     }
 
@@ -203,7 +192,7 @@ public sealed class AnalysisTests : IAsyncLifetime
             "COG,2003,FY,production,total,100,,,https://a.example,Ministry,,exact,",
             "COG,2003,FY,export,total,150,,,https://a.example,Ministry,,exact,");
         var finding = Assert.Single(await Findings(FindingRule.Balance));
-        await using (var scope = _app.Services.CreateAsyncScope())
+        await using (var scope = App.Services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<FindingsEngine>().DecideAsync(finding.Id, FindingStatus.Confirmed, "Vérifié avec le cadastre minier", "analyst", Cancel);
 
         var again = await Analyze();
@@ -231,7 +220,7 @@ public sealed class AnalysisTests : IAsyncLifetime
         await Analyze();
 
         Assert.Equal((raised.Id, 120m), (changed.Id, changed.Expected));
-        var stored = await _app.WithDb(db => db.Findings.AsNoTracking().Include(f => f.Events).SingleAsync(f => f.Id == raised.Id));
+        var stored = await App.WithDb(db => db.Findings.AsNoTracking().Include(f => f.Events).SingleAsync(f => f.Id == raised.Id));
         Assert.True(stored.Resolved);
         Assert.Equal([FindingEventKind.Raised, FindingEventKind.InputsChanged, FindingEventKind.Resolved], stored.Events.OrderBy(e => e.Id).Select(e => e.Kind));
         Assert.Equal("150 vs 100", stored.Events.Single(e => e.Kind == FindingEventKind.InputsChanged).Before);
@@ -247,7 +236,7 @@ public sealed class AnalysisTests : IAsyncLifetime
             "COG,2003,FY,production,total,100,,,https://a.example,Ministry,,exact,",
             "COG,2003,FY,export,total,150,,,https://a.example,Ministry,,exact,");
         await Analyze();
-        var client = _app.CreateClient();
+        var client = App.CreateClient();
         client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
 
         var findings = await client.GetFromJsonAsync<JsonElement>("/api/v1/findings?rule=balance", Cancel);
@@ -262,7 +251,7 @@ public sealed class AnalysisTests : IAsyncLifetime
             "COG,2003,FY,production,total,100,,,https://a.example,Ministry,,exact,",
             "COG,2003,FY,export,total,150,,,https://a.example,Ministry,,exact,");
         await Analyze();
-        var client = _app.CreateClient();
+        var client = App.CreateClient();
 
         var csv = await client.GetStringAsync("/api/v1/findings?country=COG&severity=serious&format=csv", Cancel);
         var none = await client.GetFromJsonAsync<JsonElement>("/api/v1/findings?country=AGO", Cancel);

@@ -8,19 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Kimberlite.Tests;
 
 /// <summary>UN Comtrade bulk files of HS 7102, with the column names Comtrade publishes.</summary>
-public sealed class ComtradeTests : IAsyncLifetime
+public sealed class ComtradeTests : EmptyAppTest
 {
-    private readonly EmptyKimberliteApp _app = new();
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    public ValueTask InitializeAsync()
-    {
-        _ = _app.Services;
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
-
     public const string Header = "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,classificationCode,classificationSearchCode,isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc,mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,altQtyUnitAbbr,altQty,isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,legacyEstimationFlag,isReported,isAggregate";
 
     public static string Row(string reporter, string partner, string flow, string cmd, string unit, string qty, string value, int year = 2020, string isAggregate = "False", string month = "52", string freq = "A") =>
@@ -29,7 +18,7 @@ public sealed class ComtradeTests : IAsyncLifetime
     private async Task<ImportResult> Import(params string[] rows)
     {
         var path = ImportFiles.Write(ImportFiles.Csv(Header, rows), "comtrade.csv");
-        await using var scope = _app.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<ComtradeImporter>().ImportAsync(path, new Provenance(), Cancel);
     }
 
@@ -42,11 +31,11 @@ public sealed class ComtradeTests : IAsyncLifetime
             Row("BEL", "AGO", "M", "710210", "kg", "200", "151000000"));
 
         Assert.Equal((ImportOutcome.Imported, 3), (result.Outcome, result.RowsLoaded));
-        var flows = await _app.WithDb(db => db.TradeFlows.AsNoTracking().OrderBy(f => f.Line).ToListAsync());
+        var flows = await App.WithDb(db => db.TradeFlows.AsNoTracking().OrderBy(f => f.Line).ToListAsync());
         Assert.Equal([("AGO", "BEL", false, 1000000m), ("AGO", "WLD", true, 1200000m)], flows.Take(2).Select(f => (f.ReporterIso3, f.PartnerIso3, f.PartnerIsAggregate, f.Carats!.Value)));
         // A quantity in kilograms is kept with its unit, and never counted as carats.
         Assert.Equal(("kg", 200m, (decimal?)null), (flows[2].QtyUnit!, flows[2].Qty!.Value, flows[2].Carats));
-        var dataset = await _app.WithDb(db => db.Datasets.AsNoTracking().SingleAsync());
+        var dataset = await App.WithDb(db => db.Datasets.AsNoTracking().SingleAsync());
         Assert.Equal((StatisticsFormat.Comtrade, "United Nations Statistics Division (UN Comtrade)"), (dataset.Format, dataset.Publisher));
     }
 
@@ -63,8 +52,8 @@ public sealed class ComtradeTests : IAsyncLifetime
         Assert.Equal(
             [(3, "cmdCode", "Import_NotRoughDiamonds"), (4, "reporterISO", "Import_UnknownCountryCode"), (4, "qty", "Import_Number_Negative"), (5, "primaryValue", "Import_Number_Ambiguous")],
             result.Refusals.Select(p => (p.Line, p.Column, p.Reason)));
-        Assert.Equal(0, await _app.WithDb(db => db.TradeFlows.CountAsync()));
-        Assert.Equal(0, await _app.WithDb(db => db.Datasets.CountAsync()));
+        Assert.Equal(0, await App.WithDb(db => db.TradeFlows.CountAsync()));
+        Assert.Equal(0, await App.WithDb(db => db.Datasets.CountAsync()));
     }
 
     [Fact]
@@ -75,7 +64,7 @@ public sealed class ComtradeTests : IAsyncLifetime
         var second = await Import(rows);
 
         Assert.Equal((ImportOutcome.Imported, ImportOutcome.AlreadyImported), (first.Outcome, second.Outcome));
-        Assert.Equal(1, await _app.WithDb(db => db.TradeFlows.CountAsync()));
+        Assert.Equal(1, await App.WithDb(db => db.TradeFlows.CountAsync()));
     }
 
     [Fact]
@@ -90,7 +79,7 @@ public sealed class ComtradeTests : IAsyncLifetime
             // The world is never a partner country: no mirror for these.
             Row("AGO", "W00", "X", "7102", "carat", "9000000", "1000000000"),
             Row("BEL", "_X", "M", "7102", "carat", "5", "10", isAggregate: "True"));
-        await using var scope = _app.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
 
         var findings = (await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel)).Active
             .Where(f => f.Rule == FindingRule.MirrorGap).OrderBy(f => f.Measure).ToList();
@@ -106,7 +95,7 @@ public sealed class ComtradeTests : IAsyncLifetime
         var generator = new Kimberlite.Bench.ComtradeGenerator(reporters: 20, partnersPerReporter: 6, firstYear: 2000, years: 5, seed: 11, plantedShare: 0.05);
         var path = Path.Combine(ImportFiles.NewFolder(), "generated.csv");
         var planted = generator.Write(path, CountryCodes.All.ToList());
-        await using var scope = _app.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         Assert.Equal(ImportOutcome.Imported, (await scope.ServiceProvider.GetRequiredService<ComtradeImporter>().ImportAsync(path, new Provenance(), Cancel)).Outcome);
 
         var findings = (await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel)).Active;

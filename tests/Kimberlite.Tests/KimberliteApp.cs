@@ -92,3 +92,22 @@ public class KimberliteApp : WebApplicationFactory<Program>
 
 /// <summary>An app with no data at all, for tests that import into an empty observatory.</summary>
 public sealed class EmptyKimberliteApp() : KimberliteApp(loadBundledData: false);
+
+/// <summary>Tests that each start one empty observatory of their own, started before any test sends work at it.</summary>
+public abstract class EmptyAppTest : IAsyncLifetime
+{
+    protected EmptyKimberliteApp App { get; } = new();
+    protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync()
+    {
+        _ = App.Services;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return App.DisposeAsync();
+    }
+}

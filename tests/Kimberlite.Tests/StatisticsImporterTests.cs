@@ -5,16 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Kimberlite.Tests;
 
-public sealed class StatisticsImporterTests : IAsyncLifetime
+public sealed class StatisticsImporterTests : EmptyAppTest
 {
-    private readonly EmptyKimberliteApp _app = new();
-
-    public ValueTask InitializeAsync()
-    {
-        _ = _app.Services; // starts the app once, before any test sends work at it concurrently
-        return ValueTask.CompletedTask;
-    }
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
 
     // Real rows of data/kp_production.csv, lines 163 and 199.
     private const string Cod2022 = "COD,2022,9908997.66,64959638.25,,https://howafrica.com/discovering-africas-top-10-diamond-producers/,HowAfrica (citing KP; same figures in mwebantu.news),\"9,908,997.66 | $64,959,638.25\",exact,";
@@ -22,14 +14,14 @@ public sealed class StatisticsImporterTests : IAsyncLifetime
 
     private async Task<ImportResult> Import(byte[] content, string name = "test.csv", Provenance? provenance = null)
     {
-        await using var scope = _app.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<StatisticsImporter>()
             .ImportAsync(content, name, provenance ?? new Provenance("Test file", "Test publisher", "https://example.org/file.csv", new DateOnly(2026, 11, 1)),
                 cancellationToken: TestContext.Current.CancellationToken);
     }
 
     private async Task<List<Figure>> Figures() =>
-        await _app.WithDb(db => db.Figures.AsNoTracking().OrderBy(f => f.Line).ToListAsync());
+        await App.WithDb(db => db.Figures.AsNoTracking().OrderBy(f => f.Line).ToListAsync());
 
     [Fact]
     public async Task AGoodFileLoadsWithItsProvenanceAndEveryFigureKeepsItsSource()
@@ -39,7 +31,7 @@ public sealed class StatisticsImporterTests : IAsyncLifetime
         Assert.Equal(ImportOutcome.Imported, result.Outcome);
         Assert.Equal(StatisticsFormat.KpProduction, result.Format);
         Assert.Equal(2, result.RowsLoaded);
-        var dataset = await _app.WithDb(db => db.Datasets.AsNoTracking().SingleAsync());
+        var dataset = await App.WithDb(db => db.Datasets.AsNoTracking().SingleAsync());
         Assert.Equal(("Test file", "Test publisher", "https://example.org/file.csv", new DateOnly(2026, 11, 1)),
             (dataset.Title, dataset.Publisher, dataset.Address, dataset.RetrievedOn));
         Assert.Equal(64, dataset.Sha256.Length);
@@ -88,7 +80,7 @@ public sealed class StatisticsImporterTests : IAsyncLifetime
             ],
             result.Refusals.Select(p => (p.Line, p.Column, p.Value, p.Reason)));
         Assert.Empty(await Figures());
-        Assert.Equal(0, await _app.WithDb(db => db.Datasets.CountAsync()));
+        Assert.Equal(0, await App.WithDb(db => db.Datasets.CountAsync()));
     }
 
     [Fact]
@@ -148,7 +140,7 @@ public sealed class StatisticsImporterTests : IAsyncLifetime
         var figures = await Figures();
         Assert.Equal(("10-30 Jul", PeriodKind.Unknown, (int?)null), (figures[0].PeriodText, figures[0].PeriodKind, figures[0].Year));
         Assert.Equal((PeriodKind.Half, 2023, 1, 6), (figures[2].PeriodKind, figures[2].Year!.Value, figures[2].StartMonth!.Value, figures[2].EndMonth!.Value));
-        var notes = await _app.WithDb(db => db.ImportIssues.CountAsync(i => i.Kind == ImportIssueKind.Note && i.Reason == "Import_PeriodNotUnderstood"));
+        var notes = await App.WithDb(db => db.ImportIssues.CountAsync(i => i.Kind == ImportIssueKind.Note && i.Reason == "Import_PeriodNotUnderstood"));
         Assert.Equal(2, notes);
     }
 

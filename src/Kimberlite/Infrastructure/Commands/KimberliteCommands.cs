@@ -11,7 +11,8 @@ namespace Kimberlite.Infrastructure.Commands;
 
 /// <summary>
 /// The command line of the same executable as the web app: `kimberlite import statistics FILE`,
-/// `kimberlite db migrate`. Every command first brings the database up to date, as the web app does.
+/// `kimberlite import comtrade FILE`, `kimberlite analyze`, `kimberlite findings`, `kimberlite db migrate`.
+/// Every command first brings the database up to date, as the web app does.
 /// </summary>
 public static class KimberliteCommands
 {
@@ -47,9 +48,9 @@ public static class KimberliteCommands
             case ["db", "migrate"]:
                 return await MigrateAsync(host.Services, texts, output);
             case ["import", "statistics", var file, .. var options]:
-                return await ImportStatisticsAsync(host.Services, texts, file, options, output, errors, comtrade: false);
+                return await ImportAsync(host.Services, texts, file, options, output, errors, comtrade: false);
             case ["import", "comtrade", var file, .. var options]:
-                return await ImportStatisticsAsync(host.Services, texts, file, options, output, errors, comtrade: true);
+                return await ImportAsync(host.Services, texts, file, options, output, errors, comtrade: true);
             case ["analyze"]:
                 return await AnalyzeAsync(host.Services, texts, output);
             case ["findings"]:
@@ -73,7 +74,7 @@ public static class KimberliteCommands
         return 0;
     }
 
-    private static async Task<int> ImportStatisticsAsync(
+    private static async Task<int> ImportAsync(
         IServiceProvider services, IStringLocalizer<Texts> texts, string file, string[] options, TextWriter output, TextWriter errors, bool comtrade)
     {
         var (provenance, optionError) = ReadProvenance(options, texts);

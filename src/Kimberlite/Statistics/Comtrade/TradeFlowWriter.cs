@@ -18,6 +18,12 @@ public sealed class SqliteTradeFlowWriter : ITradeFlowWriter
     public async Task WriteAsync(KimberliteDb db, IEnumerable<TradeFlow> flows, CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
+        await using (var pragma = connection.CreateCommand())
+        {
+            // A 256 MB page cache keeps the growing table and its index in memory until the commit.
+            pragma.CommandText = "PRAGMA cache_size = -262144";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+        }
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         var columns = TradeFlowColumns.Names;

@@ -155,8 +155,9 @@ public sealed class FindingsEngine(KimberliteDb db, IEnumerable<IFindingRule> ru
         finding.Measure = c.Measure;
         finding.Observed = c.Observed;
         finding.Expected = c.Expected;
-        finding.ExpectedLow = c.ExpectedLow;
-        finding.ExpectedHigh = c.ExpectedHigh;
+        // Bounds come from medians and deviations: two decimals say all they mean.
+        finding.ExpectedLow = c.ExpectedLow is { } low ? Math.Round(low, 2) : null;
+        finding.ExpectedHigh = c.ExpectedHigh is { } high ? Math.Round(high, 2) : null;
         finding.Gap = c.Gap;
         finding.GapPercent = c.GapPercent;
         finding.TolerancePercent = c.TolerancePercent;

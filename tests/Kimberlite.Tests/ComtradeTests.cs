@@ -105,4 +105,17 @@ public sealed class ComtradeTests : EmptyAppTest
             planted.Select(p => $"comtrade|{p.Exporter}|{p.Importer}|{p.Year}|carats").Order(),
             findings.Select(f => f.Key).Order());
     }
+
+    [Fact]
+    public async Task ANewerFileOfTheSameFlowReplacesTheOlderInTheAnalysisInsteadOfAddingToIt()
+    {
+        // The first file has a gap of half; the corrected second file, imported later, has none.
+        await Import(Row("AGO", "BEL", "X", "7102", "carat", "1000000", "150000000"), Row("BEL", "AGO", "M", "7102", "carat", "1500000", "150000000"));
+        await Import(Row("AGO", "BEL", "X", "7102", "carat", "1000000", "150000000"), Row("BEL", "AGO", "M", "7102", "carat", "1010000", "150000000"), Row("GAB", "BEL", "X", "7102", "carat", "1", "1"));
+        await using var scope = App.Services.CreateAsyncScope();
+
+        var findings = (await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel)).Active;
+
+        Assert.DoesNotContain(findings, f => f.Rule == FindingRule.MirrorGap);
+    }
 }

@@ -45,17 +45,21 @@ public sealed record TradeTotal(decimal? Carats, decimal? Usd, int DatasetId, in
 /// <summary>
 /// Totals the records of one reporter, partner, flow and year as they stream by: the six-digit
 /// subheadings where the file has them, else the four-digit heading, so 7102 and its 7102.xx parts
-/// are never counted twice; carats only when every record counted counts in carats.
+/// are never counted twice; carats only when every record counted counts in carats. When several
+/// Comtrade files hold the same flow, the latest imported one speaks for it: files are never added up.
 /// </summary>
 public sealed class TradeAccumulator
 {
-    private readonly Part _leaves = new(), _headings = new();
+    private Part _leaves = new(), _headings = new();
     private int _datasetId;
 
     public void Add(string commodity, decimal? carats, decimal? usd, int datasetId)
     {
+        if (datasetId < _datasetId)
+            return;
+        if (datasetId > _datasetId)
+            (_leaves, _headings, _datasetId) = (new Part(), new Part(), datasetId);
         (commodity.Length > 4 ? _leaves : _headings).Add(carats, usd);
-        _datasetId = Math.Max(_datasetId, datasetId);
     }
 
     public TradeTotal Total()

@@ -61,19 +61,10 @@ public class KimberliteApp : WebApplicationFactory<Program>
         _settings["Kimberlite:LoadBundledData"] = loadBundledData ? "true" : "false";
     }
 
-    /// <summary>The command-line form of this app's settings, for `kimberlite ...` commands on the same database.</summary>
-    public string[] CommandSettings => _settings.Select(s => $"--{s.Key}={s.Value}").ToArray();
-
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
-    }
-
-    public T With<T>(Func<IServiceProvider, T> use)
-    {
-        using var scope = Services.CreateScope();
-        return use(scope.ServiceProvider);
     }
 
     public async Task<T> WithDb<T>(Func<KimberliteDb, Task<T>> use)

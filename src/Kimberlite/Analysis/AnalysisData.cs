@@ -38,7 +38,7 @@ public interface IFindingRule
 /// What a reporter declared for a year with one partner: carats only when every record counted in
 /// carats; the value in US$ (primary value, CIF for imports and FOB for exports as Comtrade reports them).
 /// </summary>
-public sealed record TradeTotal(decimal? Carats, decimal? Usd, int DatasetId, int Records)
+public sealed record TradeTotal(decimal? Carats, decimal? Usd, int DatasetId)
 {
 }
 
@@ -65,7 +65,7 @@ public sealed class TradeAccumulator
     public TradeTotal Total()
     {
         var counted = _leaves.Count > 0 ? _leaves : _headings;
-        return new TradeTotal(counted.CaratsComplete ? counted.Carats : null, counted.UsdComplete ? counted.Usd : null, _datasetId, counted.Count);
+        return new TradeTotal(counted.CaratsComplete ? counted.Carats : null, counted.UsdComplete ? counted.Usd : null, _datasetId);
     }
 
     private sealed class Part

@@ -84,8 +84,6 @@ internal sealed class FindingConfiguration : IEntityTypeConfiguration<Finding>
         foreach (var p in new[] { nameof(Finding.Observed), nameof(Finding.Expected), nameof(Finding.ExpectedLow), nameof(Finding.ExpectedHigh),
                      nameof(Finding.Gap), nameof(Finding.GapPercent), nameof(Finding.TolerancePercent), nameof(Finding.RevenueLost), nameof(Finding.RatePct) })
             b.Property(p).HasPrecision(28, 6);
-        b.Property(f => f.RaisedAtUtc).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
-        b.Property(f => f.UpdatedAtUtc).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
         b.HasIndex(f => new { f.CountryIso3, f.Year });
         b.HasMany(f => f.Events).WithOne().HasForeignKey(e => e.FindingId).OnDelete(DeleteBehavior.Cascade);
     }
@@ -98,7 +96,6 @@ internal sealed class FindingEventConfiguration : IEntityTypeConfiguration<Findi
         b.Property(e => e.Note).HasMaxLength(4000);
         b.Property(e => e.Actor).HasMaxLength(200);
         b.Property(e => e.Before).HasMaxLength(400);
-        b.Property(e => e.AtUtc).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
         b.HasIndex(e => e.FindingId);
     }
 }

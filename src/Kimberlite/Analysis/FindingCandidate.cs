@@ -18,6 +18,10 @@ public static class Measures
 {
     public const string Carats = "carats", Usd = "usd", UsdPerCarat = "usdPerCarat";
 
+    /// <summary>The measures a figure can be compared on: carats, and its value when it is in US$.</summary>
+    public static readonly (string Measure, Func<Figure, decimal?> Read)[] OfFigure =
+        [(Carats, f => f.Carats), (Usd, f => f.Currency == "USD" ? f.Value : null)];
+
     public static string UnitOf(string measure) => measure switch { Carats => "ct", Usd => "USD", _ => "USD/ct" };
 
     public static FindingInput Input(string role, decimal value, string measure, Figure? figure) =>

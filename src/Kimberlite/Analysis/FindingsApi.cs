@@ -116,7 +116,7 @@ public static class FindingsApi
         var (filter, errors) = ReadFilter(country, rule, severity, status, year, state);
         var listFormat = ListFormats.Parse(format);
         if (listFormat is null)
-            errors["format"] = [$"'{format}' is not a format of this list: use json or csv."];
+            errors["format"] = [ListFormats.Error(format)];
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
         var findings = await QueryAsync(db, filter, cancellationToken);

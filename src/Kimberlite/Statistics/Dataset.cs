@@ -57,8 +57,6 @@ internal sealed class DatasetConfiguration : IEntityTypeConfiguration<Dataset>
         b.Property(d => d.Address).HasMaxLength(2000);
         b.Property(d => d.FileName).HasMaxLength(500);
         b.Property(d => d.Sha256).HasMaxLength(64);
-        // Stored as UTC; read back as UTC, so the API writes it with its Z.
-        b.Property(d => d.ImportedAtUtc).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
         b.HasIndex(d => d.Sha256).IsUnique();
         b.HasMany(d => d.Issues).WithOne().HasForeignKey(i => i.DatasetId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(d => d.Figures).WithOne().HasForeignKey(f => f.DatasetId).OnDelete(DeleteBehavior.Cascade);

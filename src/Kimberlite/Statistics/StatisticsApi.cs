@@ -112,7 +112,7 @@ public static class StatisticsApi
         }
         var listFormat = ListFormats.Parse(format);
         if (listFormat is null)
-            errors["format"] = [$"'{format}' is not a format of this list: use json or csv."];
+            errors["format"] = [ListFormats.Error(format)];
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
 

@@ -13,51 +13,41 @@ public sealed class MirrorGapRule : IFindingRule
 
     public IEnumerable<FindingCandidate> Find(AnalysisData data, AnalysisOptions options)
     {
-        foreach (var candidate in FromComtrade(data, options))
-            yield return candidate;
-        foreach (var ((reporter, partner, metric, year), exports) in data.Bilateral.Where(b => b.Key.Metric == Metric.Export).OrderBy(b => b.Key))
-        {
-            if (!data.Bilateral.TryGetValue((partner, reporter, Metric.Import, year), out var imports))
-                continue;
-            foreach (var (measure, read) in new (string, Func<Figure, decimal?>)[] { (Measures.Carats, f => f.Carats), (Measures.Usd, f => f.Currency == "USD" ? f.Value : null) })
-            {
-                var exported = exports.FirstOrDefault(f => read(f) is not null);
-                var imported = imports.FirstOrDefault(f => read(f) is not null);
-                if (exported is null || imported is null || read(exported) is not { } expected || read(imported) is not { } observed || expected == 0)
-                    continue;
-                var tolerance = Math.Abs(expected) * options.MirrorGapTolerancePercent / 100m;
-                if (Math.Abs(observed - expected) <= tolerance)
-                    continue;
-                yield return new FindingCandidate(
-                    Rule, $"{reporter}|{partner}|{year}|{measure}", reporter, partner, year, Measures.Year(year), Metric.Export, measure,
-                    observed, expected, expected - tolerance, expected + tolerance, options.MirrorGapTolerancePercent,
-                    [Measures.Input("exports", expected, measure, exported), Measures.Input("mirrorImports", observed, measure, imported)]);
-            }
-        }
-    }
-
-    /// <summary>The same comparison on UN Comtrade records: A's exports (X) to B against B's imports (M) from A.</summary>
-    private IEnumerable<FindingCandidate> FromComtrade(AnalysisData data, AnalysisOptions options)
-    {
         foreach (var ((reporter, partner, _, year), exported) in data.Trade.Where(t => t.Key.Flow == "X").OrderBy(t => t.Key))
         {
             if (!data.Trade.TryGetValue((partner, reporter, "M", year), out var imported))
                 continue;
             foreach (var (measure, expected, observed) in new[] { (Measures.Carats, exported.Carats, imported.Carats), (Measures.Usd, exported.Usd, imported.Usd) })
-            {
-                if (expected is not { } e || observed is not { } o || e == 0)
-                    continue;
-                var tolerance = Math.Abs(e) * options.MirrorGapTolerancePercent / 100m;
-                if (Math.Abs(o - e) <= tolerance)
-                    continue;
-                yield return new FindingCandidate(
-                    Rule, $"comtrade|{reporter}|{partner}|{year}|{measure}", reporter, partner, year, Measures.Year(year), Metric.Export, measure,
-                    o, e, e - tolerance, e + tolerance, options.MirrorGapTolerancePercent,
-                    [
+                if (expected is { } e && observed is { } o && Gap($"comtrade|{reporter}|{partner}|{year}|{measure}", reporter, partner, year, measure, e, o,
                         new FindingInput("exports", e, Measures.UnitOf(measure), null, exported.DatasetId, "UN Comtrade", null, Measures.Year(year)),
                         new FindingInput("mirrorImports", o, Measures.UnitOf(measure), null, imported.DatasetId, "UN Comtrade", null, Measures.Year(year)),
-                    ]);
-            }
+                        options) is { } c)
+                    yield return c;
         }
+
+        foreach (var ((reporter, partner, _, year), exports) in data.Bilateral.Where(b => b.Key.Metric == Metric.Export).OrderBy(b => b.Key))
+        {
+            if (!data.Bilateral.TryGetValue((partner, reporter, Metric.Import, year), out var imports))
+                continue;
+            foreach (var (measure, read) in Measures.OfFigure)
+                if (exports.FirstOrDefault(f => read(f) is not null) is { } exported && imports.FirstOrDefault(f => read(f) is not null) is { } imported
+                    && Gap($"{reporter}|{partner}|{year}|{measure}", reporter, partner, year, measure, read(exported)!.Value, read(imported)!.Value,
+                        Measures.Input("exports", read(exported)!.Value, measure, exported), Measures.Input("mirrorImports", read(imported)!.Value, measure, imported),
+                        options) is { } c)
+                    yield return c;
+        }
+    }
+
+    /// <summary>A finding when what the partner declared is further from the exporter's figure than the tolerance.</summary>
+    private FindingCandidate? Gap(
+        string key, string reporter, string partner, int year, string measure, decimal expected, decimal observed,
+        FindingInput exportInput, FindingInput importInput, AnalysisOptions options)
+    {
+        var tolerance = Math.Abs(expected) * options.MirrorGapTolerancePercent / 100m;
+        if (expected == 0 || Math.Abs(observed - expected) <= tolerance)
+            return null;
+        return new FindingCandidate(
+            Rule, key, reporter, partner, year, Measures.Year(year), Metric.Export, measure,
+            observed, expected, expected - tolerance, expected + tolerance, options.MirrorGapTolerancePercent, [exportInput, importInput]);
     }
 }

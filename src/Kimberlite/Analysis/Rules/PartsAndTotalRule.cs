@@ -62,7 +62,7 @@ public sealed class PartsAndTotalRule : IFindingRule
 
     private IEnumerable<FindingCandidate> Compare(string basis, Figure total, List<Figure> parts, bool exhaustive, AnalysisOptions options)
     {
-        foreach (var (measure, read) in new (string, Func<Figure, decimal?>)[] { (Measures.Carats, f => f.Carats), (Measures.Usd, f => f.Currency == "USD" ? f.Value : null) })
+        foreach (var (measure, read) in Measures.OfFigure)
         {
             if (read(total) is not { } whole || whole == 0)
                 continue;

@@ -24,7 +24,7 @@ public sealed partial class SourceConflictRule : IFindingRule
                 var who = other.SourcePublisher ?? "?";
                 seen[who] = seen.GetValueOrDefault(who) + 1;
                 var suffix = seen[who] > 1 ? $"#{seen[who]}" : "";
-                foreach (var (measure, read) in new (string, Func<Figure, decimal?>)[] { (Measures.Carats, f => f.Carats), (Measures.Usd, f => f.Currency == "USD" ? f.Value : null) })
+                foreach (var (measure, read) in Measures.OfFigure)
                 {
                     if (read(preferred) is not { } expected || read(other) is not { } observed || expected == 0)
                         continue;

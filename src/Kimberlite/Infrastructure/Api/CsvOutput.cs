@@ -51,5 +51,7 @@ public static class ListFormats
     };
 
     public static ValidationProblem Invalid(string? format) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [$"'{format}' is not a format of this list: use json or csv."] });
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [Error(format)] });
+
+    public static string Error(string? format) => $"'{format}' is not a format of this list: use json or csv.";
 }

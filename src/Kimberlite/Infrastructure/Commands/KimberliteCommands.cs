@@ -66,9 +66,7 @@ public static class KimberliteCommands
     private static async Task<int> MigrateAsync(IServiceProvider services, IStringLocalizer<Texts> texts, TextWriter output)
     {
         using var scope = services.CreateScope();
-        var initializer = scope.ServiceProvider.GetRequiredService<DatabaseInitializer>();
-        var applied = await initializer.MigrateAsync();
-        await initializer.InitializeAsync();
+        var applied = await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
         output.WriteLine(texts["Cli_Database", services.DescribeDatabase(texts)]);
         output.WriteLine(applied.Count == 0 ? texts["Cli_MigrateNothing"] : texts["Cli_MigrateApplied", applied.Count, string.Join(", ", applied)]);
         return 0;

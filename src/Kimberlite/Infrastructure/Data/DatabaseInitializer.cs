@@ -11,17 +11,19 @@ namespace Kimberlite.Infrastructure.Data;
 /// </summary>
 public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, FindingsEngine findings, IOptions<KimberliteOptions> options, ILogger<DatabaseInitializer> logger)
 {
-    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    /// <summary>Returns the migrations it applied.</summary>
+    public async Task<IReadOnlyList<string>> InitializeAsync(CancellationToken cancellationToken = default)
     {
-        await MigrateAsync(cancellationToken);
+        var applied = await MigrateAsync(cancellationToken);
         if (options.Value.LoadBundledData && !await db.Datasets.AnyAsync(cancellationToken))
         {
             await bundled.LoadAsync(cancellationToken);
             await findings.AnalyzeAsync(cancellationToken);
         }
+        return applied;
     }
 
-    public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
+    private async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
     {
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count > 0)

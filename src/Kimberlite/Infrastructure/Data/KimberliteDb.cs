@@ -15,6 +15,17 @@ public class KimberliteDb(DbContextOptions options) : DbContext(options)
     public DbSet<Finding> Findings => Set<Finding>();
     public DbSet<FindingEvent> FindingEvents => Set<FindingEvent>();
 
+    /// <summary>The dataset already holding a file with these bytes, if any: what makes every import idempotent.</summary>
+    public Task<int?> DatasetIdWithShaAsync(string sha256, CancellationToken cancellationToken) =>
+        Datasets.AsNoTracking().Where(d => d.Sha256 == sha256).Select(d => (int?)d.Id).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>Every date is stored in UTC and read back as UTC, so the API writes it with its Z.</summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+
+    private sealed class UtcDateTimeConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
+        v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(KimberliteDb).Assembly);
 }

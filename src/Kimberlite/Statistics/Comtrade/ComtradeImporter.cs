@@ -27,7 +27,7 @@ public sealed class ComtradeImporter(KimberliteDb db, ITradeFlowWriter writer, T
         string sha256;
         await using (var file = File.OpenRead(path))
             sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
-        if (await db.Datasets.AsNoTracking().Where(d => d.Sha256 == sha256).Select(d => (int?)d.Id).FirstOrDefaultAsync(cancellationToken) is { } existing)
+        if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is { } existing)
             return new ImportResult(ImportOutcome.AlreadyImported, existing, StatisticsFormat.Comtrade, 0, 0, 0, []);
 
         var problems = new List<ImportProblem>();
@@ -84,7 +84,7 @@ public sealed class ComtradeImporter(KimberliteDb db, ITradeFlowWriter writer, T
         catch (DbUpdateException)
         {
             db.ChangeTracker.Clear();
-            if (await db.Datasets.AsNoTracking().Where(d => d.Sha256 == sha256).Select(d => (int?)d.Id).FirstOrDefaultAsync(cancellationToken) is { } raced)
+            if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is { } raced)
                 return new ImportResult(ImportOutcome.AlreadyImported, raced, StatisticsFormat.Comtrade, 0, 0, 0, []);
             throw;
         }

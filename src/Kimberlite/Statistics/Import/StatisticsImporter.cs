@@ -40,7 +40,7 @@ public sealed class StatisticsImporter(KimberliteDb db, TimeProvider clock, ILog
         bool bundled = false, CancellationToken cancellationToken = default)
     {
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
-        if (await db.Datasets.AsNoTracking().Where(d => d.Sha256 == sha256).Select(d => (int?)d.Id).FirstOrDefaultAsync(cancellationToken) is { } existing)
+        if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is { } existing)
             return new ImportResult(ImportOutcome.AlreadyImported, existing, null, 0, 0, 0, []);
 
         if (content.All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
@@ -138,7 +138,8 @@ public sealed class StatisticsImporter(KimberliteDb db, TimeProvider clock, ILog
         catch (DbUpdateException)
         {
             // The same file arrived twice at once: the other import won, and this one changes nothing.
-            if (await FindBySha(sha256, cancellationToken) is not { } raced)
+            db.ChangeTracker.Clear();
+            if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is not { } raced)
                 throw;
             return new ImportResult(ImportOutcome.AlreadyImported, raced, format, 0, 0, 0, []);
         }
@@ -146,12 +147,6 @@ public sealed class StatisticsImporter(KimberliteDb db, TimeProvider clock, ILog
         logger.LogInformation("Imported dataset {DatasetId} ({Format}): {Rows} rows read, {Loaded} loaded, {Figures} figures",
             dataset.Id, format, dataset.RowsRead, dataset.RowsLoaded, figures.Count);
         return new ImportResult(ImportOutcome.Imported, dataset.Id, format, dataset.RowsRead, dataset.RowsLoaded, figures.Count, problems);
-    }
-
-    private async Task<int?> FindBySha(string sha256, CancellationToken cancellationToken)
-    {
-        db.ChangeTracker.Clear();
-        return await db.Datasets.AsNoTracking().Where(d => d.Sha256 == sha256).Select(d => (int?)d.Id).FirstOrDefaultAsync(cancellationToken);
     }
 
     private static ImportResult Refused(StatisticsFormat? format, int rows, IReadOnlyList<ImportProblem> problems) =>

@@ -57,6 +57,50 @@ public sealed class ComtradeTests : EmptyAppTest
     }
 
     [Fact]
+    public async Task AnImportKeepsTheYearlyTotalsOfEachFlowBetweenCountriesWithItsExactDecimals()
+    {
+        var result = await Import(
+            Row("AGO", "BEL", "X", "710210", "carat", "1000.25", "150000.10"),
+            Row("AGO", "BEL", "X", "710231", "carat", "0.5", "99.90"),
+            Row("AGO", "BEL", "X", "7102", "carat", "1000.75", "150100"),
+            Row("AGO", "ARE", "X", "710210", "kg", "2", "10"),
+            Row("AGO", "W00", "X", "7102", "carat", "5", "5"),
+            Row("AGO", "BEL", "X", "710210", "carat", "7", "7", month: "3", freq: "M"));
+
+        Assert.Equal(ImportOutcome.Imported, result.Outcome);
+        var totals = await App.WithDb(db => db.TradeFlowTotals.AsNoTracking().OrderBy(t => t.PartnerIso3).ThenBy(t => t.Subheadings).ToListAsync());
+        // The world and the monthly record are not totalled; subheadings and heading are totalled apart; kilograms never make carats.
+        Assert.Equal(
+            [("ARE", true, 1, (decimal?)null, (decimal?)10m), ("BEL", false, 1, 1000.75m, 150100m), ("BEL", true, 2, 1000.75m, 150100.00m)],
+            totals.Select(t => (t.PartnerIso3, t.Subheadings, t.Records, t.Carats, t.Usd)));
+        var flows = await App.WithDb(db => db.TradeFlows.AsNoTracking().OrderBy(f => f.Line).Select(f => f.PrimaryValue).ToListAsync());
+        Assert.Equal([150000.10m, 99.90m, 150100m, 10m, 5m, 7m], flows);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-0.0")]
+    [InlineData("1")]
+    [InlineData("10")]
+    [InlineData("100.00")]
+    [InlineData("0.05")]
+    [InlineData("-0.05")]
+    [InlineData("1234.5000")]
+    [InlineData("-7")]
+    [InlineData("0.0000000000000000000000000001")]
+    [InlineData("123456789012345678901")]
+    [InlineData("79228162514264337593543950335")]
+    [InlineData("-79228162514264337593543950335")]
+    [InlineData("7922816251426433759354395.0335")]
+    public void DecimalsAreStoredInSqliteExactlyAsEntityFrameworkStoresThem(string text)
+    {
+        var value = decimal.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+        var written = new byte[64];
+        var length = Infrastructure.Data.SqliteBulkWriter.DecimalText(value, written);
+        Assert.Equal(value.ToString("0.0###########################", System.Globalization.CultureInfo.InvariantCulture), System.Text.Encoding.UTF8.GetString(written, 0, length));
+    }
+
+    [Fact]
     public async Task TheSameComtradeFileTwiceIsStoredOnce()
     {
         string[] rows = [Row("AGO", "BEL", "X", "710210", "carat", "1000000", "150000000")];

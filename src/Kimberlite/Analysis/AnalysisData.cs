@@ -38,47 +38,4 @@ public interface IFindingRule
 /// What a reporter declared for a year with one partner: carats only when every record counted in
 /// carats; the value in US$ (primary value, CIF for imports and FOB for exports as Comtrade reports them).
 /// </summary>
-public sealed record TradeTotal(decimal? Carats, decimal? Usd, int DatasetId)
-{
-}
-
-/// <summary>
-/// Totals the records of one reporter, partner, flow and year as they stream by: the six-digit
-/// subheadings where the file has them, else the four-digit heading, so 7102 and its 7102.xx parts
-/// are never counted twice; carats only when every record counted counts in carats. When several
-/// Comtrade files hold the same flow, the latest imported one speaks for it: files are never added up.
-/// </summary>
-public sealed class TradeAccumulator
-{
-    private Part _leaves = new(), _headings = new();
-    private int _datasetId;
-
-    public void Add(string commodity, decimal? carats, decimal? usd, int datasetId)
-    {
-        if (datasetId < _datasetId)
-            return;
-        if (datasetId > _datasetId)
-            (_leaves, _headings, _datasetId) = (new Part(), new Part(), datasetId);
-        (commodity.Length > 4 ? _leaves : _headings).Add(carats, usd);
-    }
-
-    public TradeTotal Total()
-    {
-        var counted = _leaves.Count > 0 ? _leaves : _headings;
-        return new TradeTotal(counted.CaratsComplete ? counted.Carats : null, counted.UsdComplete ? counted.Usd : null, _datasetId);
-    }
-
-    private sealed class Part
-    {
-        public decimal Carats, Usd;
-        public bool CaratsComplete = true, UsdComplete = true;
-        public int Count;
-
-        public void Add(decimal? carats, decimal? usd)
-        {
-            Count++;
-            if (carats is { } c) Carats += c; else CaratsComplete = false;
-            if (usd is { } u) Usd += u; else UsdComplete = false;
-        }
-    }
-}
+public sealed record TradeTotal(decimal? Carats, decimal? Usd, int DatasetId);

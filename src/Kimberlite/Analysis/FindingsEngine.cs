@@ -85,12 +85,13 @@ public sealed class FindingsEngine(KimberliteDb db, IEnumerable<IFindingRule> ru
     }
 
     /// <summary>
-    /// Yearly Comtrade flows between countries (never the world or an area), exports and imports,
-    /// totalled while they stream from the database: millions of rows, never held in memory at once.
+    /// Yearly Comtrade totals between countries (never the world or an area), exports and imports, as
+    /// the imports kept them: where several files hold the same flow, the latest imported speaks for it;
+    /// within a file, its six-digit subheadings where it has them, else the four-digit heading.
     /// </summary>
     private async Task<Dictionary<(string, string, string, int), TradeTotal>> TradeAsync(CancellationToken cancellationToken)
     {
-        var totals = new Dictionary<(string, string, string, int), TradeAccumulator>();
+        var totals = new Dictionary<(string, string, string, int), (TradeTotal Total, bool Subheadings)>();
         var connection = db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
         if (opened)
@@ -99,17 +100,18 @@ public sealed class FindingsEngine(KimberliteDb db, IEnumerable<IFindingRule> ru
         {
             await using var command = connection.CreateCommand();
             command.CommandText = """
-                SELECT "ReporterIso3", "PartnerIso3", "FlowCode", "Year", "CommodityCode", "Carats", "PrimaryValue", "DatasetId"
-                FROM "TradeFlows"
-                WHERE "Month" IS NULL AND NOT "PartnerIsAggregate" AND "FlowCode" IN ('X', 'M')
+                SELECT "ReporterIso3", "PartnerIso3", "FlowCode", "Year", "DatasetId", "Subheadings", "Carats", "Usd"
+                FROM "TradeFlowTotals"
                 """;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (reader.Read())
             {
                 var key = (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3));
-                if (!totals.TryGetValue(key, out var total))
-                    totals[key] = total = new TradeAccumulator();
-                total.Add(reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetDecimal(5), reader.IsDBNull(6) ? null : reader.GetDecimal(6), reader.GetInt32(7));
+                var (datasetId, subheadings) = (reader.GetInt32(4), reader.GetBoolean(5));
+                if (totals.TryGetValue(key, out var held)
+                    && (held.Total.DatasetId > datasetId || held.Total.DatasetId == datasetId && held.Subheadings))
+                    continue;
+                totals[key] = (new TradeTotal(reader.IsDBNull(6) ? null : reader.GetDecimal(6), reader.IsDBNull(7) ? null : reader.GetDecimal(7), datasetId), subheadings);
             }
         }
         finally
@@ -117,7 +119,7 @@ public sealed class FindingsEngine(KimberliteDb db, IEnumerable<IFindingRule> ru
             if (opened)
                 await connection.CloseAsync();
         }
-        return totals.ToDictionary(t => t.Key, t => t.Value.Total());
+        return totals.ToDictionary(t => t.Key, t => t.Value.Total);
     }
 
     /// <summary>An analyst confirms or dismisses a finding, or opens it again, with a note; the history keeps each step.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -14,6 +15,7 @@ public static class NumberReader
     public enum Refusal { None, NotANumber, Ambiguous, BadGrouping, Negative }
 
     private static readonly char[] Spaces = [' ', '\u00A0', '\u202F', '\u2009', '\''];
+    private static readonly SearchValues<char> PlainDigits = SearchValues.Create("0123456789.");
     private static readonly Regex Shape = new(@"^[0-9][0-9.,]*$", RegexOptions.CultureInvariant);
 
     /// <summary>Reads one cell. Empty means "not published": the result is null with no refusal.</summary>
@@ -30,7 +32,7 @@ public static class NumberReader
             return (null, Refusal.NotANumber);
 
         // The common case, digits with at most a decimal point, goes straight to the parser.
-        if (trimmed.AsSpan().IndexOfAnyExcept("0123456789.") < 0 && trimmed.AsSpan().Count('.') <= 1 && trimmed[0] != '.'
+        if (trimmed.AsSpan().IndexOfAnyExcept(PlainDigits) < 0 && trimmed.AsSpan().Count('.') <= 1 && trimmed[0] != '.'
             && decimal.TryParse(trimmed, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var plain))
             return Signed(plain, negative, allowNegative);
 
@@ -40,6 +42,18 @@ public static class NumberReader
         return decimal.TryParse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
             ? Signed(value, negative, allowNegative)
             : (null, Refusal.NotANumber);
+    }
+
+    /// <summary>Reads one cell without making a string of it when it is plain digits with at most a decimal point: bulk files are.</summary>
+    public static (decimal? Value, Refusal Refusal) Read(ReadOnlySpan<char> text)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.Length == 0)
+            return (null, Refusal.None);
+        if (trimmed[0] != '.' && trimmed.IndexOfAnyExcept(PlainDigits) < 0 && trimmed.Count('.') <= 1
+            && decimal.TryParse(trimmed, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var plain))
+            return (plain, Refusal.None);
+        return Read(trimmed.ToString());
     }
 
     private static (decimal? Value, Refusal Refusal) Signed(decimal value, bool negative, bool allowNegative) =>

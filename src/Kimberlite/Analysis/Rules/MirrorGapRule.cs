@@ -13,7 +13,7 @@ public sealed class MirrorGapRule : IFindingRule
 
     public IEnumerable<FindingCandidate> Find(AnalysisData data, AnalysisOptions options)
     {
-        foreach (var ((reporter, partner, _, year), exported) in data.Trade.Where(t => t.Key.Flow == "X").OrderBy(t => t.Key))
+        foreach (var ((reporter, partner, _, year), exported) in data.Trade.Where(t => t.Key.Flow == "X"))
         {
             if (!data.Trade.TryGetValue((partner, reporter, "M", year), out var imported))
                 continue;

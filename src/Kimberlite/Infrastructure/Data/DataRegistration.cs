@@ -24,14 +24,14 @@ public static class DataRegistration
         if (options.Database.Provider == DatabaseProvider.Postgres)
         {
             builder.Services.AddDbContext<KimberliteDb, PostgresKimberliteDb>(o => o.UseNpgsql(options.Database.ConnectionString));
-            builder.Services.AddSingleton<ITradeFlowWriter, PostgresTradeFlowWriter>();
+            builder.Services.AddSingleton<IBulkWriter, PostgresBulkWriter>();
         }
         else
         {
             Directory.CreateDirectory(dataDirectory);
             var connection = options.Database.ConnectionString ?? $"Data Source={Path.Combine(dataDirectory, "kimberlite.db")}";
             builder.Services.AddDbContext<KimberliteDb, SqliteKimberliteDb>(o => o.UseSqlite(connection));
-            builder.Services.AddSingleton<ITradeFlowWriter, SqliteTradeFlowWriter>();
+            builder.Services.AddSingleton<IBulkWriter, SqliteBulkWriter>();
         }
 
         builder.Services.AddSingleton(TimeProvider.System);

@@ -12,6 +12,7 @@ public class KimberliteDb(DbContextOptions options) : DbContext(options)
     public DbSet<Figure> Figures => Set<Figure>();
     public DbSet<ImportIssue> ImportIssues => Set<ImportIssue>();
     public DbSet<TradeFlow> TradeFlows => Set<TradeFlow>();
+    public DbSet<TradeFlowTotal> TradeFlowTotals => Set<TradeFlowTotal>();
     public DbSet<Finding> Findings => Set<Finding>();
     public DbSet<FindingEvent> FindingEvents => Set<FindingEvent>();
 

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -11,13 +12,14 @@ namespace Kimberlite.Statistics.Comtrade;
 /// <summary>
 /// Imports a UN Comtrade bulk CSV of HS 7102 with the column names Comtrade publishes (reporterISO,
 /// partnerISO, refYear, refMonth, flowCode, cmdCode, qtyUnitAbbr, qty, netWgt, primaryValue, cifvalue,
-/// fobvalue, isReported, isAggregate). It streams: one pass to fingerprint and check every row (all or
-/// nothing, every problem listed), one pass to write, through the provider's bulk path.
+/// fobvalue, isReported, isAggregate). It streams: one pass to fingerprint the file, one to check every row (all
+/// or nothing, every problem listed) as it is written through the provider's bulk path, with the
+/// yearly totals the analysis reads.
 /// </summary>
-public sealed class ComtradeImporter(KimberliteDb db, ITradeFlowWriter writer, TimeProvider clock, ILogger<ComtradeImporter> logger)
+public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimeProvider clock, ILogger<ComtradeImporter> logger)
 {
     private static readonly string[] Required = ["reporteriso", "partneriso", "flowcode", "cmdcode", "primaryvalue"];
-    private static readonly string[] CaratUnits = ["carat", "carats", "ct", "crt"];
+    private static readonly FrozenSet<string> CaratUnits = new[] { "carat", "carats", "ct", "crt" }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Problems beyond this many are counted, not listed: a wrong file can have millions.</summary>
     public const int MaxListedProblems = 1000;
@@ -25,13 +27,14 @@ public sealed class ComtradeImporter(KimberliteDb db, ITradeFlowWriter writer, T
     public async Task<ImportResult> ImportAsync(string path, Provenance provenance, CancellationToken cancellationToken = default)
     {
         string sha256;
-        await using (var file = File.OpenRead(path))
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan))
             sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
         if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is { } existing)
             return new ImportResult(ImportOutcome.AlreadyImported, existing, StatisticsFormat.Comtrade, 0, 0, 0, []);
 
         var problems = new List<ImportProblem>();
         var rows = 0;
+        var totals = new TradeFlowTotals();
         var dataset = new Dataset
         {
             Title = provenance.Title ?? Path.GetFileNameWithoutExtension(path),
@@ -59,6 +62,7 @@ public sealed class ComtradeImporter(KimberliteDb db, ITradeFlowWriter writer, T
                 if (problems.Count > 0)
                     continue; // the file is refused already: read on only to list every problem
                 flow!.DatasetId = dataset.Id;
+                totals.Add(flow);
                 yield return flow;
             }
         }
@@ -68,7 +72,7 @@ public sealed class ComtradeImporter(KimberliteDb db, ITradeFlowWriter writer, T
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             db.Datasets.Add(dataset);
             await db.SaveChangesAsync(cancellationToken);
-            await writer.WriteAsync(db, Checked(), cancellationToken);
+            await writer.WriteAsync(db, TradeFlowTables.Flows, Checked(), cancellationToken);
             if (rows == 0 && problems.Count == 0)
                 problems.Add(new ImportProblem(2, "(row)", null, ImportIssueKind.Refused, "Import_NoRows"));
             if (problems.Count > 0)
@@ -77,6 +81,7 @@ public sealed class ComtradeImporter(KimberliteDb db, ITradeFlowWriter writer, T
                 db.ChangeTracker.Clear();
                 return new ImportResult(ImportOutcome.Refused, null, StatisticsFormat.Comtrade, rows, 0, 0, problems);
             }
+            await writer.WriteAsync(db, TradeFlowTables.Totals, totals.All, cancellationToken);
             dataset.RowsRead = dataset.RowsLoaded = rows;
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -118,96 +123,125 @@ public sealed class ComtradeImporter(KimberliteDb db, ITradeFlowWriter writer, T
             yield return (null, missing.Select(c => new ImportProblem(1, c, null, ImportIssueKind.Refused, "Import_MissingColumn")).ToList());
             yield break;
         }
-        int Column(string name) => columns.GetValueOrDefault(name, -1);
-        var (reporter, partner, flowCode, cmd, value) = (Column("reporteriso"), Column("partneriso"), Column("flowcode"), Column("cmdcode"), Column("primaryvalue"));
-        var (refYear, refMonth, period, freq) = (Column("refyear"), Column("refmonth"), Column("period"), Column("freqcode"));
-        var (unit, qty, netWgt, cif, fob, reported, aggregate) =
-            (Column("qtyunitabbr"), Column("qty"), Column("netwgt"), Column("cifvalue"), Column("fobvalue"), Column("isreported"), Column("isaggregate"));
-
-        var line = 1;
+        var row = new Row(csv, columns);
         while (csv.Read())
+            yield return row.Next();
+    }
+
+    /// <summary>
+    /// Reads one row after another on spans of the reader's buffer: a bulk file repeats the same few
+    /// codes millions of times, so each distinct code is checked once and its string reused.
+    /// </summary>
+    private sealed class Row(CsvDataReader csv, Dictionary<string, int> columns)
+    {
+        private const int MaxRemembered = 10_000;
+        private readonly int _reporter = columns.GetValueOrDefault("reporteriso", -1), _partner = columns.GetValueOrDefault("partneriso", -1), _flowCode = columns.GetValueOrDefault("flowcode", -1),
+            _cmd = columns.GetValueOrDefault("cmdcode", -1), _value = columns.GetValueOrDefault("primaryvalue", -1), _refYear = columns.GetValueOrDefault("refyear", -1), _refMonth = columns.GetValueOrDefault("refmonth", -1),
+            _period = columns.GetValueOrDefault("period", -1), _freq = columns.GetValueOrDefault("freqcode", -1), _unit = columns.GetValueOrDefault("qtyunitabbr", -1), _qty = columns.GetValueOrDefault("qty", -1),
+            _netWgt = columns.GetValueOrDefault("netwgt", -1), _cif = columns.GetValueOrDefault("cifvalue", -1), _fob = columns.GetValueOrDefault("fobvalue", -1), _reported = columns.GetValueOrDefault("isreported", -1),
+            _aggregate = columns.GetValueOrDefault("isaggregate", -1);
+        private readonly Dictionary<string, string?> _countries = [], _flows = [], _commodities = [], _units = [];
+        private int _line = 1;
+        private List<ImportProblem>? _problems;
+
+        private int Column(string name) => columns.GetValueOrDefault(name, -1);
+
+        public (TradeFlow? Flow, List<ImportProblem>? Problems) Next()
         {
-            line++;
-            List<ImportProblem>? problems = null;
-            string Text(int i) => i >= 0 && i < csv.RowFieldCount ? csv.GetString(i).Trim() : "";
-            void Refuse(int i, string reason) =>
-                (problems ??= []).Add(new ImportProblem(line, i >= 0 ? csv.GetName(i) : "(row)", i >= 0 ? Text(i) : null, ImportIssueKind.Refused, reason));
-            decimal? Number(int i)
-            {
-                var (v, refusal) = NumberReader.Read(Text(i));
-                if (refusal != NumberReader.Refusal.None)
-                    Refuse(i, $"Import_Number_{refusal}");
-                return v;
-            }
-
-            var reporterCode = Country(Text(reporter));
-            if (reporterCode is null || CountryCodes.IsAggregate(reporterCode) && reporterCode == "WLD")
-                Refuse(reporter, "Import_UnknownCountryCode");
-            var partnerText = Text(partner);
-            var partnerCode = Country(partnerText);
-            if (partnerText.Length == 0)
-                Refuse(partner, "Import_Required");
-            var flowText = Text(flowCode).ToUpperInvariant();
-            if (flowText.Length is 0 or > 4 || !flowText.All(char.IsAsciiLetterUpper))
-                Refuse(flowCode, "Import_UnknownFlow");
-            var commodity = Text(cmd);
-            if (!commodity.StartsWith("7102", StringComparison.Ordinal) || !commodity.All(char.IsAsciiDigit))
-                Refuse(cmd, "Import_NotRoughDiamonds");
-            var (year, month) = When(Text(refYear), Text(refMonth), Text(period), Text(freq));
+            _line++;
+            _problems = null;
+            var reporterCode = Known(_countries, Text(_reporter), Country);
+            if (reporterCode is null or "WLD")
+                Refuse(_reporter, "Import_UnknownCountryCode");
+            var partnerText = Text(_partner);
+            var partnerCode = Known(_countries, partnerText, Country);
+            if (partnerText.IsEmpty)
+                Refuse(_partner, "Import_Required");
+            var flow = Known(_flows, Text(_flowCode), f => f.Length is > 0 and <= 4 && f.All(char.IsAsciiLetter) ? f.ToUpperInvariant() : null);
+            if (flow is null)
+                Refuse(_flowCode, "Import_UnknownFlow");
+            var commodity = Known(_commodities, Text(_cmd), c => c.StartsWith("7102", StringComparison.Ordinal) && c.Length <= 12 && c.All(char.IsAsciiDigit) ? c : null);
+            if (commodity is null)
+                Refuse(_cmd, "Import_NotRoughDiamonds");
+            var (year, month) = When(Int(_refYear), Int(_refMonth), Text(_period), Text(_freq));
             if (year is null)
-                Refuse(refYear >= 0 ? refYear : period, "Import_PeriodNotUnderstood");
-            var quantity = Number(qty);
-            var weight = Number(netWgt);
-            var primary = Number(value);
-            if (primary is null && Text(value).Length == 0)
-                Refuse(value, "Import_Required");
-            var cifValue = Number(cif);
-            var fobValue = Number(fob);
-            var unitText = Text(unit);
+                Refuse(_refYear >= 0 ? _refYear : _period, "Import_PeriodNotUnderstood");
+            var quantity = Number(_qty);
+            var weight = Number(_netWgt);
+            var primary = Number(_value);
+            if (primary is null && Text(_value).IsEmpty)
+                Refuse(_value, "Import_Required");
+            var cifValue = Number(_cif);
+            var fobValue = Number(_fob);
+            var unit = Known(_units, Text(_unit), u => u[..Math.Min(20, u.Length)]);
 
-            if (problems is not null)
+            if (_problems is not null)
+                return (null, _problems);
+            var partnerIsAggregate = partnerCode is null || CountryCodes.IsAggregate(partnerCode) || Flag(Text(_aggregate)) == true;
+            return (new TradeFlow
             {
-                yield return (null, problems);
-                continue;
-            }
-            var partnerIsAggregate = partnerCode is null || CountryCodes.IsAggregate(partnerCode) || Flag(Text(aggregate)) == true;
-            yield return (new TradeFlow
-            {
-                Line = line, ReporterIso3 = reporterCode!, PartnerIso3 = partnerCode ?? partnerText.ToUpperInvariant()[..Math.Min(3, partnerText.Length)],
-                PartnerIsAggregate = partnerIsAggregate, Year = year!.Value, Month = month, FlowCode = flowText, CommodityCode = commodity,
-                QtyUnit = unitText.Length == 0 ? null : unitText[..Math.Min(20, unitText.Length)], Qty = quantity,
-                Carats = CaratUnits.Contains(unitText.ToLowerInvariant()) ? quantity : null,
-                NetWeightKg = weight, PrimaryValue = primary, CifValue = cifValue, FobValue = fobValue, IsReported = Flag(Text(reported)),
+                Line = _line, ReporterIso3 = reporterCode!, PartnerIso3 = partnerCode ?? partnerText.ToString().ToUpperInvariant()[..Math.Min(3, partnerText.Length)],
+                PartnerIsAggregate = partnerIsAggregate, Year = year!.Value, Month = month, FlowCode = flow!, CommodityCode = commodity!,
+                QtyUnit = unit, Qty = quantity, Carats = unit is not null && CaratUnits.Contains(unit) ? quantity : null,
+                NetWeightKg = weight, PrimaryValue = primary, CifValue = cifValue, FobValue = fobValue, IsReported = Flag(Text(_reported)),
             }, null);
         }
-    }
 
-    /// <summary>An ISO3 code; Comtrade writes the world W00.</summary>
-    private static string? Country(string text)
-    {
-        var code = text.ToUpperInvariant();
-        if (code is "W00" or "WLD")
-            return "WLD";
-        return code.Length == 3 && CountryCodes.IsKnown(code) ? code : null;
-    }
+        private ReadOnlySpan<char> Text(int i) => i >= 0 && i < csv.RowFieldCount ? csv.GetFieldSpan(i).Trim() : default;
 
-    private static (int? Year, int? Month) When(string refYear, string refMonth, string period, string freq)
-    {
-        static int? Int(string s) => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
-        var year = Int(refYear) ?? (period.Length >= 4 ? Int(period[..4]) : null);
-        var month = Int(refMonth) ?? (period.Length == 6 ? Int(period[4..]) : null);
-        if (year is not (>= 1900 and <= 2100))
-            return (null, null);
-        var monthly = freq.Equals("M", StringComparison.OrdinalIgnoreCase) || freq.Length == 0 && month is >= 1 and <= 12;
-        if (!monthly)
-            return (year, null);
-        return month is >= 1 and <= 12 ? (year, month) : (null, null);
-    }
+        private int? Int(int i) => int.TryParse(Text(i), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
 
-    private static bool? Flag(string text) => text.ToLowerInvariant() switch
-    {
-        "true" or "1" => true,
-        "false" or "0" => false,
-        _ => null,
-    };
+        private decimal? Number(int i)
+        {
+            var (value, refusal) = NumberReader.Read(Text(i));
+            if (refusal != NumberReader.Refusal.None)
+                Refuse(i, $"Import_Number_{refusal}");
+            return value;
+        }
+
+        private void Refuse(int i, string reason) =>
+            (_problems ??= []).Add(new ImportProblem(_line, i >= 0 ? csv.GetName(i) : "(row)", i >= 0 ? Text(i).ToString() : null, ImportIssueKind.Refused, reason));
+
+        /// <summary>What a code reads as (null when refused), checked the first time it is met; empty text reads as null.</summary>
+        private static string? Known(Dictionary<string, string?> known, ReadOnlySpan<char> text, Func<string, string?> check)
+        {
+            if (text.IsEmpty)
+                return null;
+            var lookup = known.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (lookup.TryGetValue(text, out var code))
+                return code;
+            var key = text.ToString();
+            code = check(key);
+            if (known.Count < MaxRemembered)
+                known[key] = code;
+            return code;
+        }
+
+        /// <summary>An ISO3 code; Comtrade writes the world W00.</summary>
+        private static string? Country(string text)
+        {
+            var code = text.ToUpperInvariant();
+            if (code is "W00" or "WLD")
+                return "WLD";
+            return code.Length == 3 && CountryCodes.IsKnown(code) ? code : null;
+        }
+
+        private static (int? Year, int? Month) When(int? refYear, int? refMonth, ReadOnlySpan<char> period, ReadOnlySpan<char> freq)
+        {
+            static int? Int(ReadOnlySpan<char> s) => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
+            var year = refYear ?? (period.Length >= 4 ? Int(period[..4]) : null);
+            var month = refMonth ?? (period.Length == 6 ? Int(period[4..]) : null);
+            if (year is not (>= 1900 and <= 2100))
+                return (null, null);
+            var monthly = freq.Equals("M", StringComparison.OrdinalIgnoreCase) || freq.IsEmpty && month is >= 1 and <= 12;
+            if (!monthly)
+                return (year, null);
+            return month is >= 1 and <= 12 ? (year, month) : (null, null);
+        }
+
+        private static bool? Flag(ReadOnlySpan<char> text) =>
+            text.Equals("true", StringComparison.OrdinalIgnoreCase) || text is "1" ? true
+            : text.Equals("false", StringComparison.OrdinalIgnoreCase) || text is "0" ? false
+            : null;
+    }
 }

@@ -258,6 +258,56 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("TradeFlows");
                 });
 
+            modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlowTotal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<decimal?>("Carats")
+                        .HasPrecision(24, 4)
+                        .HasColumnType("numeric(24,4)");
+
+                    b.Property<int>("DatasetId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("FlowCode")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
+                    b.Property<string>("PartnerIso3")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<int>("Records")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ReporterIso3")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<bool>("Subheadings")
+                        .HasColumnType("boolean");
+
+                    b.Property<decimal?>("Usd")
+                        .HasPrecision(24, 4)
+                        .HasColumnType("numeric(24,4)");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DatasetId");
+
+                    b.ToTable("TradeFlowTotals");
+                });
+
             modelBuilder.Entity("Kimberlite.Statistics.Dataset", b =>
                 {
                     b.Property<int>("Id")
@@ -493,6 +543,15 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlow", b =>
+                {
+                    b.HasOne("Kimberlite.Statistics.Dataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlowTotal", b =>
                 {
                     b.HasOne("Kimberlite.Statistics.Dataset", null)
                         .WithMany()

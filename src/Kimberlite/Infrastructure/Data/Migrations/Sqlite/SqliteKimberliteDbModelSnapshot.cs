@@ -247,6 +247,54 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("TradeFlows");
                 });
 
+            modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlowTotal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("Carats")
+                        .HasPrecision(24, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DatasetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FlowCode")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PartnerIso3")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Records")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReporterIso3")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Subheadings")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("Usd")
+                        .HasPrecision(24, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DatasetId");
+
+                    b.ToTable("TradeFlowTotals");
+                });
+
             modelBuilder.Entity("Kimberlite.Statistics.Dataset", b =>
                 {
                     b.Property<int>("Id")
@@ -476,6 +524,15 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlow", b =>
+                {
+                    b.HasOne("Kimberlite.Statistics.Dataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlowTotal", b =>
                 {
                     b.HasOne("Kimberlite.Statistics.Dataset", null)
                         .WithMany()

@@ -36,6 +36,7 @@ public interface IFindingRule
 
 /// <summary>
 /// What a reporter declared for a year with one partner: carats only when every record counted in
-/// carats; the value in US$ (primary value, CIF for imports and FOB for exports as Comtrade reports them).
+/// carats; the value in US$ (primary value, CIF for imports and FOB for exports as Comtrade reports them);
+/// from the six-digit subheadings, or else the four-digit heading.
 /// </summary>
-public sealed record TradeTotal(decimal? Carats, decimal? Usd, int DatasetId);
+public readonly record struct TradeTotal(decimal? Carats, decimal? Usd, int DatasetId, bool Subheadings = true);

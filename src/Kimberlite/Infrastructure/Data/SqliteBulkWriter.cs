@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
@@ -107,6 +106,8 @@ public sealed partial class SqliteBulkWriter : IBulkWriter
         }
     }
 
+    // Runs once per row of millions: compiled fully optimised at once rather than through the tiers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Step(SqliteConnection connection, sqlite3_stmt statement, Batch batch, byte* text, int firstRow, int rows, int columns)
     {
         var handle = statement.DangerousGetHandle();
@@ -117,15 +118,15 @@ public sealed partial class SqliteBulkWriter : IBulkWriter
             // The text stays pinned until the step below, and every parameter is bound again before the next step: SQLite need not copy it.
             var result = batch.Kinds[cell] switch
             {
-                Batch.Null => Native.BindNull(handle, i + 1),
-                Batch.Integer => Native.BindInt64(handle, i + 1, batch.Values[cell]),
-                _ => Native.BindText(handle, i + 1, text + batch.Values[cell], batch.Lengths[cell], IntPtr.Zero),
+                Batch.Null => SqliteNative.BindNull(handle, i + 1),
+                Batch.Integer => SqliteNative.BindInt64(handle, i + 1, batch.Values[cell]),
+                _ => SqliteNative.BindText(handle, i + 1, text + batch.Values[cell], batch.Lengths[cell], IntPtr.Zero),
             };
             if (result != raw.SQLITE_OK)
                 Check(connection, result);
         }
-        var step = Native.Step(handle);
-        Native.Reset(handle);
+        var step = SqliteNative.Step(handle);
+        SqliteNative.Reset(handle);
         if (step != raw.SQLITE_DONE)
             Check(connection, step);
     }
@@ -154,6 +155,8 @@ public sealed partial class SqliteBulkWriter : IBulkWriter
             return this;
         }
 
+        // Runs once per row of millions: compiled fully optimised at once rather than through the tiers.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add<T>(BulkTable<T> table, T row)
         {
             foreach (var column in table.Columns)
@@ -265,27 +268,5 @@ public sealed partial class SqliteBulkWriter : IBulkWriter
         while (length - 2 > dot && into[length - 1] == (byte)'0')
             length--;
         return length;
-    }
-
-    /// <summary>
-    /// SQLite's own functions, called without SQLitePCL's per-call wrapping, which costs more than the
-    /// binding itself. The library is the one Microsoft.Data.Sqlite already loaded.
-    /// </summary>
-    private static unsafe partial class Native
-    {
-        [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_bind_null"), SuppressGCTransition]
-        public static partial int BindNull(IntPtr statement, int index);
-
-        [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_bind_int64"), SuppressGCTransition]
-        public static partial int BindInt64(IntPtr statement, int index, long value);
-
-        [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_bind_text"), SuppressGCTransition]
-        public static partial int BindText(IntPtr statement, int index, byte* text, int length, IntPtr destructor);
-
-        [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_step")]
-        public static partial int Step(IntPtr statement);
-
-        [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_reset")]
-        public static partial int Reset(IntPtr statement);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -46,6 +47,7 @@ public sealed class TradeFlowTotals
     private readonly Dictionary<(string Reporter, string Partner, string Flow, int Year, bool Subheadings), TradeFlowTotal> _totals = [];
 
     /// <summary>Counts a record when it is yearly, exports or imports, between two countries; the rest are kept but not totalled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(TradeFlow flow)
     {
         if (flow.Month is not null || flow.PartnerIsAggregate || flow.FlowCode is not ("X" or "M"))

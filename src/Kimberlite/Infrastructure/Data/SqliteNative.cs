@@ -1,0 +1,50 @@
+using System.Runtime.InteropServices;
+
+namespace Kimberlite.Infrastructure.Data;
+
+/// <summary>
+/// SQLite's own functions, called without SQLitePCL's per-call wrapping, which costs more than the work
+/// itself when millions of values go by. The library is the one Microsoft.Data.Sqlite already loaded;
+/// statements come from SQLitePCL (<c>DangerousGetHandle</c>) and are used on one thread at a time.
+/// </summary>
+internal static unsafe partial class SqliteNative
+{
+    public const int Integer = 1, Float = 2, Text = 3, Null = 5;
+
+    [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_bind_null"), SuppressGCTransition]
+    public static partial int BindNull(IntPtr statement, int index);
+
+    [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_bind_int64"), SuppressGCTransition]
+    public static partial int BindInt64(IntPtr statement, int index, long value);
+
+    [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_bind_text"), SuppressGCTransition]
+    public static partial int BindText(IntPtr statement, int index, byte* text, int length, IntPtr destructor);
+
+    [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_step")]
+    public static partial int Step(IntPtr statement);
+
+    [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_reset")]
+    public static partial int Reset(IntPtr statement);
+
+    [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_column_type"), SuppressGCTransition]
+    public static partial int ColumnType(IntPtr statement, int column);
+
+    [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_column_int64"), SuppressGCTransition]
+    public static partial long ColumnInt64(IntPtr statement, int column);
+
+    [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_column_double"), SuppressGCTransition]
+    public static partial double ColumnDouble(IntPtr statement, int column);
+
+    [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_column_text"), SuppressGCTransition]
+    public static partial byte* ColumnText(IntPtr statement, int column);
+
+    [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_column_bytes"), SuppressGCTransition]
+    public static partial int ColumnBytes(IntPtr statement, int column);
+
+    /// <summary>A column's text as the bytes SQLite holds, valid until the next step.</summary>
+    public static ReadOnlySpan<byte> ColumnSpan(IntPtr statement, int column)
+    {
+        var text = ColumnText(statement, column);
+        return text is null ? default : new ReadOnlySpan<byte>(text, ColumnBytes(statement, column));
+    }
+}

@@ -1,3 +1,4 @@
+using Kimberlite.Accounts;
 using Kimberlite.Analysis;
 using Kimberlite.Infrastructure.Commands;
 using Kimberlite.Infrastructure.Data;
@@ -11,6 +12,8 @@ if (KimberliteCommands.IsCommand(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.AddKimberliteData();
 builder.AddKimberliteLocalization();
+builder.AddKimberliteAccounts();
+builder.AddKimberliteAccess();
 builder.AddKimberliteWeb();
 builder.AddKimberliteStatistics();
 builder.AddKimberliteAnalysis();
@@ -18,6 +21,7 @@ builder.AddKimberliteAnalysis();
 var app = builder.Build();
 await app.InitializeDatabaseAsync();
 app.UseKimberliteWeb();
+app.UseKimberliteAccess();
 app.MapCultureSwitch();
 app.MapStatisticsApi();
 app.MapDatasetsApi();

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Kimberlite.Accounts;
 using Kimberlite.Infrastructure.Api;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Statistics;
@@ -125,12 +126,14 @@ public static class FindingsApi
         return TypedResults.Ok(findings.Select(f => FindingDto.From(f, texts)).ToList());
     }
 
-    private static async Task<Results<Ok<FindingDetailDto>, ProblemHttpResult>> Get(int id, KimberliteDb db, FindingTexts texts, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<FindingDetailDto>, ProblemHttpResult>> Get(int id, KimberliteDb db, FindingTexts texts, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var finding = await db.Findings.AsNoTracking().Include(f => f.Events).FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
         if (finding is null)
             return TypedResults.Problem(statusCode: 404, title: $"No finding {id}", detail: "GET /api/v1/findings lists the findings and their ids.");
-        var history = finding.Events.OrderBy(e => e.AtUtc).ThenBy(e => e.Id).Select(e => new FindingEventDto(e.AtUtc, e.Kind, e.Note, e.Actor, e.Before)).ToList();
+        // Who decided is for the coalition's members: the public never learns an analyst's name.
+        var member = user.HasRole(MemberRole.Viewer);
+        var history = finding.Events.OrderBy(e => e.AtUtc).ThenBy(e => e.Id).Select(e => new FindingEventDto(e.AtUtc, e.Kind, e.Note, member ? e.Actor : null, e.Before)).ToList();
         return TypedResults.Ok(new FindingDetailDto(FindingDto.From(finding, texts), history));
     }
 

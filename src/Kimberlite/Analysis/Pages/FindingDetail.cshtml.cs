@@ -1,6 +1,8 @@
+using Kimberlite.Accounts;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
 using Kimberlite.Statistics;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +10,9 @@ using Microsoft.Extensions.Localization;
 
 namespace Kimberlite.Analysis.Pages;
 
-public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, FindingTexts texts, StatisticsReader reader, CountryNamer names, IStringLocalizer<Texts> localizer) : PageModel
+[AllowAnonymous]
+public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, FindingTexts texts, StatisticsReader reader, CountryNamer names, IStringLocalizer<Texts> localizer,
+    IAuthorizationService authorization, AuditLog audit) : PageModel
 {
     public Finding Finding { get; private set; } = null!;
     public IReadOnlyList<FindingInput> Inputs { get; private set; } = [];
@@ -25,17 +29,26 @@ public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, F
         Inputs = FindingTexts.Inputs(finding);
         History = finding.Events.OrderBy(e => e.AtUtc).ThenBy(e => e.Id).ToList();
         Chart = await ChartAsync(finding, cancellationToken);
+        CanDecide = (await authorization.AuthorizeAsync(User, Policies.Analyst)).Succeeded;
         return Page();
     }
 
-    /// <summary>Open to all for now; the accounts issue restricts the decision to analysts (docs/decisions/006).</summary>
+    /// <summary>Anyone reads a finding; only an analyst decides on it, and the history and audit trail name them (docs/ACCESS.md).</summary>
     public async Task<IActionResult> OnPostAsync(int id, FindingStatus status, string? note, CancellationToken cancellationToken)
     {
+        if (!(await authorization.AuthorizeAsync(User, Policies.Analyst)).Succeeded)
+            return User.UserId() is null ? Challenge() : Forbid();
         if (!Enum.IsDefined(status))
             return BadRequest();
-        var decided = await engine.DecideAsync(id, status, note?.Length > 4000 ? note[..4000] : note, actor: null, cancellationToken);
-        return decided is null ? NotFound() : RedirectToPage(new { id });
+        var before = await db.Findings.AsNoTracking().Where(f => f.Id == id).Select(f => (FindingStatus?)f.Status).FirstOrDefaultAsync(cancellationToken);
+        var decided = await engine.DecideAsync(id, status, note?.Length > 4000 ? note[..4000] : note, actor: User.Actor(), cancellationToken);
+        if (decided is null)
+            return NotFound();
+        await audit.AppendAsync(User.Actor(), AuditActions.FindingDecided, $"finding {id} ({decided.Rule}, {decided.CountryIso3})", $"{before} → {status}", cancellationToken);
+        return RedirectToPage(new { id });
     }
+
+    public bool CanDecide { get; private set; }
 
     public string RoleLabel(string role)
     {

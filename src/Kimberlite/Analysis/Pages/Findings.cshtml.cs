@@ -1,11 +1,13 @@
 using System.Text.Json;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Statistics;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kimberlite.Analysis.Pages;
 
+[AllowAnonymous]
 public sealed class FindingsModel(KimberliteDb db, FindingTexts texts, CountryNamer names) : PageModel
 {
     public FindingFilter Filter { get; private set; } = new();

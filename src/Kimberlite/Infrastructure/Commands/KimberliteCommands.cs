@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kimberlite.Accounts;
 using Kimberlite.Analysis;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
@@ -16,7 +17,7 @@ namespace Kimberlite.Infrastructure.Commands;
 /// </summary>
 public static class KimberliteCommands
 {
-    private static readonly string[] Commands = ["import", "db", "analyze", "findings", "help", "--help", "-h"];
+    private static readonly string[] Commands = ["import", "db", "analyze", "findings", "users", "tokens", "audit", "help", "--help", "-h"];
 
     /// <summary>A setting such as --Kimberlite:DataDirectory=/srv/k, accepted anywhere on the line.</summary>
     private static bool IsSetting(string arg) =>
@@ -34,6 +35,7 @@ public static class KimberliteCommands
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning", ["Logging:LogLevel:Kimberlite"] = "Warning" });
         builder.AddKimberliteData();
         builder.AddKimberliteLocalization();
+        builder.AddKimberliteAccounts();
         builder.AddKimberliteStatistics();
         builder.AddKimberliteAnalysis();
         using var host = builder.Build();
@@ -56,11 +58,105 @@ public static class KimberliteCommands
             case ["findings"]:
             case ["findings", "--format", "json" or "csv"]:
                 return await PrintFindingsAsync(host.Services, positional.Length == 3 ? positional[2] : "json", output);
+            case ["users", "add", var email, .. var options]:
+                return await AddUserAsync(host.Services, texts, email, options, output, errors);
+            case ["tokens", "create", .. var options]:
+                return await CreateTokenAsync(host.Services, texts, options, output, errors);
+            case ["audit", "verify"]:
+                return await VerifyAuditAsync(host.Services, texts, output, errors);
             default:
                 errors.WriteLine(texts["Cli_UnknownCommand", string.Join(' ', positional)]);
                 errors.WriteLine(texts["Cli_Usage"]);
                 return 2;
         }
+    }
+
+    /// <summary>How the audit trail names whoever runs a command: the machine account, never a person's secret.</summary>
+    private static string CommandActor => $"command line ({Environment.UserName})";
+
+    private static string? Option(string[] options, string name) =>
+        options.SkipWhile(o => o != name).Skip(1).FirstOrDefault();
+
+    private static async Task<int> AddUserAsync(IServiceProvider services, IStringLocalizer<Texts> texts, string email, string[] options, TextWriter output, TextWriter errors)
+    {
+        var roleText = Option(options, "--role");
+        var organisation = Option(options, "--org");
+        var administrator = string.Equals(roleText, "admin", StringComparison.OrdinalIgnoreCase) || string.Equals(roleText, "administrator", StringComparison.OrdinalIgnoreCase);
+        MemberRole? role = null;
+        if (!administrator)
+        {
+            if (organisation is null || !Enum.TryParse<MemberRole>(roleText, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            {
+                errors.WriteLine(texts["Cli_UsersUsage"]);
+                return 2;
+            }
+            role = parsed;
+        }
+        using var scope = services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+        var address = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<AccountsOptions>>().Value;
+        var result = await scope.ServiceProvider.GetRequiredService<AccountService>()
+            .AddUserAsync(email, administrator, administrator ? null : organisation, role, CommandActor, address.PublicAddress);
+        if (!result.Succeeded)
+        {
+            errors.WriteLine(texts[result.Error!]);
+            return 1;
+        }
+        output.WriteLine(administrator ? texts["Cli_UserAddedAdmin", email] : texts["Cli_UserAdded", email, texts[$"Role_{role}"], organisation!.ToUpperInvariant()]);
+        if (result.Link is { } link)
+        {
+            output.WriteLine(texts["Cli_SetupLink", address.SetupLinkHours]);
+            output.WriteLine(link);
+        }
+        else
+            output.WriteLine(texts["Cli_HasPassword"]);
+        return 0;
+    }
+
+    private static async Task<int> CreateTokenAsync(IServiceProvider services, IStringLocalizer<Texts> texts, string[] options, TextWriter output, TextWriter errors)
+    {
+        var email = Option(options, "--user");
+        var scopeText = Option(options, "--scope") ?? "read";
+        var expires = (Option(options, "--expires") ?? "30d").TrimEnd('d', 'D');
+        if (email is null || !Enum.TryParse<TokenScope>(scopeText, ignoreCase: true, out var tokenScope) || !Enum.IsDefined(tokenScope)
+            || !int.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out var days))
+        {
+            errors.WriteLine(texts["Cli_TokensUsage"]);
+            return 2;
+        }
+        using var scope = services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<User>>();
+        if (await users.FindByEmailAsync(email) is not { } user)
+        {
+            errors.WriteLine(texts["Cli_NoSuchUser", email]);
+            return 1;
+        }
+        var result = await scope.ServiceProvider.GetRequiredService<AccountService>()
+            .CreateTokenAsync(user, Option(options, "--name") ?? "command line", tokenScope, days, CommandActor);
+        if (!result.Succeeded)
+        {
+            errors.WriteLine(texts[result.Error!, scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<AccountsOptions>>().Value.MaxTokenDays]);
+            return 1;
+        }
+        // The token alone on standard output, for scripts; what it is goes to standard error.
+        errors.WriteLine(texts["Cli_TokenCreated", email, texts[$"Scope_{tokenScope}"], days]);
+        output.WriteLine(result.Link);
+        return 0;
+    }
+
+    private static async Task<int> VerifyAuditAsync(IServiceProvider services, IStringLocalizer<Texts> texts, TextWriter output, TextWriter errors)
+    {
+        using (var scope = services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+        var verification = await services.GetRequiredService<AuditLog>().VerifyAsync();
+        if (verification.FirstBrokenSequence is { } broken)
+        {
+            errors.WriteLine(texts["Cli_AuditBroken", broken, verification.Problem ?? ""]);
+            return 1;
+        }
+        output.WriteLine(texts["Cli_AuditIntact", verification.Entries]);
+        return 0;
     }
 
     private static async Task<int> MigrateAsync(IServiceProvider services, IStringLocalizer<Texts> texts, TextWriter output)
@@ -106,6 +202,8 @@ public static class KimberliteCommands
                     errors.WriteLine(Describe(texts, p));
                 return 1;
             default:
+                await scope.ServiceProvider.GetRequiredService<AuditLog>().AppendAsync(CommandActor, AuditActions.Import, $"dataset {result.DatasetId}",
+                    $"{Path.GetFileName(file)}: {result.RowsLoaded} rows, {result.FiguresLoaded} figures");
                 output.WriteLine(texts["Cli_Imported", result.DatasetId!, Path.GetFileName(file), texts[$"Format_{result.Format}"], result.RowsRead, result.RowsLoaded, result.FiguresLoaded]);
                 foreach (var p in result.Problems)
                     output.WriteLine(Describe(texts, p));

@@ -1,3 +1,4 @@
+using Kimberlite.Accounts;
 using Kimberlite.Analysis;
 using Kimberlite.Statistics.Import;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +16,19 @@ public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, Fi
     public async Task<IReadOnlyList<string>> InitializeAsync(CancellationToken cancellationToken = default)
     {
         var applied = await MigrateAsync(cancellationToken);
+        if (!await db.Organisations.AnyAsync(cancellationToken))
+        {
+            db.Organisations.AddRange(Organisation.Coalition());
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another server seeded them at the same moment.
+                db.ChangeTracker.Clear();
+            }
+        }
         if (options.Value.LoadBundledData && !await db.Datasets.AnyAsync(cancellationToken))
         {
             await bundled.LoadAsync(cancellationToken);

@@ -1,4 +1,8 @@
+using Kimberlite.Accounts;
 using Kimberlite.Analysis;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Kimberlite.Statistics;
 using Kimberlite.Statistics.Comtrade;
 using Microsoft.EntityFrameworkCore;
@@ -6,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Kimberlite.Infrastructure.Data;
 
 /// <summary>The observatory's database. One subclass per provider carries its own migrations.</summary>
-public class KimberliteDb(DbContextOptions options) : DbContext(options)
+public class KimberliteDb(DbContextOptions options) : IdentityDbContext<User, IdentityRole<int>, int>(options), IDataProtectionKeyContext
 {
     public DbSet<Dataset> Datasets => Set<Dataset>();
     public DbSet<Figure> Figures => Set<Figure>();
@@ -15,6 +19,12 @@ public class KimberliteDb(DbContextOptions options) : DbContext(options)
     public DbSet<TradeFlowTotal> TradeFlowTotals => Set<TradeFlowTotal>();
     public DbSet<Finding> Findings => Set<Finding>();
     public DbSet<FindingEvent> FindingEvents => Set<FindingEvent>();
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    /// <summary>ASP.NET Core's Data Protection keys, shared by every web server of one database.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>The dataset already holding a file with these bytes, if any: what makes every import idempotent.</summary>
     public Task<int?> DatasetIdWithShaAsync(string sha256, CancellationToken cancellationToken) =>
@@ -27,8 +37,11 @@ public class KimberliteDb(DbContextOptions options) : DbContext(options)
     private sealed class UtcDateTimeConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
         v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(KimberliteDb).Assembly);
+    }
 }
 
 public sealed class SqliteKimberliteDb(DbContextOptions<SqliteKimberliteDb> options) : KimberliteDb(options);

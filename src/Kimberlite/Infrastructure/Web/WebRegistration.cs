@@ -75,7 +75,7 @@ public static class WebRegistration
 
     public static WebApplication MapKimberliteApiDocs(this WebApplication app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/api/docs", o => o
             .WithTitle("Kimberlite API")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
@@ -84,7 +84,8 @@ public static class WebRegistration
             .DisableAgent()
             .DisableMcp()
             .HideDeveloperTools()
-            .HideClientButton());
+            .HideClientButton())
+            .AllowAnonymous();
         return app;
     }
 

@@ -15,7 +15,8 @@ public enum ImportMode
     LeaveOutRefusedRows,
 }
 
-public enum ImportOutcome { Imported, AlreadyImported, Refused }
+/// <summary>Checked: the file would be imported as it is, and nothing was stored (the import page's first step).</summary>
+public enum ImportOutcome { Imported, AlreadyImported, Refused, Checked }
 
 public sealed record ImportResult(
     ImportOutcome Outcome,
@@ -37,7 +38,7 @@ public sealed class StatisticsImporter(KimberliteDb db, TimeProvider clock, ILog
 {
     public async Task<ImportResult> ImportAsync(
         byte[] content, string fileName, Provenance provenance, ImportMode mode = ImportMode.AllOrNothing,
-        bool bundled = false, CancellationToken cancellationToken = default)
+        bool bundled = false, CancellationToken cancellationToken = default, bool checkOnly = false)
     {
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
         if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is { } existing)
@@ -112,6 +113,8 @@ public sealed class StatisticsImporter(KimberliteDb db, TimeProvider clock, ILog
 
         if (refusedRows > 0 && mode == ImportMode.AllOrNothing)
             return Refused(format, table.Rows.Count, problems);
+        if (checkOnly)
+            return new ImportResult(ImportOutcome.Checked, null, format, table.Rows.Count, table.Rows.Count - refusedRows, figures.Count, problems);
 
         var dataset = new Dataset
         {

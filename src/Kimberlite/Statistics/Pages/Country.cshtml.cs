@@ -2,12 +2,14 @@ using System.Text.Json;
 using Kimberlite.Analysis;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 
 namespace Kimberlite.Statistics.Pages;
 
+[AllowAnonymous]
 public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IStringLocalizer<Texts> texts, KimberliteDb db) : PageModel
 {
     public string Iso3 { get; private set; } = "";

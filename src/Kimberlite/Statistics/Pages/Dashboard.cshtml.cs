@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Kimberlite.Statistics.Pages;
 
+[AllowAnonymous]
 public sealed class DashboardModel(StatisticsReader reader, CountryNamer names) : PageModel
 {
     public IReadOnlyList<CountryProfile> Countries { get; private set; } = [];

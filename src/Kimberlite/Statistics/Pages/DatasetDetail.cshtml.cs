@@ -1,5 +1,6 @@
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Localization;
 
 namespace Kimberlite.Statistics.Pages;
 
+[AllowAnonymous]
 public sealed class DatasetDetailModel(KimberliteDb db, IStringLocalizer<Texts> texts) : PageModel
 {
     public DatasetDto Dataset { get; private set; } = null!;

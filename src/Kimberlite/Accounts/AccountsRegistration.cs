@@ -1,0 +1,147 @@
+using System.Threading.RateLimiting;
+using Kimberlite.Infrastructure.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Kimberlite.Accounts;
+
+public static class AccountsRegistration
+{
+    public const string PolicyScheme = "Kimberlite";
+    public const string SignInLimit = "sign-in", ImportLimit = "import";
+
+    /// <summary>People, organisations, tokens and the audit trail: the services the command line needs as well as the web app.</summary>
+    public static IHostApplicationBuilder AddKimberliteAccounts(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var accounts = builder.Configuration.GetSection(AccountsOptions.Section).Get<AccountsOptions>() ?? new AccountsOptions();
+
+        builder.Services.AddIdentityCore<User>(o =>
+            {
+                // Length over composition rules (NIST SP 800-63B): a long phrase is both stronger and easier to keep.
+                o.Password.RequiredLength = 12;
+                o.Password.RequireDigit = o.Password.RequireLowercase = o.Password.RequireUppercase = o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 4;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = accounts.LockoutAfterFailures;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(accounts.LockoutMinutes);
+                o.User.RequireUniqueEmail = true;
+            })
+            .AddEntityFrameworkStores<KimberliteDb>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<KimberlitePrincipalFactory>();
+        builder.Services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(accounts.SetupLinkHours));
+        // The keys that protect cookies and setup links live in the database, so every web server (and the command line) shares them.
+        builder.Services.AddDataProtection().PersistKeysToDbContext<KimberliteDb>().SetApplicationName("Kimberlite");
+
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddScoped<AccountService>();
+        builder.Services.AddSingleton<IMailSender>(s => new PickupFolderMailSender(
+            Path.Combine(DataRegistration.DataDirectory(s.GetRequiredService<IHostEnvironment>(), s.GetRequiredService<IOptions<KimberliteOptions>>().Value), accounts.MailPickupDirectory),
+            s.GetRequiredService<TimeProvider>()));
+        return builder;
+    }
+
+    /// <summary>Sign-in for pages (cookie) and for the API (bearer tokens), the policies of docs/ACCESS.md, and rate limits.</summary>
+    public static WebApplicationBuilder AddKimberliteAccess(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = PolicyScheme;
+                o.DefaultChallengeScheme = PolicyScheme;
+                o.DefaultForbidScheme = PolicyScheme;
+                o.DefaultSignInScheme = IdentityConstants.ApplicationScheme;
+            })
+            // The API never reads the cookie: a page's session cannot be used to write through the API from another site.
+            .AddPolicyScheme(PolicyScheme, PolicyScheme, o => o.ForwardDefaultSelector = c =>
+                c.Request.Path.StartsWithSegments("/api") ? ApiTokens.Scheme : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(ApiTokens.Scheme, null)
+            .AddIdentityCookies();
+        builder.Services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "kimberlite.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.LoginPath = "/account/signin";
+            o.LogoutPath = "/account/signout";
+            o.AccessDeniedPath = "/account/denied";
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+        });
+        // A removed member or a changed role reaches signed-in sessions within a minute.
+        builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "kimberlite.antiforgery";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+
+        builder.Services.AddSingleton<IAuthorizationHandler, AccessHandler>();
+        builder.Services.AddAuthorization(o =>
+        {
+            // Secure by default: an endpoint that declares nothing is for signed-in people only (and the access test fails).
+            o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+            o.AddPolicy(Policies.SignedIn, p => p.RequireAuthenticatedUser());
+            foreach (var role in Enum.GetValues<MemberRole>())
+                o.AddPolicy(role.ToString(), p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(role, false)));
+            o.AddPolicy(Policies.Administrator, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(null, true)));
+        });
+
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (context, cancellationToken) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)retry.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await Results.Problem(statusCode: 429, title: "Too many requests",
+                        detail: "Wait a little before trying again: sign-in, imports and API tokens are rate-limited.")
+                    .ExecuteAsync(context.HttpContext);
+            };
+            // Sign-in: a password-guessing script from one address is slowed long before lockout matters.
+            o.AddPolicy(SignInLimit, c => RateLimitPartition.GetFixedWindowLimiter(
+                c.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) }));
+            o.AddPolicy(ImportLimit, c => RateLimitPartition.GetFixedWindowLimiter(
+                c.User.UserId()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? c.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(10) }));
+            // Every request that carries a token counts against that token.
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(c =>
+                c.Request.Headers.Authorization.ToString() is { Length: > 7 } header
+                    ? RateLimitPartition.GetTokenBucketLimiter(ApiTokens.HashOf(header), _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = 120, TokensPerPeriod = 20, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0,
+                    })
+                    : RateLimitPartition.GetNoLimiter("anonymous"));
+        });
+        return builder;
+    }
+
+    public static WebApplication UseKimberliteAccess(this WebApplication app)
+    {
+        app.UseAuthentication();
+        // A token that does not work is said so, even where no token is needed: a script must not read on as the public unawares.
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/api") && context.Request.Headers.Authorization.Count > 0 && context.User.UserId() is null)
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                await Results.Problem(statusCode: 401, title: "The token does not work",
+                    detail: "The bearer token is unknown, revoked or expired. Create a new one on /account, or send no Authorization header to read public data.")
+                    .ExecuteAsync(context);
+                return;
+            }
+            await next();
+        });
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        return app;
+    }
+}

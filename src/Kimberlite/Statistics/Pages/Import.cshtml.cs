@@ -1,0 +1,139 @@
+using System.Text.Json;
+using Kimberlite.Accounts;
+using Kimberlite.Analysis;
+using Kimberlite.Infrastructure.Data;
+using Kimberlite.Statistics.Import;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Kimberlite.Statistics.Pages;
+
+/// <summary>
+/// An analyst uploads a statistics file, sees its first rows and the validation report, then commits or
+/// cancels. Between the two steps the file waits in the data directory, tied to the person who sent it.
+/// </summary>
+[Authorize(Policy = Policies.Analyst)]
+[EnableRateLimiting(AccountsRegistration.ImportLimit)]
+[RequestSizeLimit(MaxBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = MaxBytes)]
+public sealed class ImportModel(StatisticsImporter importer, FindingsEngine findings, AuditLog audit, IHostEnvironment environment, IOptions<KimberliteOptions> options, TimeProvider clock) : PageModel
+{
+    public const int MaxBytes = 50 * 1024 * 1024;
+    private const int PreviewRows = 10;
+
+    public ImportResult? Result { get; private set; }
+    public Table? Preview { get; private set; }
+    public string? FileName { get; private set; }
+    public string? Upload { get; private set; }
+    public string? Error { get; private set; }
+
+    private sealed record Waiting(string FileName, int UserId, string? Title, string? Publisher, string? Address, DateOnly? RetrievedOn);
+
+    public void OnGet() => RemoveStale();
+
+    public async Task<IActionResult> OnPostCheckAsync(IFormFile? file, string? title, string? publisher, string? url, DateOnly? retrieved, CancellationToken cancellationToken)
+    {
+        if (file is null || file.Length == 0)
+        {
+            Error = "Import_NoFile";
+            return Page();
+        }
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, cancellationToken);
+        var content = buffer.ToArray();
+        var name = Path.GetFileName(file.FileName);
+        Upload = Guid.NewGuid().ToString("N");
+        Directory.CreateDirectory(Uploads);
+        await System.IO.File.WriteAllBytesAsync(PathOf(Upload), content, cancellationToken);
+        await System.IO.File.WriteAllTextAsync(PathOf(Upload) + ".json",
+            JsonSerializer.Serialize(new Waiting(name, User.UserId()!.Value, Clean(title), Clean(publisher), Clean(url), retrieved)), cancellationToken);
+        await ShowAsync(content, name, ProvenanceOf(title, publisher, url, retrieved), cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostCommitAsync(string? upload, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(upload, cancellationToken) is not var (waiting, content))
+            return RedirectToPage();
+        var provenance = new Provenance(waiting.Title, waiting.Publisher, waiting.Address, waiting.RetrievedOn);
+        var result = await importer.ImportAsync(content, waiting.FileName, provenance, cancellationToken: cancellationToken);
+        if (result.Outcome == ImportOutcome.Refused)
+        {
+            await audit.AppendAsync(User.Actor(), AuditActions.ImportRefused, waiting.FileName, $"{result.Refusals.Count()} rows refused", cancellationToken);
+            await ShowAsync(content, waiting.FileName, provenance, cancellationToken);
+            return Page();
+        }
+        Delete(upload!);
+        if (result.Outcome == ImportOutcome.Imported)
+        {
+            await audit.AppendAsync(User.Actor(), AuditActions.Import, $"dataset {result.DatasetId}", $"{waiting.FileName}: {result.RowsLoaded} rows, {result.FiguresLoaded} figures", cancellationToken);
+            var summary = await findings.AnalyzeAsync(cancellationToken);
+            await audit.AppendAsync(User.Actor(), AuditActions.Analysis, "findings", $"{summary.Raised} raised, {summary.Changed} changed, {summary.Resolved} resolved", cancellationToken);
+        }
+        return Redirect($"/datasets/{result.DatasetId}");
+    }
+
+    public IActionResult OnPostCancel(string? upload)
+    {
+        if (IsUpload(upload))
+            Delete(upload!);
+        return RedirectToPage();
+    }
+
+    private async Task ShowAsync(byte[] content, string name, Provenance provenance, CancellationToken cancellationToken)
+    {
+        FileName = name;
+        Result = await importer.ImportAsync(content, name, provenance, cancellationToken: cancellationToken, checkOnly: true);
+        try
+        {
+            var table = Table.Read(content, name);
+            Preview = table with { Rows = table.Rows.Take(PreviewRows).ToList() };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Preview = null; // the report says why the file cannot be read
+        }
+    }
+
+    private async Task<(Waiting, byte[])?> LoadAsync(string? upload, CancellationToken cancellationToken)
+    {
+        if (!IsUpload(upload) || !System.IO.File.Exists(PathOf(upload!) + ".json"))
+            return null;
+        var waiting = JsonSerializer.Deserialize<Waiting>(await System.IO.File.ReadAllTextAsync(PathOf(upload!) + ".json", cancellationToken));
+        // One person's upload is theirs alone to commit.
+        if (waiting is null || waiting.UserId != User.UserId())
+            return null;
+        Upload = upload;
+        return (waiting, await System.IO.File.ReadAllBytesAsync(PathOf(upload!), cancellationToken));
+    }
+
+    private string Uploads => Path.Combine(DataRegistration.DataDirectory(environment, options.Value), "uploads");
+
+    private string PathOf(string upload) => Path.Combine(Uploads, upload);
+
+    private static bool IsUpload(string? upload) => upload is { Length: 32 } && upload.All(char.IsAsciiHexDigitLower);
+
+    private void Delete(string upload)
+    {
+        System.IO.File.Delete(PathOf(upload));
+        System.IO.File.Delete(PathOf(upload) + ".json");
+    }
+
+    /// <summary>Files checked but never committed nor cancelled go after a day.</summary>
+    private void RemoveStale()
+    {
+        if (!Directory.Exists(Uploads))
+            return;
+        var limit = clock.GetUtcNow().UtcDateTime.AddDays(-1);
+        foreach (var path in Directory.EnumerateFiles(Uploads).Where(p => System.IO.File.GetLastWriteTimeUtc(p) < limit))
+            System.IO.File.Delete(path);
+    }
+
+    private static Provenance ProvenanceOf(string? title, string? publisher, string? url, DateOnly? retrieved) =>
+        new(Clean(title), Clean(publisher), Clean(url), retrieved);
+
+    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+}

@@ -17,8 +17,11 @@ public sealed partial class FindingDecisionTests(Browser browser, KimberliteServ
     public async Task AFrenchAnalystConfirmsAFindingOfDrCongoWithANoteAndTheDecisionHolds()
     {
         const string note = "Écart confirmé par le rapport annuel du CEEC : la valeur à l'exportation inclut des pierres de Kasaï-Oriental.";
+        var analyst = await server.CreateMemberAsync(Kimberlite.Accounts.MemberRole.Analyst);
         await using var context = await browser.NewReaderAsync(server, "fr-FR,fr");
-        var country = await new CountryPage(await context.NewPageAsync()).OpenAsync("COD");
+        var page = await context.NewPageAsync();
+        await SignInPage.SignInAsync(page, server, analyst, KimberliteServer.Password);
+        var country = await new CountryPage(page).OpenAsync("COD");
 
         await Expect(country.FindingsSection("Constats")).ToBeVisibleAsync();
         await Expect(country.FindingLink("Constats", DrcValuationGap2011)).ToHaveCountAsync(1);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Kimberlite.BrowserTests;
@@ -26,7 +27,25 @@ public sealed class KimberliteServer : WebApplicationFactory<Program>
         builder.UseSetting("Kimberlite:DataDirectory", _dataDirectory);
         builder.UseSetting("Kimberlite:Database:Provider", "Sqlite");
         builder.UseSetting("Kimberlite:LoadBundledData", "true");
+        builder.UseSetting("Kimberlite:Accounts:SignInAttemptsPerMinute", "1000");
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    public const string Password = "une phrase assez longue";
+
+    /// <summary>A member of RELUFA with the given role, made through the real account services; signs in with <see cref="Password"/>.</summary>
+    public async Task<string> CreateMemberAsync(Kimberlite.Accounts.MemberRole role)
+    {
+        var email = $"{role.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}@example.org";
+        using var scope = Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Kimberlite.Accounts.User>>();
+        var accounts = scope.ServiceProvider.GetRequiredService<Kimberlite.Accounts.AccountService>();
+        var user = new Kimberlite.Accounts.User { UserName = email, Email = email, EmailConfirmed = true };
+        var created = await users.CreateAsync(user, Password);
+        if (!created.Succeeded)
+            throw new InvalidOperationException(string.Join("; ", created.Errors.Select(e => e.Description)));
+        await accounts.SetMembershipAsync(user, (await accounts.FindOrganisationAsync("RELUFA"))!, role, "browser test");
+        return email;
     }
 
     public override async ValueTask DisposeAsync()

@@ -172,4 +172,45 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.StartsWith("id,rule,key,country_iso3,", csv.Output);
         Assert.Equal(findings.GetArrayLength() + 1, csv.Output.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
     }
+
+    [Fact]
+    public async Task UsersAddPrintsAOneTimeSetupLinkAndTokensCreatePrintsOnlyTheToken()
+    {
+        var admin = await Run("users", "add", "chief@example.org", "--role", "admin");
+        var analyst = await Run("users", "add", "ana@example.org", "--org", "relufa", "--role", "analyst");
+        var unknown = await Run("users", "add", "x@example.org", "--org", "NOPE", "--role", "analyst");
+        var token = await Run("tokens", "create", "--user", "ana@example.org", "--scope", "write", "--expires", "30d");
+        var noUser = await Run("tokens", "create", "--user", "nobody@example.org", "--scope", "read", "--expires", "30d");
+
+        Assert.Equal(0, admin.Exit);
+        Assert.Contains("chief@example.org: platform administrator.", admin.Output);
+        Assert.Matches(@"http://localhost:5080/account/setup\?user=\d+&code=\S+", admin.Output);
+        Assert.Contains("ana@example.org: analyst of RELUFA.", analyst.Output);
+        Assert.Equal(1, unknown.Exit);
+        Assert.Contains("No organisation has this acronym", unknown.Errors);
+        Assert.Equal(0, token.Exit);
+        Assert.Matches(@"^kmb_[0-9a-f]{48}\s*$", token.Output);
+        Assert.Equal(1, noUser.Exit);
+        var audit = await Run("audit", "verify");
+        Assert.Equal(0, audit.Exit);
+        // Created, administrator granted, created, membership, token: five entries, chained.
+        Assert.Contains("Audit trail intact: 5 entries verified.", audit.Output);
+    }
+
+    [Fact]
+    public async Task AuditVerifyNamesTheFirstEntryChangedInTheDatabaseAndExitsOne()
+    {
+        await Run("users", "add", "a@example.org", "--role", "admin");
+        await Run("users", "add", "b@example.org", "--org", "CENADEP", "--role", "viewer");
+        Assert.Equal(0, (await Run("audit", "verify")).Exit);
+
+        // Someone with access to the database rewrites the second entry's summary.
+        await using (var app = new Kimberlite.Tests.ExistingDatabase(_settings))
+            await app.WithDb(db => Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database,
+                "UPDATE \"AuditEntries\" SET \"Summary\" = 'nothing happened' WHERE \"Sequence\" = 2"));
+        var verify = await Run("audit", "verify");
+
+        Assert.Equal(1, verify.Exit);
+        Assert.Contains("Audit trail broken at entry 2: its content does not match its hash.", verify.Errors);
+    }
 }

@@ -23,7 +23,8 @@ public static class TestDatabase
     {
         var folder = Path.Combine(Path.GetTempPath(), "kimberlite-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var settings = new Dictionary<string, string> { ["Kimberlite:DataDirectory"] = folder };
+        // Tests sign in hundreds of times from one address; the limit itself is the default elsewhere.
+        var settings = new Dictionary<string, string> { ["Kimberlite:DataDirectory"] = folder, ["Kimberlite:Accounts:SignInAttemptsPerMinute"] = "100000" };
         if (!IsPostgres)
             return (settings, () => { TryDelete(folder); return Task.CompletedTask; });
 
@@ -78,6 +79,23 @@ public class KimberliteApp : WebApplicationFactory<Program>
         await base.DisposeAsync();
         await _drop();
         GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The app over a database a test already made (for example through the command line).</summary>
+public sealed class ExistingDatabase(Dictionary<string, string> settings) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in settings)
+            builder.UseSetting(key, value);
+        builder.UseSetting("Kimberlite:LoadBundledData", "false");
+    }
+
+    public async Task<T> WithDb<T>(Func<KimberliteDb, Task<T>> use)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await use(scope.ServiceProvider.GetRequiredService<KimberliteDb>());
     }
 }
 

@@ -26,6 +26,10 @@ public sealed class AccountsOptions
     [Range(1, 3650)]
     public int MaxTokenDays { get; set; } = 365;
 
+    /// <summary>Sign-in and setup attempts allowed per minute from one address.</summary>
+    [Range(1, 100_000)]
+    public int SignInAttemptsPerMinute { get; set; } = 10;
+
     [Range(3, 100)]
     public int LockoutAfterFailures { get; set; } = 5;
 

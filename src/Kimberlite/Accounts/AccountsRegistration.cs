@@ -50,6 +50,7 @@ public static class AccountsRegistration
     /// <summary>Sign-in for pages (cookie) and for the API (bearer tokens), the policies of docs/ACCESS.md, and rate limits.</summary>
     public static WebApplicationBuilder AddKimberliteAccess(this WebApplicationBuilder builder)
     {
+        var accounts = builder.Configuration.GetSection(AccountsOptions.Section).Get<AccountsOptions>() ?? new AccountsOptions();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddAuthentication(o =>
             {
@@ -108,7 +109,7 @@ public static class AccountsRegistration
             };
             // Sign-in: a password-guessing script from one address is slowed long before lockout matters.
             o.AddPolicy(SignInLimit, c => RateLimitPartition.GetFixedWindowLimiter(
-                c.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) }));
+                c.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions { PermitLimit = accounts.SignInAttemptsPerMinute, Window = TimeSpan.FromMinutes(1) }));
             o.AddPolicy(ImportLimit, c => RateLimitPartition.GetFixedWindowLimiter(
                 c.User.UserId()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? c.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(10) }));

@@ -1,0 +1,36 @@
+using Microsoft.Playwright;
+
+namespace Kimberlite.BrowserTests.Pages;
+
+/// <summary>The sign-in page (/account/signin), filled in by its French labels.</summary>
+public static class SignInPage
+{
+    public static async Task SignInAsync(IPage page, KimberliteServer server, string email, string password)
+    {
+        await page.GotoAsync(new Uri(server.Address, "/account/signin").ToString());
+        await page.GetByLabel("Adresse e-mail").FillAsync(email);
+        await page.GetByLabel("Mot de passe").FillAsync(password);
+        await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/account", StringComparison.Ordinal));
+    }
+}
+
+/// <summary>The import page (/import): a file, its check, then import or cancel.</summary>
+public sealed class ImportPage(IPage page) : SitePage(page)
+{
+    public async Task<ImportPage> OpenAsync()
+    {
+        await Page.GotoAsync("/import");
+        return this;
+    }
+
+    public async Task CheckAsync(string path)
+    {
+        await Page.GetByLabel("Fichier (CSV ou XLSX)").SetInputFilesAsync(path);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Vérifier le fichier" }).ClickAsync();
+    }
+
+    public ILocator Status => Page.GetByRole(AriaRole.Status);
+
+    public ILocator Button(string name) => Page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+}

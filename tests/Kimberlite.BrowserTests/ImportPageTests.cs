@@ -24,6 +24,20 @@ public sealed class ImportPageTests(Browser browser, KimberliteServer server) : 
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Importer", Exact = true })).ToBeVisibleAsync();
         var import = await new ImportPage(page).OpenAsync();
         await Expect(import.Heading).ToHaveTextAsync("Importer des statistiques");
+
+        // First the wrong file: refused, every problem listed, nothing to import.
+        var bad = Path.Combine(Path.GetTempPath(), $"production-bad-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(bad,
+            "country_iso3,year,carats,usd,usd_per_carat_published,source,source_publisher,as_published,precision,notes\n" +
+            "XXX,2024,3100,,,Bulletin minier,Ministère des Mines (Cameroun),3 100 carats,exact,\n", TestContext.Current.CancellationToken);
+        await import.CheckAsync(bad);
+        await Expect(import.Status).ToContainTextAsync("Fichier refusé, rien n'est enregistré. Problèmes à corriger : 1");
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "XXX", Exact = true }).First).ToBeVisibleAsync();
+        await Expect(import.Button("Importer")).ToHaveCountAsync(0);
+        await Screenshots.SaveAsync(page, "import-refused-fr");
+        await import.Button("Abandonner").ClickAsync();
+        File.Delete(bad);
+
         await import.CheckAsync(file);
 
         await Expect(import.Status).ToContainTextAsync("Prêt à importer : 2 lignes lues, 2 chiffres");

@@ -34,17 +34,18 @@ public sealed class KimberliteServer : WebApplicationFactory<Program>
     public const string Password = "une phrase assez longue";
 
     /// <summary>A member of RELUFA with the given role, made through the real account services; signs in with <see cref="Password"/>.</summary>
-    public async Task<string> CreateMemberAsync(Kimberlite.Accounts.MemberRole role)
+    public async Task<string> CreateMemberAsync(Kimberlite.Accounts.MemberRole? role, bool administrator = false)
     {
-        var email = $"{role.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}@example.org";
+        var email = $"{(administrator ? "admin" : role.ToString()!.ToLowerInvariant())}-{Guid.NewGuid():N}@example.org";
         using var scope = Services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Kimberlite.Accounts.User>>();
         var accounts = scope.ServiceProvider.GetRequiredService<Kimberlite.Accounts.AccountService>();
-        var user = new Kimberlite.Accounts.User { UserName = email, Email = email, EmailConfirmed = true };
+        var user = new Kimberlite.Accounts.User { UserName = email, Email = email, EmailConfirmed = true, IsAdministrator = administrator };
         var created = await users.CreateAsync(user, Password);
         if (!created.Succeeded)
             throw new InvalidOperationException(string.Join("; ", created.Errors.Select(e => e.Description)));
-        await accounts.SetMembershipAsync(user, (await accounts.FindOrganisationAsync("RELUFA"))!, role, "browser test");
+        if (role is { } r)
+            await accounts.SetMembershipAsync(user, (await accounts.FindOrganisationAsync("RELUFA"))!, r, "browser test");
         return email;
     }
 

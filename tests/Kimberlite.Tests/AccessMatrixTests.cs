@@ -32,7 +32,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
             _pages[name] = await People.SignInAsync(_app, user.Email!);
             await using var scope = _app.Services.CreateAsyncScope();
             var token = await scope.ServiceProvider.GetRequiredService<AccountService>().CreateTokenAsync(user, "test", TokenScope.Write, 1, "test");
-            _tokens[name] = token.Link;
+            _tokens[name] = token.Secret;
         }
     }
 

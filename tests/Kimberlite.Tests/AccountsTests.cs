@@ -35,9 +35,9 @@ public sealed class AccountsTests : EmptyAppTest
         await using (var scope = App.Services.CreateAsyncScope())
         {
             var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
-            write = (await accounts.CreateTokenAsync(user, "w", TokenScope.Write, 30, "test", Cancel)).Link!;
-            read = (await accounts.CreateTokenAsync(user, "r", TokenScope.Read, 30, "test", Cancel)).Link!;
-            shortLived = (await accounts.CreateTokenAsync(user, "s", TokenScope.Read, 1, "test", Cancel)).Link!;
+            write = (await accounts.CreateTokenAsync(user, "w", TokenScope.Write, 30, "test", Cancel)).Secret!;
+            read = (await accounts.CreateTokenAsync(user, "r", TokenScope.Read, 30, "test", Cancel)).Secret!;
+            shortLived = (await accounts.CreateTokenAsync(user, "s", TokenScope.Read, 1, "test", Cancel)).Secret!;
         }
         var api = App.CreateClient();
         async Task<HttpStatusCode> Get(string token)
@@ -87,8 +87,10 @@ public sealed class AccountsTests : EmptyAppTest
         Assert.DoesNotContain("Inviter une personne", await before.Content.ReadAsStringAsync(Cancel));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/import", Cancel)).StatusCode);
 
-        var key = await People.AuthenticatorKeyAsync(App, "coord@example.org") ?? (await client.GetStringAsync("/account/two-factor", Cancel) is var _ ? await People.AuthenticatorKeyAsync(App, "coord@example.org") : null);
-        var enabled = await People.PostFormAsync(client, "/account/two-factor?handler=Enable", new() { ["code"] = People.Totp(key!) }, tokenFrom: "/account/two-factor");
+        // Opening the page makes the key the authenticator app is given.
+        await client.GetStringAsync("/account/two-factor", Cancel);
+        var key = await People.AuthenticatorKeyAsync(App, "coord@example.org");
+        var enabled = await People.PostFormAsync(client, "/account/two-factor?handler=Enable", new() { ["code"] = Totp.Now(key!) }, tokenFrom: "/account/two-factor");
         Assert.Equal(HttpStatusCode.Redirect, enabled.StatusCode);
 
         var after = await client.GetAsync("/organisations/RELUFA", Cancel);
@@ -118,8 +120,10 @@ public sealed class AccountsTests : EmptyAppTest
         Assert.Contains("new@example.org", page1);
         Assert.Equal(HttpStatusCode.Redirect, set.StatusCode);
         Assert.Contains("plus valable : il ne sert qu", again);
-        var mail = Directory.GetFiles(Path.Combine(await App.WithDb(_ => Task.FromResult(App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Infrastructure.Data.KimberliteOptions>>().Value.DataDirectory)), "mail"));
-        Assert.Single(mail);
+        var mail = Directory.GetFiles(Path.Combine(App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Infrastructure.Data.KimberliteOptions>>().Value.DataDirectory, "mail"));
+        var message = await File.ReadAllTextAsync(Assert.Single(mail), Cancel);
+        Assert.Contains("comme observateur de terrain de RELUFA", message);
+        Assert.Contains("as field monitor of RELUFA", message);
         Assert.Equal(MemberRole.Monitor, await App.WithDb(db => db.Memberships.Where(m => m.User!.Email == "new@example.org").Select(m => m.Role).SingleAsync(Cancel)));
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Kimberlite.Accounts;
 using Microsoft.AspNetCore.Identity;
@@ -55,7 +54,7 @@ public static partial class People
         if (response.Headers.Location?.OriginalString.StartsWith("/account/signin/code", StringComparison.Ordinal) == true)
         {
             var key = await AuthenticatorKeyAsync(app, email);
-            response = await PostFormAsync(client, response.Headers.Location.OriginalString, new() { ["code"] = Totp(key!) });
+            response = await PostFormAsync(client, response.Headers.Location.OriginalString, new() { ["code"] = Totp.Now(key!) });
         }
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/account", response.Headers.Location?.OriginalString);
@@ -76,39 +75,6 @@ public static partial class People
     {
         var page = await client.GetStringAsync(url);
         return TokenPattern().Match(page) is { Success: true } m ? m.Groups[1].Value : null;
-    }
-
-    /// <summary>The authenticator app's six digits now (RFC 6238: HMAC-SHA1, 30-second steps).</summary>
-    public static string Totp(string base32Key)
-    {
-        var key = Base32(base32Key);
-        var counter = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30;
-        var message = BitConverter.GetBytes(counter);
-        if (BitConverter.IsLittleEndian)
-            Array.Reverse(message);
-        var hash = HMACSHA1.HashData(key, message);
-        var offset = hash[^1] & 0x0f;
-        var code = ((hash[offset] & 0x7f) << 24 | hash[offset + 1] << 16 | hash[offset + 2] << 8 | hash[offset + 3]) % 1_000_000;
-        return code.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static byte[] Base32(string text)
-    {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var bits = 0;
-        var value = 0;
-        var bytes = new List<byte>();
-        foreach (var c in text.ToUpperInvariant().Where(c => c != '=' && c != ' '))
-        {
-            value = value << 5 | alphabet.IndexOf(c);
-            bits += 5;
-            if (bits >= 8)
-            {
-                bytes.Add((byte)(value >> (bits - 8)));
-                bits -= 8;
-            }
-        }
-        return [.. bytes];
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]

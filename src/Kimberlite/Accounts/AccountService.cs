@@ -1,23 +1,26 @@
+using System.Globalization;
 using Kimberlite.Infrastructure.Data;
+using Kimberlite.Infrastructure.Localization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace Kimberlite.Accounts;
 
-public sealed record AccountResult(bool Succeeded, string? Error = null, string? Link = null, User? User = null)
+/// <summary>What an account operation did: an error key of the resources, or its outcome — a setup link, a token's secret (shown once).</summary>
+public sealed record AccountResult(bool Succeeded, string? Error = null, string? Link = null, User? User = null, string? Secret = null)
 {
     public static AccountResult Fail(string error) => new(false, error);
 }
-
-public sealed record NewToken(ApiToken Token, string Secret);
 
 /// <summary>
 /// What the command line and the pages do to people, memberships and tokens, each step written to the
 /// audit trail. There is no default password: a new person gets a one-time setup link.
 /// </summary>
 public sealed class AccountService(
-    KimberliteDb db, UserManager<User> users, AuditLog audit, IMailSender mail, TimeProvider clock, IOptions<AccountsOptions> options)
+    KimberliteDb db, UserManager<User> users, AuditLog audit, IMailSender mail, TimeProvider clock, IOptions<AccountsOptions> options,
+    IStringLocalizer<Texts> texts)
 {
     /// <summary>Adds a person (or finds them), as administrator or as a member of an organisation, and makes their setup link.</summary>
     public async Task<AccountResult> AddUserAsync(
@@ -45,7 +48,7 @@ public sealed class AccountService(
             user = new User { UserName = email, Email = email, EmailConfirmed = false, CreatedAtUtc = clock.GetUtcNow().UtcDateTime };
             var result = await users.CreateAsync(user);
             if (!result.Succeeded)
-                return AccountResult.Fail(result.Errors.First().Code);
+                return AccountResult.Fail($"Identity_{result.Errors.First().Code}");
             await audit.AppendAsync(actor, AuditActions.UserCreated, Target(user), "new account, no password until the setup link is used", cancellationToken);
         }
         if (administrator && !user.IsAdministrator)
@@ -71,10 +74,10 @@ public sealed class AccountService(
         if (!result.Succeeded)
             return result;
         await audit.AppendAsync(actor, AuditActions.MemberInvited, $"{Target(result.User!)} in {organisation.Acronym}", $"invited as {role}", cancellationToken);
-        var body = result.Link is { } link
-            ? $"You are invited to Kimberlite as {role} of {organisation.Acronym}. Choose your password here (the link works once): {link}\n\n"
-              + $"Vous êtes invité·e dans Kimberlite comme {role} de {organisation.Acronym}. Choisissez votre mot de passe ici (le lien ne sert qu'une fois) : {link}"
-            : $"You are now {role} of {organisation.Acronym} in Kimberlite. / Vous êtes maintenant {role} de {organisation.Acronym} dans Kimberlite.";
+        // The person's language is not known yet: the message says it in the three.
+        var body = string.Join("\n\n", Languages.Select(language => In(language, () => result.Link is { } link
+            ? texts["Mail_Invitation", texts[$"Role_{role}"], organisation.Acronym, link, options.Value.SetupLinkHours]
+            : texts["Mail_NewRole", texts[$"Role_{role}"], organisation.Acronym])));
         await mail.SendAsync(result.User!.Email!, $"Kimberlite — {organisation.Acronym}", body, cancellationToken);
         return result;
     }
@@ -129,7 +132,7 @@ public sealed class AccountService(
         db.ApiTokens.Add(token);
         await db.SaveChangesAsync(cancellationToken);
         await audit.AppendAsync(actor, AuditActions.TokenCreated, $"{Target(user)} token {token.Prefix}…", $"{name}, {scope.ToString().ToLowerInvariant()}, expires {token.ExpiresAtUtc:yyyy-MM-dd}", cancellationToken);
-        return new AccountResult(true, Link: secret, User: user);
+        return new AccountResult(true, User: user, Secret: secret);
     }
 
     public async Task<bool> RevokeTokenAsync(int userId, int tokenId, string actor, CancellationToken cancellationToken = default)
@@ -157,4 +160,20 @@ public sealed class AccountService(
     }
 
     public static string Target(User user) => $"{user.Email} (#{user.Id})";
+
+    private static readonly string[] Languages = ["fr", "en", "pt"];
+
+    private static string In(string language, Func<string> text)
+    {
+        var previous = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(language);
+        try
+        {
+            return text();
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = previous;
+        }
+    }
 }

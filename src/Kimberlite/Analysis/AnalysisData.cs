@@ -39,4 +39,4 @@ public interface IFindingRule
 /// carats; the value in US$ (primary value, CIF for imports and FOB for exports as Comtrade reports them);
 /// from the six-digit subheadings, or else the four-digit heading.
 /// </summary>
-public readonly record struct TradeTotal(decimal? Carats, decimal? Usd, int DatasetId, bool Subheadings = true);
+public readonly record struct TradeTotal(decimal? Carats, decimal? Usd, int DatasetId, bool Subheadings);

@@ -30,7 +30,7 @@ public sealed class ProfileModel(KimberliteDb db, UserManager<User> users, Accou
             scope = TokenScope.Read;
         var result = await accounts.CreateTokenAsync(Account, name ?? "", scope, days, User.Actor(), cancellationToken);
         if (result.Succeeded)
-            NewSecret = result.Link;
+            NewSecret = result.Secret;
         else
             Error = result.Error;
         await LoadAsync(cancellationToken);

@@ -141,7 +141,7 @@ public static class KimberliteCommands
         }
         // The token alone on standard output, for scripts; what it is goes to standard error.
         errors.WriteLine(texts["Cli_TokenCreated", email, texts[$"Scope_{tokenScope}"], days]);
-        output.WriteLine(result.Link);
+        output.WriteLine(result.Secret);
         return 0;
     }
 

@@ -11,11 +11,10 @@ namespace Kimberlite.Infrastructure.Data;
 
 /// <summary>
 /// SQLite: prepared INSERTs of many rows each, bound straight through SQLite's C interface. The rows
-/// are read and encoded on a second core while this one writes; encoding, binding and the database
-/// each cost about a microsecond a row, so every copy and every allocation saved shows (see
-/// docs/BENCHMARKS.md).
+/// are read, checked and encoded on a second core while this one binds and steps; at a few
+/// microseconds a row on each side, every copy and allocation saved shows (docs/BENCHMARKS.md).
 /// </summary>
-public sealed partial class SqliteBulkWriter : IBulkWriter
+public sealed class SqliteBulkWriter : IBulkWriter
 {
     private const int RowsPerStatement = 32;
     private const int RowsPerBatch = 4096;
@@ -106,7 +105,7 @@ public sealed partial class SqliteBulkWriter : IBulkWriter
         }
     }
 
-    // Runs once per row of millions: compiled fully optimised at once rather than through the tiers.
+    // Runs for every statement of millions of rows: compiled fully optimised at once rather than through the tiers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Step(SqliteConnection connection, sqlite3_stmt statement, Batch batch, byte* text, int firstRow, int rows, int columns)
     {

@@ -51,6 +51,9 @@ public sealed class ImportModel(StatisticsImporter importer, FindingsEngine find
         await System.IO.File.WriteAllTextAsync(PathOf(Upload) + ".json",
             JsonSerializer.Serialize(new Waiting(name, User.UserId()!.Value, Clean(title), Clean(publisher), Clean(url), retrieved)), cancellationToken);
         await ShowAsync(content, name, ProvenanceOf(title, publisher, url, retrieved), cancellationToken);
+        // Only a file that would import waits for the analyst's decision.
+        if (Result!.Outcome != ImportOutcome.Checked)
+            Delete(Upload);
         return Page();
     }
 
@@ -63,7 +66,7 @@ public sealed class ImportModel(StatisticsImporter importer, FindingsEngine find
         if (result.Outcome == ImportOutcome.Refused)
         {
             await audit.AppendAsync(User.Actor(), AuditActions.ImportRefused, waiting.FileName, $"{result.Refusals.Count()} rows refused", cancellationToken);
-            await ShowAsync(content, waiting.FileName, provenance, cancellationToken);
+            Show(content, waiting.FileName, result);
             return Page();
         }
         Delete(upload!);
@@ -83,10 +86,13 @@ public sealed class ImportModel(StatisticsImporter importer, FindingsEngine find
         return RedirectToPage();
     }
 
-    private async Task ShowAsync(byte[] content, string name, Provenance provenance, CancellationToken cancellationToken)
+    private async Task ShowAsync(byte[] content, string name, Provenance provenance, CancellationToken cancellationToken) =>
+        Show(content, name, await importer.ImportAsync(content, name, provenance, cancellationToken: cancellationToken, checkOnly: true));
+
+    private void Show(byte[] content, string name, ImportResult result)
     {
         FileName = name;
-        Result = await importer.ImportAsync(content, name, provenance, cancellationToken: cancellationToken, checkOnly: true);
+        Result = result;
         try
         {
             var table = Table.Read(content, name);

@@ -205,7 +205,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Equal(0, (await Run("audit", "verify")).Exit);
 
         // Someone with access to the database rewrites the second entry's summary.
-        await using (var app = new Kimberlite.Tests.ExistingDatabase(_settings))
+        await using (var app = new KimberliteApp(_settings))
             await app.WithDb(db => Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database,
                 "UPDATE \"AuditEntries\" SET \"Summary\" = 'nothing happened' WHERE \"Sequence\" = 2"));
         var verify = await Run("audit", "verify");

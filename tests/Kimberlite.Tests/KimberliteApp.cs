@@ -62,6 +62,13 @@ public class KimberliteApp : WebApplicationFactory<Program>
         _settings["Kimberlite:LoadBundledData"] = loadBundledData ? "true" : "false";
     }
 
+    /// <summary>The app over a database a test already made (through the command line, say), left for that test to remove.</summary>
+    public KimberliteApp(Dictionary<string, string> existing)
+    {
+        _settings = new Dictionary<string, string>(existing) { ["Kimberlite:LoadBundledData"] = "false" };
+        _drop = () => Task.CompletedTask;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)
@@ -79,23 +86,6 @@ public class KimberliteApp : WebApplicationFactory<Program>
         await base.DisposeAsync();
         await _drop();
         GC.SuppressFinalize(this);
-    }
-}
-
-/// <summary>The app over a database a test already made (for example through the command line).</summary>
-public sealed class ExistingDatabase(Dictionary<string, string> settings) : WebApplicationFactory<Program>
-{
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        foreach (var (key, value) in settings)
-            builder.UseSetting(key, value);
-        builder.UseSetting("Kimberlite:LoadBundledData", "false");
-    }
-
-    public async Task<T> WithDb<T>(Func<KimberliteDb, Task<T>> use)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        return await use(scope.ServiceProvider.GetRequiredService<KimberliteDb>());
     }
 }
 

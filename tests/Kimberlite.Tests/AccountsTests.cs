@@ -126,4 +126,25 @@ public sealed class AccountsTests : EmptyAppTest
         Assert.Contains("as field monitor of RELUFA", message);
         Assert.Equal(MemberRole.Monitor, await App.WithDb(db => db.Memberships.Where(m => m.User!.Email == "new@example.org").Select(m => m.Role).SingleAsync(Cancel)));
     }
+
+    [Fact]
+    public async Task SignInAttemptsBeyondTheLimitOfTheMinuteAreRefusedWith429()
+    {
+        await using var app = new KimberliteApp(false, ("Kimberlite:Accounts:SignInAttemptsPerMinute", "10"));
+        var client = People.Client(app);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 11; i++)
+        {
+            var token = await People.TokenAsync(client, "/account/signin");
+            var response = await client.PostAsync("/account/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["email"] = "guess@example.org", ["password"] = $"guess number {i}", ["__RequestVerificationToken"] = token!,
+            }), Cancel);
+            statuses.Add(response.StatusCode);
+        }
+
+        // Reading the form costs nothing; ten attempts pass (each a wrong guess), the eleventh waits.
+        Assert.Equal(10, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+    }
 }

@@ -56,10 +56,12 @@ public class KimberliteApp : WebApplicationFactory<Program>
 
     public KimberliteApp() : this(loadBundledData: true) { }
 
-    public KimberliteApp(bool loadBundledData)
+    public KimberliteApp(bool loadBundledData, params (string Key, string Value)[] settings)
     {
         (_settings, _drop) = TestDatabase.Create();
         _settings["Kimberlite:LoadBundledData"] = loadBundledData ? "true" : "false";
+        foreach (var (key, value) in settings)
+            _settings[key] = value;
     }
 
     /// <summary>The app over a database a test already made (through the command line, say), left for that test to remove.</summary>

@@ -12,7 +12,6 @@ namespace Kimberlite.Accounts;
 public static class AccountsRegistration
 {
     public const string PolicyScheme = "Kimberlite";
-    public const string SignInLimit = "sign-in", ImportLimit = "import";
 
     /// <summary>People, organisations, tokens and the audit trail: the services the command line needs as well as the web app.</summary>
     public static IHostApplicationBuilder AddKimberliteAccounts(this IHostApplicationBuilder builder)
@@ -107,20 +106,27 @@ public static class AccountsRegistration
                         detail: "Wait a little before trying again: sign-in, imports and API tokens are rate-limited.")
                     .ExecuteAsync(context.HttpContext);
             };
-            // Sign-in: a password-guessing script from one address is slowed long before lockout matters.
-            o.AddPolicy(SignInLimit, c => RateLimitPartition.GetFixedWindowLimiter(
-                c.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions { PermitLimit = accounts.SignInAttemptsPerMinute, Window = TimeSpan.FromMinutes(1) }));
-            o.AddPolicy(ImportLimit, c => RateLimitPartition.GetFixedWindowLimiter(
-                c.User.UserId()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? c.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(10) }));
-            // Every request that carries a token counts against that token.
+            // One limiter for the three things worth limiting, so that reading a form never spends an attempt.
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(c =>
-                c.Request.Headers.Authorization.ToString() is { Length: > 7 } header
-                    ? RateLimitPartition.GetTokenBucketLimiter(ApiTokens.HashOf(header), _ => new TokenBucketRateLimiterOptions
+            {
+                var address = c.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                // Every request that carries a token counts against that token.
+                if (c.Request.Headers.Authorization.ToString() is { Length: > 7 } header)
+                    return RateLimitPartition.GetTokenBucketLimiter("token:" + ApiTokens.HashOf(header), _ => new TokenBucketRateLimiterOptions
                     {
                         TokenLimit = 120, TokensPerPeriod = 20, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0,
-                    })
-                    : RateLimitPartition.GetNoLimiter("anonymous"));
+                    });
+                if (!HttpMethods.IsPost(c.Request.Method))
+                    return RateLimitPartition.GetNoLimiter("read");
+                // Sign-in, its code and setup links: a password-guessing script from one address is slowed long before lockout matters.
+                if (c.Request.Path.StartsWithSegments("/account/signin") || c.Request.Path.StartsWithSegments("/account/setup"))
+                    return RateLimitPartition.GetFixedWindowLimiter("sign-in:" + address,
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = accounts.SignInAttemptsPerMinute, Window = TimeSpan.FromMinutes(1) });
+                if (c.Request.Path.StartsWithSegments("/import"))
+                    return RateLimitPartition.GetFixedWindowLimiter("import:" + (c.User.UserId()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? address),
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(10) });
+                return RateLimitPartition.GetNoLimiter("write");
+            });
         });
         return builder;
     }

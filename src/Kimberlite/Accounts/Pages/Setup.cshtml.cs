@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
@@ -11,7 +10,6 @@ namespace Kimberlite.Accounts.Pages;
 
 /// <summary>Where a one-time setup or invitation link leads: the person chooses their password, and the link is spent.</summary>
 [AllowAnonymous]
-[EnableRateLimiting(AccountsRegistration.SignInLimit)]
 public sealed class SetupModel(UserManager<User> users, SignInManager<User> signIn, AuditLog audit, IOptions<AccountsOptions> options,
     IStringLocalizer<Infrastructure.Localization.Texts> texts) : PageModel
 {

@@ -2,12 +2,10 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace Kimberlite.Accounts.Pages;
 
 [AllowAnonymous]
-[EnableRateLimiting(AccountsRegistration.SignInLimit)]
 public sealed class SignInModel(SignInManager<User> signIn, UserManager<User> users, AuditLog audit) : PageModel
 {
     public string? Error { get; private set; }

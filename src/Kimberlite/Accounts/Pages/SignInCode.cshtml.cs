@@ -2,13 +2,11 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace Kimberlite.Accounts.Pages;
 
 /// <summary>The second step of sign-in, for people who turned on an authenticator app.</summary>
 [AllowAnonymous]
-[EnableRateLimiting(AccountsRegistration.SignInLimit)]
 public sealed class SignInCodeModel(SignInManager<User> signIn, AuditLog audit) : PageModel
 {
     public string? Error { get; private set; }

@@ -6,7 +6,6 @@ using Kimberlite.Statistics.Import;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Kimberlite.Statistics.Pages;
@@ -16,7 +15,6 @@ namespace Kimberlite.Statistics.Pages;
 /// cancels. Between the two steps the file waits in the data directory, tied to the person who sent it.
 /// </summary>
 [Authorize(Policy = Policies.Analyst)]
-[EnableRateLimiting(AccountsRegistration.ImportLimit)]
 [RequestSizeLimit(MaxBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = MaxBytes)]
 public sealed class ImportModel(StatisticsImporter importer, FindingsEngine findings, AuditLog audit, IHostEnvironment environment, IOptions<KimberliteOptions> options, TimeProvider clock) : PageModel

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using DuckDB.NET.Data;
 using Kimberlite.Analysis;
+using Kimberlite.Field;
 using Kimberlite.Bench;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
@@ -78,6 +79,7 @@ async Task<int> RunKimberlite(string engine, Dictionary<string, string?> setting
     builder.AddKimberliteLocalization();
     builder.AddKimberliteStatistics();
     builder.AddKimberliteAnalysis();
+    builder.AddKimberliteField();
     using var host = builder.Build();
     using (var scope = host.Services.CreateScope())
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();

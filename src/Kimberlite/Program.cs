@@ -1,5 +1,6 @@
 using Kimberlite.Accounts;
 using Kimberlite.Analysis;
+using Kimberlite.Field;
 using Kimberlite.Infrastructure.Commands;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
@@ -17,6 +18,7 @@ builder.AddKimberliteAccess();
 builder.AddKimberliteWeb();
 builder.AddKimberliteStatistics();
 builder.AddKimberliteAnalysis();
+builder.AddKimberliteField();
 
 var app = builder.Build();
 await app.InitializeDatabaseAsync();
@@ -26,6 +28,7 @@ app.MapCultureSwitch();
 app.MapStatisticsApi();
 app.MapDatasetsApi();
 app.MapFindingsApi();
+app.MapFieldApi();
 app.MapKimberliteApiDocs();
 app.MapRazorPages();
 

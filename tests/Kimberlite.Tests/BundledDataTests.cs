@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Kimberlite.Statistics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
@@ -52,6 +53,18 @@ public sealed class BundledDataTests(BundledApp app) : IClassFixture<BundledApp>
 
         Assert.Equal(before, await app.WithDb(db => db.Figures.CountAsync()));
         Assert.Equal(4, await app.WithDb(db => db.Datasets.CountAsync()));
+    }
+
+    [Fact]
+    public async Task TheIpisSitesOfWesternCentralAfricanRepublicLoadOnFirstStartCreditingIpis()
+    {
+        var sites = await app.CreateClient().GetFromJsonAsync<List<Kimberlite.Field.SiteDto>>("/api/v1/sites", TestContext.Current.CancellationToken);
+
+        Assert.Equal(272, sites!.Count);
+        Assert.Equal((113, 159), (sites.Count(s => s.Minerals == "diamond"), sites.Count(s => s.Minerals == "gold")));
+        Assert.All(sites, s => Assert.Contains("IPIS", s.Source));
+        // Row 2 of the file: Adouzekede, a diamond site at 4.794698 N, 17.467914 E.
+        Assert.Contains(sites, s => s.Name == "Adouzekede" && s.Minerals == "diamond" && s.Latitude == 4.794698 && s.Longitude == 17.467914);
     }
 }
 

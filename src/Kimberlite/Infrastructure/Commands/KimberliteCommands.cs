@@ -1,6 +1,7 @@
 using System.Globalization;
 using Kimberlite.Accounts;
 using Kimberlite.Analysis;
+using Kimberlite.Field;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
 using Kimberlite.Statistics;
@@ -36,6 +37,7 @@ public static class KimberliteCommands
         builder.AddKimberliteData();
         builder.AddKimberliteLocalization();
         builder.AddKimberliteAccounts();
+        builder.AddKimberliteField();
         builder.AddKimberliteStatistics();
         builder.AddKimberliteAnalysis();
         using var host = builder.Build();

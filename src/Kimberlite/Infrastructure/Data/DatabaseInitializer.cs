@@ -10,7 +10,7 @@ namespace Kimberlite.Infrastructure.Data;
 /// Brings a database up to date before anything uses it, whether the web app or a command starts
 /// first: applies the migrations, then loads the bundled data into a database that holds no dataset.
 /// </summary>
-public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, FindingsEngine findings, IOptions<KimberliteOptions> options, ILogger<DatabaseInitializer> logger)
+public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, Field.BundledSites sites, FindingsEngine findings, IOptions<KimberliteOptions> options, ILogger<DatabaseInitializer> logger)
 {
     /// <summary>Returns the migrations it applied.</summary>
     public async Task<IReadOnlyList<string>> InitializeAsync(CancellationToken cancellationToken = default)
@@ -29,6 +29,8 @@ public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, Fi
                 db.ChangeTracker.Clear();
             }
         }
+        if (options.Value.LoadBundledData)
+            await sites.LoadAsync(cancellationToken);
         if (options.Value.LoadBundledData && !await db.Datasets.AnyAsync(cancellationToken))
         {
             await bundled.LoadAsync(cancellationToken);

@@ -23,6 +23,8 @@ public class KimberliteDb(DbContextOptions options) : IdentityDbContext<User, Id
     public DbSet<Membership> Memberships => Set<Membership>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Field.MiningSite> MiningSites => Set<Field.MiningSite>();
+    public DbSet<Field.Incident> Incidents => Set<Field.Incident>();
     /// <summary>ASP.NET Core's Data Protection keys, shared by every web server of one database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

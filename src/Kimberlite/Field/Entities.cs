@@ -1,0 +1,105 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Kimberlite.Field;
+
+public enum SiteKind { Artisanal = 1, SemiIndustrial = 2, Industrial = 3 }
+
+/// <summary>A mining site: where it is, what is dug there, and who published it.</summary>
+public sealed class MiningSite
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public required string CountryIso3 { get; set; }
+    public string? Locality { get; set; }
+    public double Latitude { get; set; }
+    public double Longitude { get; set; }
+    public SiteKind Kind { get; set; }
+    /// <summary>Comma-separated, in English: diamond, gold…</summary>
+    public required string Minerals { get; set; }
+    public string? Status { get; set; }
+    /// <summary>Inside a zone the Kimberley Process declared compliant; null when not known.</summary>
+    public bool? InCompliantZone { get; set; }
+    /// <summary>Who published the site (IPIS for the bundled ones), with the credit its licence asks for.</summary>
+    public required string Source { get; set; }
+    public string? SourceId { get; set; }
+}
+
+public enum IncidentCategory { Violence = 1, HumanRightsAbuse, ChildLabour, Displacement, EnvironmentalDamage, Smuggling, Corruption, Accident, Other }
+
+public enum IncidentSeverity { Minor = 1, Serious = 2, Critical = 3 }
+
+public enum PerpetratorType { Unknown = 0, StateForces = 1, ArmedGroup = 2, Company = 3, Miners = 4, Traders = 5, Other = 6 }
+
+/// <summary>Where an incident stands: submitted → under review → verified or rejected → published.</summary>
+public enum IncidentStatus { Submitted = 1, UnderReview = 2, Verified = 3, Rejected = 4, Published = 5 }
+
+/// <summary>
+/// An incident reported from the field. The exact point, the description and the reporter are
+/// protected: the public sees a published incident at a coarse place with its public summary only,
+/// and the reporter's name and contact are stored encrypted (ReporterProtector).
+/// </summary>
+public sealed class Incident
+{
+    public int Id { get; set; }
+    /// <summary>The identifier the submitting device made: the same submission sent again is the same incident.</summary>
+    public Guid ClientId { get; set; }
+    /// <summary>SHA-256 of the submission as received, to tell a repeat from a different body under the same identifier.</summary>
+    public required string SubmissionHash { get; set; }
+    public int OrganisationId { get; set; }
+    public int SubmittedById { get; set; }
+    public DateTime SubmittedAtUtc { get; set; }
+    public IncidentCategory Category { get; set; }
+    public DateOnly OccurredOn { get; set; }
+    public required string CountryIso3 { get; set; }
+    public double Latitude { get; set; }
+    public double Longitude { get; set; }
+    /// <summary>How far from the point the incident may be, in metres, as the reporter said.</summary>
+    public int? PrecisionMetres { get; set; }
+    public int? SiteId { get; set; }
+    public IncidentSeverity Severity { get; set; }
+    public int? Killed { get; set; }
+    public int? Injured { get; set; }
+    public int? Affected { get; set; }
+    public PerpetratorType Perpetrator { get; set; }
+    public required string Description { get; set; }
+    public string? PublicSummary { get; set; }
+    public IncidentStatus Status { get; set; }
+    public DateTime? PublishedAtUtc { get; set; }
+    /// <summary>AES-GCM: nonce, tag and ciphertext, Base64; readable only with the key kept outside the database.</summary>
+    public string? ReporterName { get; set; }
+    public string? ReporterContact { get; set; }
+}
+
+internal sealed class MiningSiteConfiguration : IEntityTypeConfiguration<MiningSite>
+{
+    public void Configure(EntityTypeBuilder<MiningSite> b)
+    {
+        b.Property(s => s.Name).HasMaxLength(200);
+        b.Property(s => s.CountryIso3).HasMaxLength(3);
+        b.Property(s => s.Locality).HasMaxLength(200);
+        b.Property(s => s.Minerals).HasMaxLength(200);
+        b.Property(s => s.Status).HasMaxLength(100);
+        b.Property(s => s.Source).HasMaxLength(300);
+        b.Property(s => s.SourceId).HasMaxLength(100);
+        b.HasIndex(s => new { s.Source, s.SourceId }).IsUnique();
+    }
+}
+
+internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
+{
+    public void Configure(EntityTypeBuilder<Incident> b)
+    {
+        b.HasIndex(i => i.ClientId).IsUnique();
+        b.HasIndex(i => new { i.Status, i.OccurredOn });
+        b.Property(i => i.SubmissionHash).HasMaxLength(64);
+        b.Property(i => i.CountryIso3).HasMaxLength(3);
+        b.Property(i => i.Description).HasMaxLength(10_000);
+        b.Property(i => i.PublicSummary).HasMaxLength(2_000);
+        b.Property(i => i.ReporterName).HasMaxLength(1_000);
+        b.Property(i => i.ReporterContact).HasMaxLength(1_000);
+        b.HasOne<Accounts.Organisation>().WithMany().HasForeignKey(i => i.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Accounts.User>().WithMany().HasForeignKey(i => i.SubmittedById).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<MiningSite>().WithMany().HasForeignKey(i => i.SiteId).OnDelete(DeleteBehavior.SetNull);
+    }
+}

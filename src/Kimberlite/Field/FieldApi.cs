@@ -1,0 +1,160 @@
+using System.Security.Claims;
+using Kimberlite.Accounts;
+using Kimberlite.Infrastructure.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Kimberlite.Field;
+
+/// <summary>A published incident as the public sees it: at a coarse place, with its public summary, nothing protected.</summary>
+public sealed record PublicIncidentDto(int Id, string Category, DateOnly OccurredOn, string CountryIso3, double Latitude, double Longitude,
+    double GridDegrees, string Severity, int? Killed, int? Injured, int? Affected, string Perpetrator, string? Summary, DateTime? PublishedAtUtc);
+
+/// <summary>An incident as a member of its organisation sees it; the exact point for analysts and coordinators only.</summary>
+public sealed record IncidentDto(int Id, Guid ClientId, string Organisation, string Status, string Category, DateOnly OccurredOn, string CountryIso3,
+    double Latitude, double Longitude, bool Exact, int? PrecisionMetres, int? SiteId, string Severity, int? Killed, int? Injured, int? Affected,
+    string Perpetrator, string Description, string? PublicSummary, bool HasReporter);
+
+public sealed record SubmissionAnswer(int Id, string Status);
+public sealed record StatusChange(string? Status, string? Comment, string? PublicSummary);
+public sealed record ReporterDto(int IncidentId, string? Name, string? Contact);
+public sealed record SiteDto(int Id, string Name, string CountryIso3, string? Locality, double Latitude, double Longitude, string Kind, string Minerals, bool? InCompliantZone, string Source);
+
+public static class FieldApi
+{
+    public static IEndpointRouteBuilder MapFieldApi(this IEndpointRouteBuilder app)
+    {
+        var field = app.MapGroup("/api/v1/field").WithTags("Field monitoring");
+        field.MapPost("/submissions", Submit).RequireAuthorization(Policies.Monitor).WithName("SubmitFieldReport")
+            .WithSummary("Records a field report once per clientId: a repeat answers 200 with the same record, a different body under the same clientId 409");
+        field.MapGet("/incidents", Incidents).RequireAuthorization(Policies.Viewer).WithName("ListOrganisationIncidents")
+            .WithSummary("The incidents of your organisations, published or not");
+        field.MapPost("/incidents/{id:int}/status", ChangeStatus).RequireAuthorization(Policies.Analyst).WithName("ChangeIncidentStatus")
+            .WithSummary("A verification step: review, verify, reject, publish (with a public summary)");
+        field.MapGet("/incidents/{id:int}/reporter", Reporter).RequireAuthorization(Policies.Coordinator).WithName("ReadIncidentReporter")
+            .WithSummary("The reporter's name and contact, for the coordinators of the incident's organisation; every read is audited");
+
+        app.MapGet("/api/v1/incidents", PublishedIncidents).AllowAnonymous().WithTags("Field monitoring").WithName("ListPublishedIncidents")
+            .WithSummary("Published incidents at a coarse place (the centre of a grid cell), never the exact point");
+        app.MapGet("/api/v1/sites", Sites).AllowAnonymous().WithTags("Field monitoring").WithName("ListMiningSites")
+            .WithSummary("Mining sites with their coordinates and source (IPIS for the bundled sites of western Central African Republic, ODC-BY)");
+        return app;
+    }
+
+    private static async Task<Results<Created<SubmissionAnswer>, Ok<SubmissionAnswer>, ValidationProblem, ProblemHttpResult>> Submit(
+        FieldSubmission submission, ClaimsPrincipal user, FieldSubmissions submissions, CancellationToken cancellationToken)
+    {
+        var result = await submissions.SubmitAsync(submission, user.UserId()!.Value, user.OrganisationsWith(MemberRole.Monitor), user.Actor(), cancellationToken);
+        return result.Outcome switch
+        {
+            SubmissionOutcome.Created => TypedResults.Created($"/api/v1/field/incidents/{result.IncidentId}", new SubmissionAnswer(result.IncidentId!.Value, "submitted")),
+            SubmissionOutcome.Repeated => TypedResults.Ok(new SubmissionAnswer(result.IncidentId!.Value, "submitted")),
+            SubmissionOutcome.Conflict => TypedResults.Problem(statusCode: 409, title: "This clientId is already used by a different submission",
+                detail: $"Incident {result.IncidentId} was recorded under this clientId with other content. A new report needs a new clientId; a repeat must be the same body."),
+            _ => TypedResults.ValidationProblem(result.Errors),
+        };
+    }
+
+    private static async Task<Ok<List<IncidentDto>>> Incidents(ClaimsPrincipal user, KimberliteDb db, IOptions<FieldOptions> options, CancellationToken cancellationToken)
+    {
+        var mine = user.OrganisationsWith(MemberRole.Viewer);
+        var incidents = await db.Incidents.AsNoTracking().Where(i => mine.Contains(i.OrganisationId)).OrderByDescending(i => i.Id).Take(1000).ToListAsync(cancellationToken);
+        var names = await db.Organisations.AsNoTracking().Where(o => mine.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Acronym, cancellationToken);
+        return TypedResults.Ok(incidents.Select(i =>
+        {
+            var exact = user.HasRoleIn(i.OrganisationId, MemberRole.Analyst);
+            var (lat, lon) = exact ? (i.Latitude, i.Longitude) : Coarse.Point(i.Latitude, i.Longitude, options.Value.PublicGridDegrees);
+            return new IncidentDto(i.Id, i.ClientId, names[i.OrganisationId], Code(i.Status), Code(i.Category), i.OccurredOn, i.CountryIso3, lat, lon, exact,
+                i.PrecisionMetres, i.SiteId, Code(i.Severity), i.Killed, i.Injured, i.Affected, Code(i.Perpetrator), i.Description, i.PublicSummary,
+                i.ReporterName is not null || i.ReporterContact is not null);
+        }).ToList());
+    }
+
+    private static async Task<Results<Ok<SubmissionAnswer>, NotFound, ForbidHttpResult, ValidationProblem>> ChangeStatus(
+        int id, StatusChange change, ClaimsPrincipal user, KimberliteDb db, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var incident = await db.Incidents.FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        if (incident is null)
+            return TypedResults.NotFound();
+        if (!user.HasRoleIn(incident.OrganisationId, MemberRole.Analyst))
+            return TypedResults.Forbid();
+        var next = change.Status?.Replace("-", "", StringComparison.Ordinal);
+        if (!Enum.TryParse<IncidentStatus>(next, ignoreCase: true, out var status) || !Enum.IsDefined(status) || !Allowed(incident.Status, status))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["status"] = [$"From {Code(incident.Status)} the next step is one of: {string.Join(", ", Enum.GetValues<IncidentStatus>().Where(s => Allowed(incident.Status, s)).Select(Code))}."],
+            });
+        if (status == IncidentStatus.Published && string.IsNullOrWhiteSpace(change.PublicSummary ?? incident.PublicSummary))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["publicSummary"] = ["Publishing needs a public summary: what the public may read, which can differ from the internal description."],
+            });
+        var before = incident.Status;
+        incident.Status = status;
+        if (change.PublicSummary is { Length: > 0 } summary)
+            incident.PublicSummary = summary.Trim()[..Math.Min(2000, summary.Trim().Length)];
+        if (status == IncidentStatus.Published)
+            incident.PublishedAtUtc = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.AppendAsync(user.Actor(), AuditActions.IncidentStatusChanged, $"incident {id}",
+            $"{Code(before)} → {Code(status)}" + (string.IsNullOrWhiteSpace(change.Comment) ? "" : $": {change.Comment.Trim()[..Math.Min(500, change.Comment.Trim().Length)]}"), cancellationToken);
+        return TypedResults.Ok(new SubmissionAnswer(id, Code(status)));
+    }
+
+    private static async Task<Results<Ok<ReporterDto>, NotFound, ForbidHttpResult>> Reporter(
+        int id, ClaimsPrincipal user, KimberliteDb db, ReporterProtector reporters, AuditLog audit, CancellationToken cancellationToken)
+    {
+        var incident = await db.Incidents.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        if (incident is null)
+            return TypedResults.NotFound();
+        // The coordinators of the reporter's organisation alone: not an administrator, not another organisation.
+        if (!user.HasRoleIn(incident.OrganisationId, MemberRole.Coordinator))
+            return TypedResults.Forbid();
+        await audit.AppendAsync(user.Actor(), AuditActions.ReporterRead, $"incident {id}", "reporter's name and contact read", cancellationToken);
+        return TypedResults.Ok(new ReporterDto(id, reporters.Reveal(incident.ReporterName, incident.ClientId), reporters.Reveal(incident.ReporterContact, incident.ClientId)));
+    }
+
+    private static async Task<Ok<List<PublicIncidentDto>>> PublishedIncidents(KimberliteDb db, IOptions<FieldOptions> options, CancellationToken cancellationToken)
+    {
+        var grid = options.Value.PublicGridDegrees;
+        // Only what the public may see leaves the database: no description, no reporter, and the point made coarse below.
+        var published = await db.Incidents.AsNoTracking().Where(i => i.Status == IncidentStatus.Published).OrderByDescending(i => i.OccurredOn)
+            .Select(i => new { i.Id, i.Category, i.OccurredOn, i.CountryIso3, i.Latitude, i.Longitude, i.Severity, i.Killed, i.Injured, i.Affected, i.Perpetrator, i.PublicSummary, i.PublishedAtUtc })
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(published.Select(i =>
+        {
+            var (lat, lon) = Coarse.Point(i.Latitude, i.Longitude, grid);
+            return new PublicIncidentDto(i.Id, Code(i.Category), i.OccurredOn, i.CountryIso3, lat, lon, grid, Code(i.Severity), i.Killed, i.Injured, i.Affected,
+                Code(i.Perpetrator), i.PublicSummary, i.PublishedAtUtc);
+        }).ToList());
+    }
+
+    private static async Task<Ok<List<SiteDto>>> Sites(KimberliteDb db, string? country, CancellationToken cancellationToken)
+    {
+        var query = db.MiningSites.AsNoTracking();
+        if (country is { Length: 3 })
+            query = query.Where(s => s.CountryIso3 == country.ToUpper());
+        var sites = await query.OrderBy(s => s.Name).ThenBy(s => s.Id).ToListAsync(cancellationToken);
+        return TypedResults.Ok(sites.Select(s => new SiteDto(s.Id, s.Name, s.CountryIso3, s.Locality, s.Latitude, s.Longitude, Code(s.Kind), s.Minerals, s.InCompliantZone, s.Source)).ToList());
+    }
+
+    /// <summary>The workflow: submitted → under review → verified or rejected → published.</summary>
+    private static bool Allowed(IncidentStatus from, IncidentStatus to) => (from, to) switch
+    {
+        (IncidentStatus.Submitted, IncidentStatus.UnderReview) => true,
+        (IncidentStatus.UnderReview, IncidentStatus.Verified or IncidentStatus.Rejected) => true,
+        (IncidentStatus.Verified, IncidentStatus.Published) => true,
+        _ => false,
+    };
+
+    /// <summary>camelCase, as every enum of the API is written (armedGroup, underReview).</summary>
+    private static string Code<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+}
+
+/// <summary>Where a published incident is shown: the centre of the grid cell it falls in, never the point itself.</summary>
+public static class Coarse
+{
+    public static (double Latitude, double Longitude) Point(double latitude, double longitude, double grid) =>
+        (Math.Round((Math.Floor(latitude / grid) + 0.5) * grid, 6), Math.Round((Math.Floor(longitude / grid) + 0.5) * grid, 6));
+}

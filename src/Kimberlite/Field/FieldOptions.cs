@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Kimberlite.Field;
+
+/// <summary>Settings of the `Kimberlite:Field` section.</summary>
+public sealed class FieldOptions
+{
+    public const string Section = "Kimberlite:Field";
+
+    /// <summary>Published incidents are shown at the centre of a grid cell this many degrees wide (0.1° is about 11 km).</summary>
+    [Range(0.01, 5)]
+    public double PublicGridDegrees { get; set; } = 0.1;
+
+    /// <summary>The 32-byte key that encrypts reporters' names and contacts; made on first use. Keep it off the database's server and backups.</summary>
+    [Required]
+    public string ReporterKeyFile { get; set; } = "keys/reporter.key";
+}

@@ -1,0 +1,18 @@
+using Kimberlite.Infrastructure.Data;
+using Microsoft.Extensions.Options;
+
+namespace Kimberlite.Field;
+
+public static class FieldRegistration
+{
+    public static IHostApplicationBuilder AddKimberliteField(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<FieldOptions>().BindConfiguration(FieldOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(s => new ReporterProtector(Path.Combine(
+            DataRegistration.DataDirectory(s.GetRequiredService<IHostEnvironment>(), s.GetRequiredService<IOptions<KimberliteOptions>>().Value),
+            s.GetRequiredService<IOptions<FieldOptions>>().Value.ReporterKeyFile)));
+        builder.Services.AddScoped<FieldSubmissions>();
+        builder.Services.AddScoped<BundledSites>();
+        return builder;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Kimberlite.Accounts;
+using Kimberlite.Infrastructure.Data;
+using Kimberlite.Statistics;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kimberlite.Field;
+
+/// <summary>A field submission as a device sends it (JSON, camelCase). `kind` is "incident"; site visits come next.</summary>
+public sealed record FieldSubmission(
+    Guid? ClientId, string? Kind, string? Category, DateOnly? OccurredOn, double? Latitude, double? Longitude, int? PrecisionMetres,
+    string? CountryIso3, int? SiteId, string? Severity, int? Killed, int? Injured, int? Affected, string? Perpetrator,
+    string? Description, string? ReporterName, string? ReporterContact, string? Organisation);
+
+public enum SubmissionOutcome { Created, Repeated, Conflict, Invalid }
+
+public sealed record SubmissionResult(SubmissionOutcome Outcome, int? IncidentId, IDictionary<string, string[]> Errors);
+
+/// <summary>
+/// Records field submissions exactly once: the device's identifier makes a repeat (even many at once)
+/// the same record, and a different body under an identifier already used a conflict, never a second record.
+/// </summary>
+public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporters, AuditLog audit, TimeProvider clock)
+{
+    private static readonly JsonSerializerOptions Canonical = new(JsonSerializerDefaults.Web);
+
+    public async Task<SubmissionResult> SubmitAsync(FieldSubmission s, int userId, IReadOnlyList<int> organisations, string actor, CancellationToken cancellationToken)
+    {
+        var errors = Validate(s, clock.GetUtcNow());
+        int? organisation = null;
+        if (s.Organisation is { Length: > 0 } acronym)
+        {
+            var upper = acronym.Trim().ToUpperInvariant();
+            organisation = await db.Organisations.Where(o => o.Acronym.ToUpper() == upper && organisations.Contains(o.Id)).Select(o => (int?)o.Id).FirstOrDefaultAsync(cancellationToken);
+            if (organisation is null)
+                errors["organisation"] = ["You report for an organisation where you are at least a monitor: give its acronym, or leave it out when you have one."];
+        }
+        else if (organisations.Count == 1)
+            organisation = organisations[0];
+        else
+            errors["organisation"] = ["You monitor for several organisations: say which one this report is for (its acronym)."];
+        if (s.SiteId is { } site && !await db.MiningSites.AnyAsync(m => m.Id == site, cancellationToken))
+            errors["siteId"] = [$"No mining site {site}: GET /api/v1/sites lists them."];
+        if (errors.Count > 0)
+            return new SubmissionResult(SubmissionOutcome.Invalid, null, errors);
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(s with { Organisation = null }, Canonical) + "|" + organisation)));
+        if (await ExistingAsync(s.ClientId!.Value, hash, cancellationToken) is { } existing)
+            return existing;
+
+        var incident = new Incident
+        {
+            ClientId = s.ClientId.Value, SubmissionHash = hash, OrganisationId = organisation!.Value, SubmittedById = userId,
+            SubmittedAtUtc = clock.GetUtcNow().UtcDateTime, Category = Enum.Parse<IncidentCategory>(Pascal(s.Category!)), OccurredOn = s.OccurredOn!.Value,
+            CountryIso3 = s.CountryIso3!.ToUpperInvariant(), Latitude = s.Latitude!.Value, Longitude = s.Longitude!.Value, PrecisionMetres = s.PrecisionMetres,
+            SiteId = s.SiteId, Severity = Enum.Parse<IncidentSeverity>(Pascal(s.Severity!)), Killed = s.Killed, Injured = s.Injured, Affected = s.Affected,
+            Perpetrator = s.Perpetrator is { Length: > 0 } p ? Enum.Parse<PerpetratorType>(Pascal(p)) : PerpetratorType.Unknown,
+            Description = s.Description!.Trim(), Status = IncidentStatus.Submitted,
+            ReporterName = reporters.Protect(s.ReporterName, s.ClientId.Value), ReporterContact = reporters.Protect(s.ReporterContact, s.ClientId.Value),
+        };
+        db.Incidents.Add(incident);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The same identifier arrived at the same moment from another request: that one is the record.
+            db.ChangeTracker.Clear();
+            return await ExistingAsync(s.ClientId.Value, hash, cancellationToken) ?? throw new InvalidOperationException("A submission failed to save.");
+        }
+        db.ChangeTracker.Clear();
+        // The trail names the incident, never what it says or who told it.
+        await audit.AppendAsync(actor, AuditActions.IncidentSubmitted, $"incident {incident.Id}", $"{incident.Category}, {incident.CountryIso3}", cancellationToken);
+        return new SubmissionResult(SubmissionOutcome.Created, incident.Id, new Dictionary<string, string[]>());
+    }
+
+    private async Task<SubmissionResult?> ExistingAsync(Guid clientId, string hash, CancellationToken cancellationToken)
+    {
+        var existing = await db.Incidents.AsNoTracking().Where(i => i.ClientId == clientId).Select(i => new { i.Id, i.SubmissionHash }).FirstOrDefaultAsync(cancellationToken);
+        if (existing is null)
+            return null;
+        return existing.SubmissionHash == hash
+            ? new SubmissionResult(SubmissionOutcome.Repeated, existing.Id, new Dictionary<string, string[]>())
+            : new SubmissionResult(SubmissionOutcome.Conflict, existing.Id, new Dictionary<string, string[]>());
+    }
+
+    private static Dictionary<string, string[]> Validate(FieldSubmission s, DateTimeOffset now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Error(string field, string message) => errors[field] = [message];
+        if (s.ClientId is null || s.ClientId == Guid.Empty)
+            Error("clientId", "Give the identifier the device made for this submission (a UUID); a repeat with the same one is recorded once.");
+        if (s.Kind != "incident")
+            Error("kind", "Use \"incident\"; site visits are not accepted yet.");
+        if (!Known<IncidentCategory>(s.Category))
+            Error("category", $"Use one of: {Names<IncidentCategory>()}.");
+        if (s.OccurredOn is not { } on || on.Year < 1990 || on > DateOnly.FromDateTime(now.UtcDateTime.AddDays(1)))
+            Error("occurredOn", "Give the date it happened (YYYY-MM-DD), not in the future.");
+        if (s.Latitude is not (>= -90 and <= 90) || s.Longitude is not (>= -180 and <= 180))
+            Error(s.Latitude is (>= -90 and <= 90) ? "longitude" : "latitude", "Give the place in WGS84 degrees: latitude -90 to 90, longitude -180 to 180.");
+        if (s.PrecisionMetres is < 0)
+            Error("precisionMetres", "A precision is a distance in metres, 0 or more.");
+        if (s.CountryIso3 is not { Length: 3 } country || !CountryCodes.IsKnown(country.ToUpperInvariant()) || CountryCodes.IsAggregate(country.ToUpperInvariant()))
+            Error("countryIso3", "Give the country's ISO 3166 three-letter code, such as CAF.");
+        if (!Known<IncidentSeverity>(s.Severity))
+            Error("severity", $"Use one of: {Names<IncidentSeverity>()}.");
+        if (s.Perpetrator is { Length: > 0 } && !Known<PerpetratorType>(s.Perpetrator))
+            Error("perpetrator", $"Use one of: {Names<PerpetratorType>()}, or leave it out.");
+        foreach (var (field, value) in new[] { ("killed", s.Killed), ("injured", s.Injured), ("affected", s.Affected) })
+            if (value is < 0)
+                Error(field, "A number of people, 0 or more; leave it out when not known.");
+        if (string.IsNullOrWhiteSpace(s.Description) || s.Description.Length > 10_000)
+            Error("description", "Describe what happened (up to 10,000 characters).");
+        if (s.ReporterName?.Length > 200 || s.ReporterContact?.Length > 200)
+            Error("reporterName", "A name and a contact of up to 200 characters each.");
+        return errors;
+    }
+
+    /// <summary>"human-rights-abuse" or "humanRightsAbuse" as the enum's name.</summary>
+    private static string Pascal(string text) =>
+        string.Concat(text.Split('-', '_', ' ').Where(p => p.Length > 0).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+
+    private static bool Known<T>(string? text) where T : struct, Enum =>
+        text is { Length: > 0 } && Enum.TryParse<T>(Pascal(text), ignoreCase: false, out var value) && Enum.IsDefined(value);
+
+    public static string Names<T>() where T : struct, Enum =>
+        string.Join(", ", Enum.GetNames<T>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]));
+}

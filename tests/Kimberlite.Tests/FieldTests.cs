@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Kimberlite.Accounts;
+using Kimberlite.Field;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kimberlite.Tests;
+
+/// <summary>Field reports through the API: recorded once, the reporter protected, the public shown a coarse place only.</summary>
+public sealed class FieldTests : EmptyAppTest
+{
+    // A canary: a name and a point that must never leave the server except to the reporter's coordinator.
+    private const string Canary = "Zéphirin Canari-7c1e";
+    private const double CanaryLatitude = 4.36712, CanaryLongitude = 18.58234;
+
+    private static object Submission(Guid clientId, string description = "Des hommes armés ont pris le contrôle du chantier et taxé les creuseurs.") => new
+    {
+        clientId, kind = "incident", category = "violence", occurredOn = "2026-11-01", latitude = CanaryLatitude, longitude = CanaryLongitude,
+        severity = "serious", description, countryIso3 = "CAF", injured = 2, perpetrator = "armed-group", reporterName = Canary, reporterContact = "+236 70 00 00 00",
+    };
+
+    private async Task<HttpClient> ApiAsAsync(string email, MemberRole role, string organisation = "CRAGG")
+    {
+        var user = await People.CreateAsync(App, email, role, organisation, twoFactor: role == MemberRole.Coordinator);
+        await using var scope = App.Services.CreateAsyncScope();
+        var token = await scope.ServiceProvider.GetRequiredService<AccountService>().CreateTokenAsync(user, "t", TokenScope.Write, 30, "test", Cancel);
+        var client = App.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Secret);
+        return client;
+    }
+
+    [Fact]
+    public async Task TwoHundredConcurrentPostsOfTheSameSubmissionMakeOneRecord()
+    {
+        var monitor = await ApiAsAsync("monitor@example.org", MemberRole.Monitor);
+        var clientId = Guid.NewGuid();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => monitor.PostAsJsonAsync("/api/v1/field/submissions", Submission(clientId), Cancel)));
+
+        // A token may burst 120 requests: the rest are asked to wait (429), which a device's retry handles; none fails or doubles.
+        Assert.Equal([], responses.Select(r => r.StatusCode).Where(s => s is not (HttpStatusCode.Created or HttpStatusCode.OK or HttpStatusCode.TooManyRequests)).Distinct());
+        Assert.True(responses.Count(r => r.StatusCode != HttpStatusCode.TooManyRequests) >= 100);
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        var ids = await Task.WhenAll(responses.Where(r => r.StatusCode != HttpStatusCode.TooManyRequests)
+            .Select(async r => (await r.Content.ReadFromJsonAsync<SubmissionAnswer>(Cancel))!.Id));
+        Assert.Single(ids.Distinct());
+        Assert.Equal(1, await App.WithDb(db => db.Incidents.CountAsync(Cancel)));
+        Assert.Equal(1, await App.WithDb(db => db.AuditEntries.CountAsync(e => e.Action == AuditActions.IncidentSubmitted, Cancel)));
+    }
+
+    [Fact]
+    public async Task ADifferentBodyUnderAClientIdAlreadyUsedIsRefusedWith409AndBadInputIsExplained()
+    {
+        var monitor = await ApiAsAsync("monitor@example.org", MemberRole.Monitor);
+        var clientId = Guid.NewGuid();
+        await monitor.PostAsJsonAsync("/api/v1/field/submissions", Submission(clientId), Cancel);
+
+        var conflict = await monitor.PostAsJsonAsync("/api/v1/field/submissions", Submission(clientId, "Autre chose."), Cancel);
+        var bad = await monitor.PostAsJsonAsync("/api/v1/field/submissions", new { clientId = Guid.NewGuid(), kind = "incident", category = "theft", occurredOn = "2030-01-01", latitude = 95, longitude = 18, severity = "huge", countryIso3 = "XXX", description = "" }, Cancel);
+
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        Assert.Contains("new clientId", await conflict.Content.ReadAsStringAsync(Cancel));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var problem = await bad.Content.ReadAsStringAsync(Cancel);
+        foreach (var field in new[] { "category", "occurredOn", "latitude", "severity", "countryIso3", "description" })
+            Assert.Contains($"\"{field}\"", problem);
+        Assert.Equal(1, await App.WithDb(db => db.Incidents.CountAsync(Cancel)));
+    }
+
+    [Fact]
+    public async Task TheReporterIsEncryptedAtRestAndOnlyTheCoordinatorsOfTheirOrganisationReadThemEachReadAudited()
+    {
+        var monitor = await ApiAsAsync("monitor@example.org", MemberRole.Monitor);
+        var created = await (await monitor.PostAsJsonAsync("/api/v1/field/submissions", Submission(Guid.NewGuid()), Cancel)).Content.ReadFromJsonAsync<SubmissionAnswer>(Cancel);
+        var coordinator = await ApiAsAsync("coord@example.org", MemberRole.Coordinator);
+        var analyst = await ApiAsAsync("analyst@example.org", MemberRole.Analyst);
+        var otherCoordinator = await ApiAsAsync("other@example.org", MemberRole.Coordinator, "RELUFA");
+
+        var stored = await App.WithDb(db => db.Incidents.AsNoTracking().SingleAsync(Cancel));
+        Assert.DoesNotContain("Zéphirin", stored.ReporterName);
+        Assert.DoesNotContain("+236", stored.ReporterContact);
+
+        var read = await coordinator.GetFromJsonAsync<ReporterDto>($"/api/v1/field/incidents/{created!.Id}/reporter", Cancel);
+        Assert.Equal((Canary, "+236 70 00 00 00"), (read!.Name, read.Contact));
+        Assert.Equal(HttpStatusCode.Forbidden, (await analyst.GetAsync($"/api/v1/field/incidents/{created.Id}/reporter", Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await otherCoordinator.GetAsync($"/api/v1/field/incidents/{created.Id}/reporter", Cancel)).StatusCode);
+        Assert.Equal(1, await App.WithDb(db => db.AuditEntries.CountAsync(e => e.Action == AuditActions.ReporterRead, Cancel)));
+        // The trail names the incident; it never carries the reporter.
+        Assert.False(await App.WithDb(db => db.AuditEntries.AnyAsync(e => e.Summary.Contains("Zéphirin") || e.Target.Contains("Zéphirin"), Cancel)));
+    }
+
+    [Fact]
+    public async Task APublishedIncidentIsShownAtACoarsePlaceAndTheCanaryNeverReachesThePublic()
+    {
+        var monitor = await ApiAsAsync("monitor@example.org", MemberRole.Monitor);
+        var analyst = await ApiAsAsync("analyst@example.org", MemberRole.Analyst);
+        var id = (await (await monitor.PostAsJsonAsync("/api/v1/field/submissions", Submission(Guid.NewGuid()), Cancel)).Content.ReadFromJsonAsync<SubmissionAnswer>(Cancel))!.Id;
+        var publicClient = App.CreateClient();
+        Assert.Equal("[]", await publicClient.GetStringAsync("/api/v1/incidents", Cancel));
+
+        var skip = await analyst.PostAsJsonAsync($"/api/v1/field/incidents/{id}/status", new { status = "published" }, Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, skip.StatusCode);
+        Assert.Contains("underReview", await skip.Content.ReadAsStringAsync(Cancel));
+        foreach (var step in new[] { "underReview", "verified" })
+            Assert.Equal(HttpStatusCode.OK, (await analyst.PostAsJsonAsync($"/api/v1/field/incidents/{id}/status", new { status = step, comment = "recoupé" }, Cancel)).StatusCode);
+        var noSummary = await analyst.PostAsJsonAsync($"/api/v1/field/incidents/{id}/status", new { status = "published" }, Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, noSummary.StatusCode);
+        var published = await analyst.PostAsJsonAsync($"/api/v1/field/incidents/{id}/status",
+            new { status = "published", publicSummary = "Violences d'un groupe armé sur un chantier de la Lobaye ; deux blessés." }, Cancel);
+        Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+
+        var body = await publicClient.GetStringAsync("/api/v1/incidents", Cancel);
+        var incident = Assert.Single((await publicClient.GetFromJsonAsync<List<PublicIncidentDto>>("/api/v1/incidents", Cancel))!);
+        Assert.Equal((4.35, 18.55, "violence", "armedGroup"), (incident.Latitude, incident.Longitude, incident.Category, incident.Perpetrator));
+        Assert.Equal("Violences d'un groupe armé sur un chantier de la Lobaye ; deux blessés.", incident.Summary);
+        foreach (var secret in new[] { "Zéphirin", "+236", "4.36712", "18.58234", "Des hommes armés" })
+        {
+            Assert.DoesNotContain(secret, body);
+            Assert.DoesNotContain(secret, await publicClient.GetStringAsync("/api/v1/sites", Cancel));
+            Assert.DoesNotContain(secret, await publicClient.GetStringAsync("/api/v1/findings", Cancel));
+        }
+    }
+}

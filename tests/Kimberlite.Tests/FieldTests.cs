@@ -122,4 +122,36 @@ public sealed class FieldTests : EmptyAppTest
             Assert.DoesNotContain(secret, await publicClient.GetStringAsync("/api/v1/findings", Cancel));
         }
     }
+
+    [Fact]
+    public async Task ASiteVisitIsRecordedOnceWithWhatIpisRecordsAndItsIdentifierCannotBeReusedForAnIncident()
+    {
+        var monitor = await ApiAsAsync("monitor@example.org", MemberRole.Monitor);
+        var site = await App.WithDb(async db =>
+        {
+            var adouzekede = new MiningSite { Name = "Adouzekede", CountryIso3 = "CAF", Minerals = "diamond", Latitude = 4.794698, Longitude = 17.467914, Source = "test" };
+            db.MiningSites.Add(adouzekede);
+            await db.SaveChangesAsync(Cancel);
+            return adouzekede.Id;
+        });
+        var clientId = Guid.NewGuid();
+        var visit = new
+        {
+            clientId, kind = "visit", siteId = site, visitedOn = "2026-11-10", workers = 120, women = 30, childrenUnder15 = 8, children15To18 = 12,
+            childrenWork = "transport du gravier", armedPresence = "nonState", armedGroup = "3R", interference = new[] { "illegalTaxation", "buying" }, mercury = false,
+        };
+
+        var first = await monitor.PostAsJsonAsync("/api/v1/field/submissions", visit, Cancel);
+        var again = await monitor.PostAsJsonAsync("/api/v1/field/submissions", visit, Cancel);
+        var asIncident = await monitor.PostAsJsonAsync("/api/v1/field/submissions", Submission(clientId), Cancel);
+        var bad = await monitor.PostAsJsonAsync("/api/v1/field/submissions", new { clientId = Guid.NewGuid(), kind = "visit", visitedOn = "2026-11-10", interference = new[] { "magic" } }, Cancel);
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.Conflict, HttpStatusCode.BadRequest), (first.StatusCode, again.StatusCode, asIncident.StatusCode, bad.StatusCode));
+        var problem = await bad.Content.ReadAsStringAsync(Cancel);
+        Assert.Contains("\"siteId\"", problem);
+        Assert.Contains("\"interference\"", problem);
+        var stored = await App.WithDb(db => db.SiteVisits.AsNoTracking().SingleAsync(Cancel));
+        Assert.Equal((120, 8, ArmedPresence.NonState, "3R", Interference.IllegalTaxation | Interference.Buying), (stored.Workers, stored.ChildrenUnder15, stored.ArmedPresence, stored.ArmedGroup, stored.Interference));
+        Assert.Equal(0, await App.WithDb(db => db.Incidents.CountAsync(Cancel)));
+    }
 }

@@ -71,6 +71,52 @@ public sealed class Incident
     public string? ReporterContact { get; set; }
 }
 
+public enum ArmedPresence { None = 0, State = 1, NonState = 2, Both = 3 }
+
+/// <summary>What interferes with the miners' work, as IPIS records it.</summary>
+[Flags]
+public enum Interference { None = 0, IllegalTaxation = 1, ForcedLabour = 2, Buying = 4, Digging = 8, Monopoly = 16, Pillaging = 32 }
+
+/// <summary>A monitor's visit to a mining site, with the fields IPIS records at each visit.</summary>
+public sealed class SiteVisit
+{
+    public int Id { get; set; }
+    public Guid ClientId { get; set; }
+    public required string SubmissionHash { get; set; }
+    public int OrganisationId { get; set; }
+    public int SubmittedById { get; set; }
+    public DateTime SubmittedAtUtc { get; set; }
+    public int SiteId { get; set; }
+    public DateOnly VisitedOn { get; set; }
+    public int? Workers { get; set; }
+    public int? Women { get; set; }
+    public int? ChildrenUnder15 { get; set; }
+    public int? Children15To18 { get; set; }
+    public string? ChildrenWork { get; set; }
+    public ArmedPresence ArmedPresence { get; set; }
+    public string? ArmedGroup { get; set; }
+    public Interference Interference { get; set; }
+    public bool? Mercury { get; set; }
+    public string? StateServices { get; set; }
+    public string? Traceability { get; set; }
+    public string? Notes { get; set; }
+}
+
+internal sealed class SiteVisitConfiguration : IEntityTypeConfiguration<SiteVisit>
+{
+    public void Configure(EntityTypeBuilder<SiteVisit> b)
+    {
+        b.HasIndex(v => v.ClientId).IsUnique();
+        b.Property(v => v.SubmissionHash).HasMaxLength(64);
+        foreach (var text in new[] { nameof(SiteVisit.ChildrenWork), nameof(SiteVisit.ArmedGroup), nameof(SiteVisit.StateServices), nameof(SiteVisit.Traceability) })
+            b.Property(text).HasMaxLength(500);
+        b.Property(v => v.Notes).HasMaxLength(10_000);
+        b.HasOne<MiningSite>().WithMany().HasForeignKey(v => v.SiteId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Accounts.Organisation>().WithMany().HasForeignKey(v => v.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Accounts.User>().WithMany().HasForeignKey(v => v.SubmittedById).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
 internal sealed class MiningSiteConfiguration : IEntityTypeConfiguration<MiningSite>
 {
     public void Configure(EntityTypeBuilder<MiningSite> b)

@@ -16,7 +16,7 @@ public sealed record IncidentDto(int Id, Guid ClientId, string Organisation, str
     double Latitude, double Longitude, bool Exact, int? PrecisionMetres, int? SiteId, string Severity, int? Killed, int? Injured, int? Affected,
     string Perpetrator, string Description, string? PublicSummary, bool HasReporter);
 
-public sealed record SubmissionAnswer(int Id, string Status);
+public sealed record SubmissionAnswer(int Id, string Kind, string Status);
 public sealed record StatusChange(string? Status, string? Comment, string? PublicSummary);
 public sealed record ReporterDto(int IncidentId, string? Name, string? Contact);
 public sealed record SiteDto(int Id, string Name, string CountryIso3, string? Locality, double Latitude, double Longitude, string Kind, string Minerals, bool? InCompliantZone, string Source);
@@ -48,10 +48,10 @@ public static class FieldApi
         var result = await submissions.SubmitAsync(submission, user.UserId()!.Value, user.OrganisationsWith(MemberRole.Monitor), user.Actor(), cancellationToken);
         return result.Outcome switch
         {
-            SubmissionOutcome.Created => TypedResults.Created($"/api/v1/field/incidents/{result.IncidentId}", new SubmissionAnswer(result.IncidentId!.Value, "submitted")),
-            SubmissionOutcome.Repeated => TypedResults.Ok(new SubmissionAnswer(result.IncidentId!.Value, "submitted")),
+            SubmissionOutcome.Created => TypedResults.Created(result.Kind == "incident" ? $"/api/v1/field/incidents/{result.Id}" : null, new SubmissionAnswer(result.Id!.Value, result.Kind!, "submitted")),
+            SubmissionOutcome.Repeated => TypedResults.Ok(new SubmissionAnswer(result.Id!.Value, result.Kind!, "submitted")),
             SubmissionOutcome.Conflict => TypedResults.Problem(statusCode: 409, title: "This clientId is already used by a different submission",
-                detail: $"Incident {result.IncidentId} was recorded under this clientId with other content. A new report needs a new clientId; a repeat must be the same body."),
+                detail: $"The {result.Kind} {result.Id} was recorded under this clientId with other content. A new report needs a new clientId; a repeat must be the same body."),
             _ => TypedResults.ValidationProblem(result.Errors),
         };
     }
@@ -99,7 +99,7 @@ public static class FieldApi
         await db.SaveChangesAsync(cancellationToken);
         await audit.AppendAsync(user.Actor(), AuditActions.IncidentStatusChanged, $"incident {id}",
             $"{Code(before)} → {Code(status)}" + (string.IsNullOrWhiteSpace(change.Comment) ? "" : $": {change.Comment.Trim()[..Math.Min(500, change.Comment.Trim().Length)]}"), cancellationToken);
-        return TypedResults.Ok(new SubmissionAnswer(id, Code(status)));
+        return TypedResults.Ok(new SubmissionAnswer(id, "incident", Code(status)));
     }
 
     private static async Task<Results<Ok<ReporterDto>, NotFound, ForbidHttpResult>> Reporter(

@@ -8,15 +8,21 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Kimberlite.Field;
 
-/// <summary>A field submission as a device sends it (JSON, camelCase). `kind` is "incident"; site visits come next.</summary>
+/// <summary>
+/// A field submission as a device sends it (JSON, camelCase): `kind` "incident" (category, occurredOn, the
+/// point, severity, victims, description, reporter) or "visit" (siteId, visitedOn and what IPIS records).
+/// </summary>
 public sealed record FieldSubmission(
     Guid? ClientId, string? Kind, string? Category, DateOnly? OccurredOn, double? Latitude, double? Longitude, int? PrecisionMetres,
     string? CountryIso3, int? SiteId, string? Severity, int? Killed, int? Injured, int? Affected, string? Perpetrator,
-    string? Description, string? ReporterName, string? ReporterContact, string? Organisation);
+    string? Description, string? ReporterName, string? ReporterContact, string? Organisation,
+    DateOnly? VisitedOn = null, int? Workers = null, int? Women = null, int? ChildrenUnder15 = null, int? Children15To18 = null, string? ChildrenWork = null,
+    string? ArmedPresence = null, string? ArmedGroup = null, string[]? Interference = null, bool? Mercury = null, string? StateServices = null,
+    string? Traceability = null, string? Notes = null);
 
 public enum SubmissionOutcome { Created, Repeated, Conflict, Invalid }
 
-public sealed record SubmissionResult(SubmissionOutcome Outcome, int? IncidentId, IDictionary<string, string[]> Errors);
+public sealed record SubmissionResult(SubmissionOutcome Outcome, string? Kind, int? Id, IDictionary<string, string[]> Errors);
 
 /// <summary>
 /// Records field submissions exactly once: the device's identifier makes a repeat (even many at once)
@@ -28,7 +34,7 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
 
     public async Task<SubmissionResult> SubmitAsync(FieldSubmission s, int userId, IReadOnlyList<int> organisations, string actor, CancellationToken cancellationToken)
     {
-        var errors = Validate(s, clock.GetUtcNow());
+        var errors = s.Kind == "visit" ? ValidateVisit(s, clock.GetUtcNow()) : Validate(s, clock.GetUtcNow());
         int? organisation = null;
         if (s.Organisation is { Length: > 0 } acronym)
         {
@@ -44,11 +50,13 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
         if (s.SiteId is { } site && !await db.MiningSites.AnyAsync(m => m.Id == site, cancellationToken))
             errors["siteId"] = [$"No mining site {site}: GET /api/v1/sites lists them."];
         if (errors.Count > 0)
-            return new SubmissionResult(SubmissionOutcome.Invalid, null, errors);
+            return new SubmissionResult(SubmissionOutcome.Invalid, null, null, errors);
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(s with { Organisation = null }, Canonical) + "|" + organisation)));
         if (await ExistingAsync(s.ClientId!.Value, hash, cancellationToken) is { } existing)
             return existing;
+        if (s.Kind == "visit")
+            return await SaveAsync(Visit(s, hash, organisation!.Value, userId), s.ClientId.Value, hash, actor, cancellationToken);
 
         var incident = new Incident
         {
@@ -60,7 +68,12 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
             Description = s.Description!.Trim(), Status = IncidentStatus.Submitted,
             ReporterName = reporters.Protect(s.ReporterName, s.ClientId.Value), ReporterContact = reporters.Protect(s.ReporterContact, s.ClientId.Value),
         };
-        db.Incidents.Add(incident);
+        return await SaveAsync(incident, s.ClientId.Value, hash, actor, cancellationToken);
+    }
+
+    private async Task<SubmissionResult> SaveAsync(object record, Guid clientId, string hash, string actor, CancellationToken cancellationToken)
+    {
+        db.Add(record);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -69,22 +82,40 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
         {
             // The same identifier arrived at the same moment from another request: that one is the record.
             db.ChangeTracker.Clear();
-            return await ExistingAsync(s.ClientId.Value, hash, cancellationToken) ?? throw new InvalidOperationException("A submission failed to save.");
+            return await ExistingAsync(clientId, hash, cancellationToken) ?? throw new InvalidOperationException("A submission failed to save.");
         }
         db.ChangeTracker.Clear();
-        // The trail names the incident, never what it says or who told it.
-        await audit.AppendAsync(actor, AuditActions.IncidentSubmitted, $"incident {incident.Id}", $"{incident.Category}, {incident.CountryIso3}", cancellationToken);
-        return new SubmissionResult(SubmissionOutcome.Created, incident.Id, new Dictionary<string, string[]>());
+        // The trail names the record, never what it says or who told it.
+        var (kind, id, summary) = record switch
+        {
+            Incident i => ("incident", i.Id, $"{i.Category}, {i.CountryIso3}"),
+            SiteVisit v => ("visit", v.Id, $"site {v.SiteId}"),
+            _ => throw new ArgumentException("Not a field record.", nameof(record)),
+        };
+        await audit.AppendAsync(actor, AuditActions.IncidentSubmitted, $"{kind} {id}", summary, cancellationToken);
+        return new SubmissionResult(SubmissionOutcome.Created, kind, id, new Dictionary<string, string[]>());
     }
 
+    private SiteVisit Visit(FieldSubmission s, string hash, int organisation, int userId) => new()
+    {
+        ClientId = s.ClientId!.Value, SubmissionHash = hash, OrganisationId = organisation, SubmittedById = userId, SubmittedAtUtc = clock.GetUtcNow().UtcDateTime,
+        SiteId = s.SiteId!.Value, VisitedOn = s.VisitedOn!.Value, Workers = s.Workers, Women = s.Women, ChildrenUnder15 = s.ChildrenUnder15,
+        Children15To18 = s.Children15To18, ChildrenWork = Clean(s.ChildrenWork), ArmedPresence = s.ArmedPresence is { Length: > 0 } a ? Enum.Parse<ArmedPresence>(Pascal(a)) : ArmedPresence.None,
+        ArmedGroup = Clean(s.ArmedGroup), Interference = (s.Interference ?? []).Aggregate(Interference.None, (all, one) => all | Enum.Parse<Interference>(Pascal(one))),
+        Mercury = s.Mercury, StateServices = Clean(s.StateServices), Traceability = Clean(s.Traceability), Notes = Clean(s.Notes),
+    };
+
+    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    /// <summary>What already stands under this identifier, whichever kind it is: the same body is a repeat, another a conflict.</summary>
     private async Task<SubmissionResult?> ExistingAsync(Guid clientId, string hash, CancellationToken cancellationToken)
     {
-        var existing = await db.Incidents.AsNoTracking().Where(i => i.ClientId == clientId).Select(i => new { i.Id, i.SubmissionHash }).FirstOrDefaultAsync(cancellationToken);
+        var existing = await db.Incidents.AsNoTracking().Where(i => i.ClientId == clientId).Select(i => new { Kind = "incident", i.Id, i.SubmissionHash }).FirstOrDefaultAsync(cancellationToken)
+            ?? await db.SiteVisits.AsNoTracking().Where(v => v.ClientId == clientId).Select(v => new { Kind = "visit", v.Id, v.SubmissionHash }).FirstOrDefaultAsync(cancellationToken);
         if (existing is null)
             return null;
-        return existing.SubmissionHash == hash
-            ? new SubmissionResult(SubmissionOutcome.Repeated, existing.Id, new Dictionary<string, string[]>())
-            : new SubmissionResult(SubmissionOutcome.Conflict, existing.Id, new Dictionary<string, string[]>());
+        var outcome = existing.SubmissionHash == hash ? SubmissionOutcome.Repeated : SubmissionOutcome.Conflict;
+        return new SubmissionResult(outcome, existing.Kind, existing.Id, new Dictionary<string, string[]>());
     }
 
     private static Dictionary<string, string[]> Validate(FieldSubmission s, DateTimeOffset now)
@@ -94,7 +125,7 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
         if (s.ClientId is null || s.ClientId == Guid.Empty)
             Error("clientId", "Give the identifier the device made for this submission (a UUID); a repeat with the same one is recorded once.");
         if (s.Kind != "incident")
-            Error("kind", "Use \"incident\"; site visits are not accepted yet.");
+            Error("kind", "Use \"incident\" or \"visit\".");
         if (!Known<IncidentCategory>(s.Category))
             Error("category", $"Use one of: {Names<IncidentCategory>()}.");
         if (s.OccurredOn is not { } on || on.Year < 1990 || on > DateOnly.FromDateTime(now.UtcDateTime.AddDays(1)))
@@ -116,6 +147,29 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
             Error("description", "Describe what happened (up to 10,000 characters).");
         if (s.ReporterName?.Length > 200 || s.ReporterContact?.Length > 200)
             Error("reporterName", "A name and a contact of up to 200 characters each.");
+        return errors;
+    }
+
+    private static Dictionary<string, string[]> ValidateVisit(FieldSubmission s, DateTimeOffset now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Error(string field, string message) => errors[field] = [message];
+        if (s.ClientId is null || s.ClientId == Guid.Empty)
+            Error("clientId", "Give the identifier the device made for this submission (a UUID); a repeat with the same one is recorded once.");
+        if (s.SiteId is null)
+            Error("siteId", "Say which site was visited (GET /api/v1/sites lists them).");
+        if (s.VisitedOn is not { } on || on.Year < 1990 || on > DateOnly.FromDateTime(now.UtcDateTime.AddDays(1)))
+            Error("visitedOn", "Give the date of the visit (YYYY-MM-DD), not in the future.");
+        foreach (var (field, value) in new[] { ("workers", s.Workers), ("women", s.Women), ("childrenUnder15", s.ChildrenUnder15), ("children15To18", s.Children15To18) })
+            if (value is < 0)
+                Error(field, "A number of people, 0 or more; leave it out when not known.");
+        if (s.ArmedPresence is { Length: > 0 } && !Known<ArmedPresence>(s.ArmedPresence))
+            Error("armedPresence", $"Use one of: {Names<ArmedPresence>()}.");
+        if (s.Interference?.Any(i => !Known<Interference>(i) || Pascal(i) == nameof(Interference.None)) == true)
+            Error("interference", $"A list of: {string.Join(", ", Names<Interference>().Split(", ").Skip(1))}.");
+        foreach (var (field, value, length) in new[] { ("childrenWork", s.ChildrenWork, 500), ("armedGroup", s.ArmedGroup, 500), ("stateServices", s.StateServices, 500), ("traceability", s.Traceability, 500), ("notes", s.Notes, 10_000) })
+            if (value?.Length > length)
+                Error(field, $"Up to {length:N0} characters.");
         return errors;
     }
 

@@ -25,6 +25,7 @@ public class KimberliteDb(DbContextOptions options) : IdentityDbContext<User, Id
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Field.MiningSite> MiningSites => Set<Field.MiningSite>();
     public DbSet<Field.Incident> Incidents => Set<Field.Incident>();
+    public DbSet<Field.SiteVisit> SiteVisits => Set<Field.SiteVisit>();
     /// <summary>ASP.NET Core's Data Protection keys, shared by every web server of one database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -582,6 +582,92 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("MiningSites");
                 });
 
+            modelBuilder.Entity("Kimberlite.Field.SiteVisit", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ArmedGroup")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("ArmedPresence")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Children15To18")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ChildrenUnder15")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ChildrenWork")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Interference")
+                        .HasColumnType("integer");
+
+                    b.Property<bool?>("Mercury")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)");
+
+                    b.Property<int>("OrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SiteId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StateServices")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("SubmissionHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("SubmittedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("SubmittedById")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Traceability")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateOnly>("VisitedOn")
+                        .HasColumnType("date");
+
+                    b.Property<int?>("Women")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Workers")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId")
+                        .IsUnique();
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("SiteId");
+
+                    b.HasIndex("SubmittedById");
+
+                    b.ToTable("SiteVisits");
+                });
+
             modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlow", b =>
                 {
                     b.Property<long>("Id")
@@ -1140,6 +1226,27 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("SiteId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Kimberlite.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("SubmittedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kimberlite.Field.SiteVisit", b =>
+                {
+                    b.HasOne("Kimberlite.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Kimberlite.Field.MiningSite", null)
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
 
                     b.HasOne("Kimberlite.Accounts.User", null)
                         .WithMany()

@@ -559,6 +559,90 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("MiningSites");
                 });
 
+            modelBuilder.Entity("Kimberlite.Field.SiteVisit", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ArmedGroup")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ArmedPresence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Children15To18")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ChildrenUnder15")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChildrenWork")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Interference")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("Mercury")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SiteId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StateServices")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubmissionHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SubmittedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SubmittedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Traceability")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("VisitedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Women")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Workers")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId")
+                        .IsUnique();
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("SiteId");
+
+                    b.HasIndex("SubmittedById");
+
+                    b.ToTable("SiteVisits");
+                });
+
             modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlow", b =>
                 {
                     b.Property<long>("Id")
@@ -1099,6 +1183,27 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("SiteId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Kimberlite.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("SubmittedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kimberlite.Field.SiteVisit", b =>
+                {
+                    b.HasOne("Kimberlite.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Kimberlite.Field.MiningSite", null)
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
 
                     b.HasOne("Kimberlite.Accounts.User", null)
                         .WithMany()

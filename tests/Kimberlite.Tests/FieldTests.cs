@@ -115,9 +115,16 @@ public sealed class FieldTests : EmptyAppTest
         var incident = Assert.Single((await publicClient.GetFromJsonAsync<List<PublicIncidentDto>>("/api/v1/incidents", Cancel))!);
         Assert.Equal((4.35, 18.55, "violence", "armedGroup"), (incident.Latitude, incident.Longitude, incident.Category, incident.Perpetrator));
         Assert.Equal("Violences d'un groupe armé sur un chantier de la Lobaye ; deux blessés.", incident.Summary);
+        var geoJson = await publicClient.GetStringAsync("/api/v1/incidents?format=geojson", Cancel);
+        Assert.Contains("\"coordinates\":[18.55,4.35]", geoJson);
+        var csv = await publicClient.GetStringAsync("/api/v1/incidents?format=csv", Cancel);
+        Assert.StartsWith("id,category,occurred_on,country_iso3,latitude,longitude,grid_degrees", csv);
+        Assert.Equal(HttpStatusCode.BadRequest, (await publicClient.GetAsync("/api/v1/incidents?format=kml", Cancel)).StatusCode);
         foreach (var secret in new[] { "Zéphirin", "+236", "4.36712", "18.58234", "Des hommes armés" })
         {
             Assert.DoesNotContain(secret, body);
+            Assert.DoesNotContain(secret, geoJson);
+            Assert.DoesNotContain(secret, csv);
             Assert.DoesNotContain(secret, await publicClient.GetStringAsync("/api/v1/sites", Cancel));
             Assert.DoesNotContain(secret, await publicClient.GetStringAsync("/api/v1/findings", Cancel));
         }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Kimberlite.Accounts;
+using Kimberlite.Infrastructure.Api;
 using Kimberlite.Infrastructure.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -115,29 +116,62 @@ public static class FieldApi
         return TypedResults.Ok(new ReporterDto(id, reporters.Reveal(incident.ReporterName, incident.ClientId), reporters.Reveal(incident.ReporterContact, incident.ClientId)));
     }
 
-    private static async Task<Ok<List<PublicIncidentDto>>> PublishedIncidents(KimberliteDb db, IOptions<FieldOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<PublicIncidentDto>>, FileContentHttpResult, ValidationProblem>> PublishedIncidents(
+        KimberliteDb db, IOptions<FieldOptions> options, string? format, CancellationToken cancellationToken)
     {
+        if (Format(format) is not { } chosen)
+            return FormatProblem(format);
         var grid = options.Value.PublicGridDegrees;
         // Only what the public may see leaves the database: no description, no reporter, and the point made coarse below.
         var published = await db.Incidents.AsNoTracking().Where(i => i.Status == IncidentStatus.Published).OrderByDescending(i => i.OccurredOn)
             .Select(i => new { i.Id, i.Category, i.OccurredOn, i.CountryIso3, i.Latitude, i.Longitude, i.Severity, i.Killed, i.Injured, i.Affected, i.Perpetrator, i.PublicSummary, i.PublishedAtUtc })
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(published.Select(i =>
+        var rows = published.Select(i =>
         {
             var (lat, lon) = Coarse.Point(i.Latitude, i.Longitude, grid);
             return new PublicIncidentDto(i.Id, Code(i.Category), i.OccurredOn, i.CountryIso3, lat, lon, grid, Code(i.Severity), i.Killed, i.Injured, i.Affected,
                 Code(i.Perpetrator), i.PublicSummary, i.PublishedAtUtc);
-        }).ToList());
+        }).ToList();
+        return chosen switch
+        {
+            "csv" => CsvOutput.File(rows, "incidents.csv", ("id", r => r.Id), ("category", r => r.Category), ("occurred_on", r => r.OccurredOn),
+                ("country_iso3", r => r.CountryIso3), ("latitude", r => r.Latitude), ("longitude", r => r.Longitude), ("grid_degrees", r => r.GridDegrees),
+                ("severity", r => r.Severity), ("killed", r => r.Killed), ("injured", r => r.Injured), ("affected", r => r.Affected),
+                ("perpetrator", r => r.Perpetrator), ("summary", r => r.Summary), ("published_at_utc", r => r.PublishedAtUtc)),
+            "geojson" => GeoJsonOutput.File(rows, "incidents.geojson", r => (r.Latitude, r.Longitude)),
+            _ => TypedResults.Ok(rows),
+        };
     }
 
-    private static async Task<Ok<List<SiteDto>>> Sites(KimberliteDb db, string? country, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<SiteDto>>, FileContentHttpResult, ValidationProblem>> Sites(KimberliteDb db, string? country, string? format, CancellationToken cancellationToken)
     {
+        if (Format(format) is not { } chosen)
+            return FormatProblem(format);
         var query = db.MiningSites.AsNoTracking();
         if (country is { Length: 3 })
             query = query.Where(s => s.CountryIso3 == country.ToUpper());
         var sites = await query.OrderBy(s => s.Name).ThenBy(s => s.Id).ToListAsync(cancellationToken);
-        return TypedResults.Ok(sites.Select(s => new SiteDto(s.Id, s.Name, s.CountryIso3, s.Locality, s.Latitude, s.Longitude, Code(s.Kind), s.Minerals, s.InCompliantZone, s.Source)).ToList());
+        var rows = sites.Select(s => new SiteDto(s.Id, s.Name, s.CountryIso3, s.Locality, s.Latitude, s.Longitude, Code(s.Kind), s.Minerals, s.InCompliantZone, s.Source)).ToList();
+        return chosen switch
+        {
+            "csv" => CsvOutput.File(rows, "sites.csv", ("id", r => r.Id), ("name", r => r.Name), ("country_iso3", r => r.CountryIso3), ("locality", r => r.Locality),
+                ("latitude", r => r.Latitude), ("longitude", r => r.Longitude), ("kind", r => r.Kind), ("minerals", r => r.Minerals),
+                ("in_compliant_zone", r => r.InCompliantZone), ("source", r => r.Source)),
+            "geojson" => GeoJsonOutput.File(rows, "sites.geojson", r => (r.Latitude, r.Longitude)),
+            _ => TypedResults.Ok(rows),
+        };
     }
+
+    private static string? Format(string? format) => format?.ToLowerInvariant() switch
+    {
+        null or "" or "json" => "json",
+        "csv" => "csv",
+        "geojson" => "geojson",
+        _ => null,
+    };
+
+    private static ValidationProblem FormatProblem(string? format) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [$"'{format}' is not a format of this list: use json, csv or geojson."] });
 
     /// <summary>The workflow: submitted → under review → verified or rejected → published.</summary>
     private static bool Allowed(IncidentStatus from, IncidentStatus to) => (from, to) switch

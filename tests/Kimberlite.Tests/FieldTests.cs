@@ -161,4 +161,41 @@ public sealed class FieldTests : EmptyAppTest
         Assert.Equal((120, 8, ArmedPresence.NonState, "3R", Interference.IllegalTaxation | Interference.Buying), (stored.Workers, stored.ChildrenUnder15, stored.ArmedPresence, stored.ArmedGroup, stored.Interference));
         Assert.Equal(0, await App.WithDb(db => db.Incidents.CountAsync(Cancel)));
     }
+
+    [Fact]
+    public async Task AJpegCarryingGpsTagsIsStoredWithoutAnyAndTheSameFileTwiceIsOneEvidence()
+    {
+        var monitor = await ApiAsAsync("monitor@example.org", MemberRole.Monitor);
+        var id = (await (await monitor.PostAsJsonAsync("/api/v1/field/submissions", Submission(Guid.NewGuid()), Cancel)).Content.ReadFromJsonAsync<SubmissionAnswer>(Cancel))!.Id;
+        byte[] photo;
+        using (var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(64, 48))
+        {
+            var exif = new SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifProfile();
+            exif.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.GPSLatitude, [new SixLabors.ImageSharp.Rational(4, 1), new SixLabors.ImageSharp.Rational(22, 1), new SixLabors.ImageSharp.Rational(160, 10)]);
+            exif.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.Model, "Tecno Spark 10");
+            image.Metadata.ExifProfile = exif;
+            using var jpeg = new MemoryStream();
+            SixLabors.ImageSharp.ImageExtensions.SaveAsJpeg(image, jpeg);
+            photo = jpeg.ToArray();
+        }
+        Assert.NotNull(SixLabors.ImageSharp.Image.Load(photo).Metadata.ExifProfile?.GetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.GPSLatitude));
+        MultipartFormDataContent Form(byte[] bytes, string name) => new() { { new ByteArrayContent(bytes), "file", name } };
+
+        var first = await monitor.PostAsync($"/api/v1/field/incidents/{id}/evidence", Form(photo, "IMG_0042.jpg"), Cancel);
+        var again = await monitor.PostAsync($"/api/v1/field/incidents/{id}/evidence", Form(photo, "IMG_0042.jpg"), Cancel);
+        var pdf = await monitor.PostAsync($"/api/v1/field/incidents/{id}/evidence", Form("%PDF-1.4 rapport"u8.ToArray(), "rapport.pdf"), Cancel);
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.Created), (first.StatusCode, again.StatusCode, pdf.StatusCode));
+        Assert.Contains("check it before sending", await pdf.Content.ReadAsStringAsync(Cancel));
+        var stored = await App.WithDb(db => db.EvidenceFiles.AsNoTracking().OrderBy(e => e.Id).ToListAsync(Cancel));
+        Assert.Equal(2, stored.Count);
+        var folder = Path.Combine(App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Infrastructure.Data.KimberliteOptions>>().Value.DataDirectory, "evidence");
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(folder, stored[0].StoredName), Cancel);
+        using var cleaned = SixLabors.ImageSharp.Image.Load(bytes);
+        Assert.Equal((64, 48), (cleaned.Width, cleaned.Height));
+        Assert.Null(cleaned.Metadata.ExifProfile);
+        Assert.Null(cleaned.Metadata.XmpProfile);
+        // The original bytes are nowhere on disk.
+        Assert.DoesNotContain(Directory.GetFiles(folder), f => File.ReadAllBytes(f).AsSpan().SequenceEqual(photo));
+    }
 }

@@ -62,13 +62,13 @@ public static class AuditActions
     public const string TokenCreated = "token-created", TokenRevoked = "token-revoked";
     public const string OrganisationCreated = "organisation-created", OrganisationChanged = "organisation-changed";
     public const string Import = "import", ImportRefused = "import-refused", FindingDecided = "finding-decided", Analysis = "analysis";
-    public const string IncidentSubmitted = "incident-submitted", IncidentStatusChanged = "incident-status-changed", ReporterRead = "reporter-read";
+    public const string IncidentSubmitted = "incident-submitted", IncidentStatusChanged = "incident-status-changed", ReporterRead = "reporter-read", EvidenceAdded = "evidence-added";
 
     public static readonly string[] All =
     [
         SignIn, SignInFailed, LockedOut, SignOut, PasswordSet, TwoFactorEnabled, TwoFactorDisabled, UserCreated, AdministratorGranted,
         MemberAdded, MemberRoleChanged, MemberRemoved, MemberInvited, TokenCreated, TokenRevoked, OrganisationCreated, OrganisationChanged,
-        Import, ImportRefused, FindingDecided, Analysis, IncidentSubmitted, IncidentStatusChanged, ReporterRead,
+        Import, ImportRefused, FindingDecided, Analysis, IncidentSubmitted, IncidentStatusChanged, ReporterRead, EvidenceAdded,
     ];
 }
 

@@ -20,6 +20,7 @@ public sealed record IncidentDto(int Id, Guid ClientId, string Organisation, str
 public sealed record SubmissionAnswer(int Id, string Kind, string Status);
 public sealed record StatusChange(string? Status, string? Comment, string? PublicSummary);
 public sealed record ReporterDto(int IncidentId, string? Name, string? Contact);
+public sealed record EvidenceDto(int Id, int IncidentId, string ContentType, long Length, bool MetadataRemoved, string? Warning);
 public sealed record SiteDto(int Id, string Name, string CountryIso3, string? Locality, double Latitude, double Longitude, string Kind, string Minerals, bool? InCompliantZone, string Source);
 
 public static class FieldApi
@@ -33,6 +34,9 @@ public static class FieldApi
             .WithSummary("The incidents of your organisations, published or not");
         field.MapPost("/incidents/{id:int}/status", ChangeStatus).RequireAuthorization(Policies.Analyst).WithName("ChangeIncidentStatus")
             .WithSummary("A verification step: review, verify, reject, publish (with a public summary)");
+        field.MapPost("/incidents/{id:int}/evidence", AddEvidence).RequireAuthorization(Policies.Monitor).WithName("AddIncidentEvidence")
+            .DisableAntiforgery()
+            .WithSummary("One evidence file (multipart field `file`), idempotent by its content; images are stored without their metadata (EXIF, GPS…), other files as given");
         field.MapGet("/incidents/{id:int}/reporter", Reporter).RequireAuthorization(Policies.Coordinator).WithName("ReadIncidentReporter")
             .WithSummary("The reporter's name and contact, for the coordinators of the incident's organisation; every read is audited");
 
@@ -101,6 +105,24 @@ public static class FieldApi
         await audit.AppendAsync(user.Actor(), AuditActions.IncidentStatusChanged, $"incident {id}",
             $"{Code(before)} → {Code(status)}" + (string.IsNullOrWhiteSpace(change.Comment) ? "" : $": {change.Comment.Trim()[..Math.Min(500, change.Comment.Trim().Length)]}"), cancellationToken);
         return TypedResults.Ok(new SubmissionAnswer(id, "incident", Code(status)));
+    }
+
+    private static async Task<Results<Created<EvidenceDto>, Ok<EvidenceDto>, NotFound, ForbidHttpResult, ValidationProblem>> AddEvidence(
+        int id, IFormFile? file, ClaimsPrincipal user, KimberliteDb db, EvidenceStore evidence, CancellationToken cancellationToken)
+    {
+        var organisation = await db.Incidents.AsNoTracking().Where(i => i.Id == id).Select(i => (int?)i.OrganisationId).FirstOrDefaultAsync(cancellationToken);
+        if (organisation is null)
+            return TypedResults.NotFound();
+        if (!user.HasRoleIn(organisation.Value, MemberRole.Monitor))
+            return TypedResults.Forbid();
+        if (file is null || file.Length == 0 || file.Length > EvidenceStore.MaxBytes)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [$"Send one file (multipart field `file`) of at most {EvidenceStore.MaxBytes / 1024 / 1024} MB."] });
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, cancellationToken);
+        var result = await evidence.AddAsync(id, file.FileName, buffer.ToArray(), user.UserId()!.Value, user.Actor(), cancellationToken);
+        var dto = new EvidenceDto(result.File.Id, id, result.File.ContentType, result.File.Length, result.File.Reencoded,
+            result.File.Reencoded ? null : "Stored as sent: only images are cleaned of their metadata. A document or recording can still name its author or place; check it before sending.");
+        return result.Created ? TypedResults.Created((string?)null, dto) : TypedResults.Ok(dto);
     }
 
     private static async Task<Results<Ok<ReporterDto>, NotFound, ForbidHttpResult>> Reporter(

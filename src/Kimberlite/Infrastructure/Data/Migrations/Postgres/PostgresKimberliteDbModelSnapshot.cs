@@ -420,6 +420,57 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("FindingEvents");
                 });
 
+            modelBuilder.Entity("Kimberlite.Field.EvidenceFile", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<int>("IncidentId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Reencoded")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("StoredName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("UploadSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("UploadedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("UploadedById")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId", "UploadSha256")
+                        .IsUnique();
+
+                    b.ToTable("EvidenceFiles");
+                });
+
             modelBuilder.Entity("Kimberlite.Field.Incident", b =>
                 {
                     b.Property<int>("Id")
@@ -1210,6 +1261,15 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Kimberlite.Analysis.Finding", null)
                         .WithMany("Events")
                         .HasForeignKey("FindingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kimberlite.Field.EvidenceFile", b =>
+                {
+                    b.HasOne("Kimberlite.Field.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

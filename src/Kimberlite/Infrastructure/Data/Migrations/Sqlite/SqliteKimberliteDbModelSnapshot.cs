@@ -401,6 +401,55 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("FindingEvents");
                 });
 
+            modelBuilder.Entity("Kimberlite.Field.EvidenceFile", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("IncidentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Reencoded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StoredName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UploadedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UploadedById")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId", "UploadSha256")
+                        .IsUnique();
+
+                    b.ToTable("EvidenceFiles");
+                });
+
             modelBuilder.Entity("Kimberlite.Field.Incident", b =>
                 {
                     b.Property<int>("Id")
@@ -1167,6 +1216,15 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Kimberlite.Analysis.Finding", null)
                         .WithMany("Events")
                         .HasForeignKey("FindingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kimberlite.Field.EvidenceFile", b =>
+                {
+                    b.HasOne("Kimberlite.Field.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

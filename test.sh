@@ -80,7 +80,8 @@ PGD=$(mktemp -d)
 is_root && chown postgres:postgres "$PGD"
 as_pg "$PGBIN/initdb -D $PGD/data -A trust -U postgres -E UTF8 --locale=C.UTF-8" >"$PGD/initdb.log" 2>&1 \
     || { cat "$PGD/initdb.log" >&2; die "initdb failed"; }
-as_pg "$PGBIN/pg_ctl -D $PGD/data -o '-p $PGPORT -k $PGD -c listen_addresses=127.0.0.1 -c fsync=off' -l $PGD/log -w start" >/dev/null \
+# Tests run in parallel, each with its own database and pool, and one sends 200 submissions at once.
+as_pg "$PGBIN/pg_ctl -D $PGD/data -o '-p $PGPORT -k $PGD -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400' -l $PGD/log -w start" >/dev/null \
     || { cat "$PGD/log" >&2; die "PostgreSQL did not start"; }
 POSTGRES_CS="Host=127.0.0.1;Port=$PGPORT;Username=postgres"
 

@@ -147,6 +147,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
             "/account/two-factor" => "?handler=Enable",
             "/import" => "?handler=Check",
             "/organisations/{acronym}" => "?handler=Invite",
+            "/field/new" => "?handler=Submit",
             _ => "",
         };
         var fields = new Dictionary<string, string> { ["__RequestVerificationToken"] = token!, ["status"] = "Confirmed", ["name"] = "t", ["days"] = "1", ["scope"] = "Read", ["role"] = "Viewer", ["email"] = $"new-{Guid.NewGuid():N}@example.org", ["code"] = "000000" };

@@ -213,4 +213,33 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Equal(1, verify.Exit);
         Assert.Contains("Audit trail broken at entry 2: its content does not match its hash.", verify.Errors);
     }
+
+    [Fact]
+    public async Task ImportKoboReadsTheDocumentedSampleExportOnceAndRefusesABadOneWhole()
+    {
+        var docs = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(docs.FullName, "docs", "field", "kobo-incident-mapping.json")))
+            docs = docs.Parent!;
+        var sample = Path.Combine(docs.FullName, "docs", "field", "kobo-incident-export-sample.csv");
+        var mapping = Path.Combine(docs.FullName, "docs", "field", "kobo-incident-mapping.json");
+
+        var first = await Run("import", "kobo", sample, "--mapping", mapping);
+        var again = await Run("import", "kobo", sample, "--mapping", mapping);
+        var bad = Path.Combine(Path.GetTempPath(), $"kobo-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(bad, (await File.ReadAllTextAsync(sample, TestContext.Current.CancellationToken))
+            .Replace(";grave;", ";enorme;").Replace("2026-11-04", "2099-01-01"), TestContext.Current.CancellationToken);
+        var refused = await Run("import", "kobo", bad, "--mapping", mapping);
+
+        Assert.Equal((0, 0, 1), (first.Exit, again.Exit, refused.Exit));
+        Assert.Contains("2 reports recorded, 0 already there", first.Output);
+        Assert.Contains("0 reports recorded, 2 already there", again.Output);
+        Assert.Contains("line 2, column gravite, value \"enorme\": Use one of: minor, serious, critical.", refused.Errors);
+        Assert.Contains("line 3, column date_incident", refused.Errors);
+        await using var app = new KimberliteApp(_settings);
+        var incidents = await app.WithDb(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Incidents.OrderBy(i => i.OccurredOn), TestContext.Current.CancellationToken));
+        Assert.Equal([(Kimberlite.Field.IncidentCategory.Violence, 2, (int?)null), (Kimberlite.Field.IncidentCategory.ChildLabour, (int?)null ?? 0, (int?)14)],
+            incidents.Select(i => (i.Category, i.Injured ?? 0, i.Affected)));
+        Assert.DoesNotContain("Exemple", incidents[0].ReporterName);
+        File.Delete(bad);
+    }
 }

@@ -47,7 +47,8 @@ public sealed class Incident
     /// <summary>SHA-256 of the submission as received, to tell a repeat from a different body under the same identifier.</summary>
     public required string SubmissionHash { get; set; }
     public int OrganisationId { get; set; }
-    public int SubmittedById { get; set; }
+    /// <summary>Null when the report came in a KoboToolbox or ODK export rather than from a person's account.</summary>
+    public int? SubmittedById { get; set; }
     public DateTime SubmittedAtUtc { get; set; }
     public IncidentCategory Category { get; set; }
     public DateOnly OccurredOn { get; set; }
@@ -84,7 +85,7 @@ public sealed class SiteVisit
     public Guid ClientId { get; set; }
     public required string SubmissionHash { get; set; }
     public int OrganisationId { get; set; }
-    public int SubmittedById { get; set; }
+    public int? SubmittedById { get; set; }
     public DateTime SubmittedAtUtc { get; set; }
     public int SiteId { get; set; }
     public DateOnly VisitedOn { get; set; }

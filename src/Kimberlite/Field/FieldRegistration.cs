@@ -13,6 +13,7 @@ public static class FieldRegistration
             s.GetRequiredService<IOptions<FieldOptions>>().Value.ReporterKeyFile)));
         builder.Services.AddScoped<FieldSubmissions>();
         builder.Services.AddScoped<BundledSites>();
+        builder.Services.AddScoped<KoboImporter>();
         builder.Services.AddScoped(s => new EvidenceStore(s.GetRequiredService<KimberliteDb>(),
             Path.Combine(DataRegistration.DataDirectory(s.GetRequiredService<IHostEnvironment>(), s.GetRequiredService<IOptions<KimberliteOptions>>().Value), "evidence"),
             s.GetRequiredService<Accounts.AuditLog>(), s.GetRequiredService<TimeProvider>()));

@@ -32,9 +32,9 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
 {
     private static readonly JsonSerializerOptions Canonical = new(JsonSerializerDefaults.Web);
 
-    public async Task<SubmissionResult> SubmitAsync(FieldSubmission s, int userId, IReadOnlyList<int> organisations, string actor, CancellationToken cancellationToken)
+    public async Task<SubmissionResult> SubmitAsync(FieldSubmission s, int? userId, IReadOnlyList<int> organisations, string actor, CancellationToken cancellationToken, bool audited = true)
     {
-        var errors = s.Kind == "visit" ? ValidateVisit(s, clock.GetUtcNow()) : Validate(s, clock.GetUtcNow());
+        var errors = Check(s);
         int? organisation = null;
         if (s.Organisation is { Length: > 0 } acronym)
         {
@@ -56,7 +56,7 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
         if (await ExistingAsync(s.ClientId!.Value, hash, cancellationToken) is { } existing)
             return existing;
         if (s.Kind == "visit")
-            return await SaveAsync(Visit(s, hash, organisation!.Value, userId), s.ClientId.Value, hash, actor, cancellationToken);
+            return await SaveAsync(Visit(s, hash, organisation!.Value, userId), s.ClientId.Value, hash, actor, audited, cancellationToken);
 
         var incident = new Incident
         {
@@ -68,10 +68,14 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
             Description = s.Description!.Trim(), Status = IncidentStatus.Submitted,
             ReporterName = reporters.Protect(s.ReporterName, s.ClientId.Value), ReporterContact = reporters.Protect(s.ReporterContact, s.ClientId.Value),
         };
-        return await SaveAsync(incident, s.ClientId.Value, hash, actor, cancellationToken);
+        return await SaveAsync(incident, s.ClientId.Value, hash, actor, audited, cancellationToken);
     }
 
-    private async Task<SubmissionResult> SaveAsync(object record, Guid clientId, string hash, string actor, CancellationToken cancellationToken)
+    /// <summary>What is wrong with a submission before any database is asked, field by field.</summary>
+    public Dictionary<string, string[]> Check(FieldSubmission s) =>
+        s.Kind == "visit" ? ValidateVisit(s, clock.GetUtcNow()) : Validate(s, clock.GetUtcNow());
+
+    private async Task<SubmissionResult> SaveAsync(object record, Guid clientId, string hash, string actor, bool audited, CancellationToken cancellationToken)
     {
         db.Add(record);
         try
@@ -92,11 +96,12 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
             SiteVisit v => ("visit", v.Id, $"site {v.SiteId}"),
             _ => throw new ArgumentException("Not a field record.", nameof(record)),
         };
-        await audit.AppendAsync(actor, AuditActions.IncidentSubmitted, $"{kind} {id}", summary, cancellationToken);
+        if (audited)
+            await audit.AppendAsync(actor, AuditActions.IncidentSubmitted, $"{kind} {id}", summary, cancellationToken);
         return new SubmissionResult(SubmissionOutcome.Created, kind, id, new Dictionary<string, string[]>());
     }
 
-    private SiteVisit Visit(FieldSubmission s, string hash, int organisation, int userId) => new()
+    private SiteVisit Visit(FieldSubmission s, string hash, int organisation, int? userId) => new()
     {
         ClientId = s.ClientId!.Value, SubmissionHash = hash, OrganisationId = organisation, SubmittedById = userId, SubmittedAtUtc = clock.GetUtcNow().UtcDateTime,
         SiteId = s.SiteId!.Value, VisitedOn = s.VisitedOn!.Value, Workers = s.Workers, Women = s.Women, ChildrenUnder15 = s.ChildrenUnder15,

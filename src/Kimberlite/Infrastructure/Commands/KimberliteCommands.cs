@@ -53,6 +53,8 @@ public static class KimberliteCommands
                 return await MigrateAsync(host.Services, texts, output);
             case ["import", "statistics", var file, .. var options]:
                 return await ImportAsync(host.Services, texts, file, options, output, errors, comtrade: false);
+            case ["import", "kobo", var file, "--mapping", var mappingFile, ..]:
+                return await ImportKoboAsync(host.Services, texts, file, mappingFile, output, errors);
             case ["import", "comtrade", var file, .. var options]:
                 return await ImportAsync(host.Services, texts, file, options, output, errors, comtrade: true);
             case ["analyze"]:
@@ -158,6 +160,37 @@ public static class KimberliteCommands
             return 1;
         }
         output.WriteLine(texts["Cli_AuditIntact", verification.Entries]);
+        return 0;
+    }
+
+    private static async Task<int> ImportKoboAsync(IServiceProvider services, IStringLocalizer<Texts> texts, string file, string mappingFile, TextWriter output, TextWriter errors)
+    {
+        if (Locate(file) is not { } path || Locate(mappingFile) is not { } mappingPath)
+        {
+            errors.WriteLine(texts["Cli_FileNotFound", Locate(file) is null ? file : mappingFile]);
+            return 2;
+        }
+        KoboMapping? mapping;
+        try
+        {
+            mapping = System.Text.Json.JsonSerializer.Deserialize<KoboMapping>(await File.ReadAllBytesAsync(mappingPath), System.Text.Json.JsonSerializerOptions.Web);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            errors.WriteLine(texts["Cli_KoboBadMapping", Path.GetFileName(mappingPath), e.Message]);
+            return 2;
+        }
+        using var scope = services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+        var result = await scope.ServiceProvider.GetRequiredService<KoboImporter>().ImportAsync(await File.ReadAllBytesAsync(path), Path.GetFileName(path), mapping!, CommandActor);
+        if (!result.Imported)
+        {
+            errors.WriteLine(texts["Cli_Refused", Path.GetFileName(path), result.Problems.Count]);
+            foreach (var p in result.Problems)
+                errors.WriteLine(Describe(texts, p));
+            return 1;
+        }
+        output.WriteLine(texts["Cli_KoboImported", Path.GetFileName(path), result.Created, result.Repeated]);
         return 0;
     }
 

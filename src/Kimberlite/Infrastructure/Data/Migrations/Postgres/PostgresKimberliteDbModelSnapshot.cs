@@ -554,7 +554,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime>("SubmittedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<int>("SubmittedById")
+                    b.Property<int?>("SubmittedById")
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
@@ -689,7 +689,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime>("SubmittedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<int>("SubmittedById")
+                    b.Property<int?>("SubmittedById")
                         .HasColumnType("integer");
 
                     b.Property<string>("Traceability")
@@ -1290,8 +1290,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Kimberlite.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("SubmittedById")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Kimberlite.Field.SiteVisit", b =>
@@ -1311,8 +1310,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Kimberlite.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("SubmittedById")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlow", b =>

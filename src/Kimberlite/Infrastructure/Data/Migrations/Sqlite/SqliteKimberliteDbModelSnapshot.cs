@@ -531,7 +531,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime>("SubmittedAtUtc")
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("SubmittedById")
+                    b.Property<int?>("SubmittedById")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -662,7 +662,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime>("SubmittedAtUtc")
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("SubmittedById")
+                    b.Property<int?>("SubmittedById")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Traceability")
@@ -1245,8 +1245,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Kimberlite.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("SubmittedById")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Kimberlite.Field.SiteVisit", b =>
@@ -1266,8 +1265,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Kimberlite.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("SubmittedById")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlow", b =>

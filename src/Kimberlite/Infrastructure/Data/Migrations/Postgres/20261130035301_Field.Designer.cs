@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresKimberliteDb))]
-    [Migration("20261130032443_SiteVisits")]
-    partial class SiteVisits
+    [Migration("20261130035301_Field")]
+    partial class Field
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -423,6 +423,57 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("FindingEvents");
                 });
 
+            modelBuilder.Entity("Kimberlite.Field.EvidenceFile", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<int>("IncidentId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Reencoded")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("StoredName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("UploadSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("UploadedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("UploadedById")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId", "UploadSha256")
+                        .IsUnique();
+
+                    b.ToTable("EvidenceFiles");
+                });
+
             modelBuilder.Entity("Kimberlite.Field.Incident", b =>
                 {
                     b.Property<int>("Id")
@@ -506,7 +557,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime>("SubmittedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<int>("SubmittedById")
+                    b.Property<int?>("SubmittedById")
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
@@ -641,7 +692,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime>("SubmittedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<int>("SubmittedById")
+                    b.Property<int?>("SubmittedById")
                         .HasColumnType("integer");
 
                     b.Property<string>("Traceability")
@@ -1217,6 +1268,15 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Kimberlite.Field.EvidenceFile", b =>
+                {
+                    b.HasOne("Kimberlite.Field.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Kimberlite.Field.Incident", b =>
                 {
                     b.HasOne("Kimberlite.Accounts.Organisation", null)
@@ -1233,8 +1293,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Kimberlite.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("SubmittedById")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Kimberlite.Field.SiteVisit", b =>
@@ -1254,8 +1313,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Kimberlite.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("SubmittedById")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlow", b =>

@@ -44,7 +44,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     ClientId = table.Column<Guid>(type: "uuid", nullable: false),
                     SubmissionHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     OrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    SubmittedById = table.Column<int>(type: "integer", nullable: false),
+                    SubmittedById = table.Column<int>(type: "integer", nullable: true),
                     SubmittedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     Category = table.Column<int>(type: "integer", nullable: false),
                     OccurredOn = table.Column<DateOnly>(type: "date", nullable: false),
@@ -88,6 +88,88 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "SiteVisits",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ClientId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SubmissionHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
+                    SubmittedById = table.Column<int>(type: "integer", nullable: true),
+                    SubmittedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    SiteId = table.Column<int>(type: "integer", nullable: false),
+                    VisitedOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    Workers = table.Column<int>(type: "integer", nullable: true),
+                    Women = table.Column<int>(type: "integer", nullable: true),
+                    ChildrenUnder15 = table.Column<int>(type: "integer", nullable: true),
+                    Children15To18 = table.Column<int>(type: "integer", nullable: true),
+                    ChildrenWork = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    ArmedPresence = table.Column<int>(type: "integer", nullable: false),
+                    ArmedGroup = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    Interference = table.Column<int>(type: "integer", nullable: false),
+                    Mercury = table.Column<bool>(type: "boolean", nullable: true),
+                    StateServices = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    Traceability = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    Notes = table.Column<string>(type: "character varying(10000)", maxLength: 10000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SiteVisits", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SiteVisits_AspNetUsers_SubmittedById",
+                        column: x => x.SubmittedById,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_SiteVisits_MiningSites_SiteId",
+                        column: x => x.SiteId,
+                        principalTable: "MiningSites",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_SiteVisits_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "EvidenceFiles",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    IncidentId = table.Column<int>(type: "integer", nullable: false),
+                    UploadSha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    StoredName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    FileName = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    ContentType = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Length = table.Column<long>(type: "bigint", nullable: false),
+                    Reencoded = table.Column<bool>(type: "boolean", nullable: false),
+                    UploadedById = table.Column<int>(type: "integer", nullable: false),
+                    UploadedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EvidenceFiles", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_EvidenceFiles_Incidents_IncidentId",
+                        column: x => x.IncidentId,
+                        principalTable: "Incidents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EvidenceFiles_IncidentId_UploadSha256",
+                table: "EvidenceFiles",
+                columns: new[] { "IncidentId", "UploadSha256" },
+                unique: true);
+
             migrationBuilder.CreateIndex(
                 name: "IX_Incidents_ClientId",
                 table: "Incidents",
@@ -119,11 +201,38 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                 table: "MiningSites",
                 columns: new[] { "Source", "SourceId" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SiteVisits_ClientId",
+                table: "SiteVisits",
+                column: "ClientId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SiteVisits_OrganisationId",
+                table: "SiteVisits",
+                column: "OrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SiteVisits_SiteId",
+                table: "SiteVisits",
+                column: "SiteId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SiteVisits_SubmittedById",
+                table: "SiteVisits",
+                column: "SubmittedById");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "EvidenceFiles");
+
+            migrationBuilder.DropTable(
+                name: "SiteVisits");
+
             migrationBuilder.DropTable(
                 name: "Incidents");
 

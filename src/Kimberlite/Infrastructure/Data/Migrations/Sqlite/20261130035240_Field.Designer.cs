@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteKimberliteDb))]
-    [Migration("20261130032420_SiteVisits")]
-    partial class SiteVisits
+    [Migration("20261130035240_Field")]
+    partial class Field
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -404,6 +404,55 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("FindingEvents");
                 });
 
+            modelBuilder.Entity("Kimberlite.Field.EvidenceFile", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("IncidentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Reencoded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StoredName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UploadedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UploadedById")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId", "UploadSha256")
+                        .IsUnique();
+
+                    b.ToTable("EvidenceFiles");
+                });
+
             modelBuilder.Entity("Kimberlite.Field.Incident", b =>
                 {
                     b.Property<int>("Id")
@@ -485,7 +534,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime>("SubmittedAtUtc")
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("SubmittedById")
+                    b.Property<int?>("SubmittedById")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -616,7 +665,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime>("SubmittedAtUtc")
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("SubmittedById")
+                    b.Property<int?>("SubmittedById")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Traceability")
@@ -1174,6 +1223,15 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Kimberlite.Field.EvidenceFile", b =>
+                {
+                    b.HasOne("Kimberlite.Field.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Kimberlite.Field.Incident", b =>
                 {
                     b.HasOne("Kimberlite.Accounts.Organisation", null)
@@ -1190,8 +1248,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Kimberlite.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("SubmittedById")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Kimberlite.Field.SiteVisit", b =>
@@ -1211,8 +1268,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Kimberlite.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("SubmittedById")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlow", b =>

@@ -198,4 +198,24 @@ public sealed class FieldTests : EmptyAppTest
         // The original bytes are nowhere on disk.
         Assert.DoesNotContain(Directory.GetFiles(folder), f => File.ReadAllBytes(f).AsSpan().SequenceEqual(photo));
     }
+
+    [Fact]
+    public async Task NoLogLineEverHoldsTheReporterTheDescriptionOrTheExactPoint()
+    {
+        await using var app = new KimberliteApp(false, ("Logging:LogLevel:Default", "Trace"));
+        var user = await People.CreateAsync(app, "monitor@example.org", MemberRole.Monitor, "CRAGG", twoFactor: false);
+        await using var scope = app.Services.CreateAsyncScope();
+        var token = await scope.ServiceProvider.GetRequiredService<AccountService>().CreateTokenAsync(user, "t", TokenScope.Write, 30, "test", Cancel);
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Secret);
+
+        var created = await client.PostAsJsonAsync("/api/v1/field/submissions", Submission(Guid.NewGuid()), Cancel);
+        var refused = await client.PostAsJsonAsync("/api/v1/field/submissions",
+            new { clientId = Guid.NewGuid(), kind = "incident", reporterName = Canary, latitude = CanaryLatitude, longitude = 500, description = "Des hommes armés" }, Cancel);
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.BadRequest), (created.StatusCode, refused.StatusCode));
+        Assert.NotEmpty(app.Logged);
+        foreach (var secret in new[] { "Zéphirin", "+236", "4.36712", "18.58234", "Des hommes armés" })
+            Assert.DoesNotContain(app.Logged, line => line.Contains(secret, StringComparison.Ordinal));
+    }
 }

@@ -2,6 +2,7 @@ using Kimberlite.Infrastructure.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Kimberlite.Tests;
@@ -71,10 +72,28 @@ public class KimberliteApp : WebApplicationFactory<Program>
         _drop = () => Task.CompletedTask;
     }
 
+    /// <summary>Every message the app logged, formatted as a log would hold it, to look for what must never be there.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Logged { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.AddProvider(new CollectingLoggerProvider(Logged)));
+    }
+
+    private sealed class CollectingLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> logged) : Microsoft.Extensions.Logging.ILoggerProvider
+    {
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Collector(categoryName, logged);
+        public void Dispose() { }
+
+        private sealed class Collector(string category, System.Collections.Concurrent.ConcurrentQueue<string> logged) : Microsoft.Extensions.Logging.ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+            public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                logged.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+        }
     }
 
     public async Task<T> WithDb<T>(Func<KimberliteDb, Task<T>> use)

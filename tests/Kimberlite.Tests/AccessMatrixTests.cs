@@ -148,6 +148,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
             "/import" => "?handler=Check",
             "/organisations/{acronym}" => "?handler=Invite",
             "/field/new" => "?handler=Submit",
+            "/field/incidents" => "?handler=Step",
             _ => "",
         };
         var fields = new Dictionary<string, string> { ["__RequestVerificationToken"] = token!, ["status"] = "Confirmed", ["name"] = "t", ["days"] = "1", ["scope"] = "Read", ["role"] = "Viewer", ["email"] = $"new-{Guid.NewGuid():N}@example.org", ["code"] = "000000" };

@@ -218,4 +218,37 @@ public sealed class FieldTests : EmptyAppTest
         foreach (var secret in new[] { "Zéphirin", "+236", "4.36712", "18.58234", "Des hommes armés" })
             Assert.DoesNotContain(app.Logged, line => line.Contains(secret, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task OnTheIncidentsPageAnAnalystPublishesACoordinatorSeesTheReporterAndAViewerOnlyACoarsePlace()
+    {
+        var monitor = await ApiAsAsync("monitor@example.org", MemberRole.Monitor);
+        var id = (await (await monitor.PostAsJsonAsync("/api/v1/field/submissions", Submission(Guid.NewGuid()), Cancel)).Content.ReadFromJsonAsync<SubmissionAnswer>(Cancel))!.Id;
+        await People.CreateAsync(App, "analyst@example.org", MemberRole.Analyst, "CRAGG", twoFactor: false);
+        await People.CreateAsync(App, "coord@example.org", MemberRole.Coordinator, "CRAGG");
+        await People.CreateAsync(App, "viewer@example.org", MemberRole.Viewer, "CRAGG", twoFactor: false);
+        var analyst = await People.SignInAsync(App, "analyst@example.org");
+
+        foreach (var step in new[] { "UnderReview", "Verified" })
+            Assert.Equal(HttpStatusCode.Redirect, (await People.PostFormAsync(analyst, "/field/incidents?handler=Step",
+                new() { ["id"] = $"{id}", ["status"] = step, ["comment"] = "recoupé avec deux témoins" }, tokenFrom: "/field/incidents")).StatusCode);
+        var withoutSummary = await People.PostFormAsync(analyst, "/field/incidents?handler=Step", new() { ["id"] = $"{id}", ["status"] = "Published" }, tokenFrom: "/field/incidents");
+        Assert.Contains("Publier demande un résumé public.", await withoutSummary.Content.ReadAsStringAsync(Cancel));
+        await People.PostFormAsync(analyst, "/field/incidents?handler=Step", new() { ["id"] = $"{id}", ["status"] = "Published", ["publicSummary"] = "Violences d'un groupe armé ; deux blessés." }, tokenFrom: "/field/incidents");
+        Assert.Single((await App.CreateClient().GetFromJsonAsync<List<PublicIncidentDto>>("/api/v1/incidents", Cancel))!);
+
+        var coordinator = await People.SignInAsync(App, "coord@example.org");
+        var revealed = await People.PostFormAsync(coordinator, "/field/incidents?handler=Reveal", new() { ["id"] = $"{id}" }, tokenFrom: "/field/incidents");
+        Assert.Contains(Canary, await revealed.Content.ReadAsStringAsync(Cancel));
+        Assert.Equal(1, await App.WithDb(db => db.AuditEntries.CountAsync(e => e.Action == AuditActions.ReporterRead, Cancel)));
+
+        var viewer = await People.SignInAsync(App, "viewer@example.org");
+        var page = await viewer.GetStringAsync("/field/incidents", Cancel);
+        Assert.Contains("Vers 4.35, 18.55", page);
+        Assert.DoesNotContain("4.36712", page);
+        Assert.DoesNotContain("handler=Step", page);
+        // The viewer's page has no form; a token from their account page makes the post a real one.
+        var refused = await People.PostFormAsync(viewer, "/field/incidents?handler=Reveal", new() { ["id"] = $"{id}" }, tokenFrom: "/account");
+        Assert.Contains("/account/denied", refused.Headers.Location?.OriginalString);
+    }
 }

@@ -77,34 +77,25 @@ public static class FieldApi
     }
 
     private static async Task<Results<Ok<SubmissionAnswer>, NotFound, ForbidHttpResult, ValidationProblem>> ChangeStatus(
-        int id, StatusChange change, ClaimsPrincipal user, KimberliteDb db, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
+        int id, StatusChange change, ClaimsPrincipal user, IncidentReview review, CancellationToken cancellationToken)
     {
-        var incident = await db.Incidents.FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
-        if (incident is null)
-            return TypedResults.NotFound();
-        if (!user.HasRoleIn(incident.OrganisationId, MemberRole.Analyst))
-            return TypedResults.Forbid();
         var next = change.Status?.Replace("-", "", StringComparison.Ordinal);
-        if (!Enum.TryParse<IncidentStatus>(next, ignoreCase: true, out var status) || !Enum.IsDefined(status) || !Allowed(incident.Status, status))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["status"] = [$"From {Code(incident.Status)} the next step is one of: {string.Join(", ", Enum.GetValues<IncidentStatus>().Where(s => Allowed(incident.Status, s)).Select(Code))}."],
-            });
-        if (status == IncidentStatus.Published && string.IsNullOrWhiteSpace(change.PublicSummary ?? incident.PublicSummary))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+        var status = Enum.TryParse<IncidentStatus>(next, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed : (IncidentStatus)0;
+        var (outcome, incident) = await review.StepAsync(user, id, status, change.Comment, change.PublicSummary, cancellationToken);
+        return outcome switch
+        {
+            ReviewOutcome.Done => TypedResults.Ok(new SubmissionAnswer(id, "incident", Code(status))),
+            ReviewOutcome.NotFound => TypedResults.NotFound(),
+            ReviewOutcome.Forbidden => TypedResults.Forbid(),
+            ReviewOutcome.SummaryNeeded => TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
                 ["publicSummary"] = ["Publishing needs a public summary: what the public may read, which can differ from the internal description."],
-            });
-        var before = incident.Status;
-        incident.Status = status;
-        if (change.PublicSummary is { Length: > 0 } summary)
-            incident.PublicSummary = summary.Trim()[..Math.Min(2000, summary.Trim().Length)];
-        if (status == IncidentStatus.Published)
-            incident.PublishedAtUtc = clock.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(user.Actor(), AuditActions.IncidentStatusChanged, $"incident {id}",
-            $"{Code(before)} → {Code(status)}" + (string.IsNullOrWhiteSpace(change.Comment) ? "" : $": {change.Comment.Trim()[..Math.Min(500, change.Comment.Trim().Length)]}"), cancellationToken);
-        return TypedResults.Ok(new SubmissionAnswer(id, "incident", Code(status)));
+            }),
+            _ => TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["status"] = [$"From {Code(incident!.Status)} the next step is one of: {string.Join(", ", Enum.GetValues<IncidentStatus>().Where(s => Workflow.Allowed(incident.Status, s)).Select(Code))}."],
+            }),
+        };
     }
 
     private static async Task<Results<Created<EvidenceDto>, Ok<EvidenceDto>, NotFound, ForbidHttpResult, ValidationProblem>> AddEvidence(
@@ -125,17 +116,15 @@ public static class FieldApi
         return result.Created ? TypedResults.Created((string?)null, dto) : TypedResults.Ok(dto);
     }
 
-    private static async Task<Results<Ok<ReporterDto>, NotFound, ForbidHttpResult>> Reporter(
-        int id, ClaimsPrincipal user, KimberliteDb db, ReporterProtector reporters, AuditLog audit, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ReporterDto>, NotFound, ForbidHttpResult>> Reporter(int id, ClaimsPrincipal user, IncidentReview review, CancellationToken cancellationToken)
     {
-        var incident = await db.Incidents.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
-        if (incident is null)
-            return TypedResults.NotFound();
-        // The coordinators of the reporter's organisation alone: not an administrator, not another organisation.
-        if (!user.HasRoleIn(incident.OrganisationId, MemberRole.Coordinator))
-            return TypedResults.Forbid();
-        await audit.AppendAsync(user.Actor(), AuditActions.ReporterRead, $"incident {id}", "reporter's name and contact read", cancellationToken);
-        return TypedResults.Ok(new ReporterDto(id, reporters.Reveal(incident.ReporterName, incident.ClientId), reporters.Reveal(incident.ReporterContact, incident.ClientId)));
+        var (outcome, name, contact) = await review.RevealAsync(user, id, cancellationToken);
+        return outcome switch
+        {
+            ReviewOutcome.Done => TypedResults.Ok(new ReporterDto(id, name, contact)),
+            ReviewOutcome.NotFound => TypedResults.NotFound(),
+            _ => TypedResults.Forbid(),
+        };
     }
 
     private static async Task<Results<Ok<List<PublicIncidentDto>>, FileContentHttpResult, ValidationProblem>> PublishedIncidents(
@@ -195,17 +184,21 @@ public static class FieldApi
     private static ValidationProblem FormatProblem(string? format) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [$"'{format}' is not a format of this list: use json, csv or geojson."] });
 
-    /// <summary>The workflow: submitted → under review → verified or rejected → published.</summary>
-    private static bool Allowed(IncidentStatus from, IncidentStatus to) => (from, to) switch
+
+    /// <summary>camelCase, as every enum of the API is written (armedGroup, underReview).</summary>
+    private static string Code<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+}
+
+/// <summary>The verification workflow: submitted → under review → verified or rejected → published.</summary>
+public static class Workflow
+{
+    public static bool Allowed(IncidentStatus from, IncidentStatus to) => (from, to) switch
     {
         (IncidentStatus.Submitted, IncidentStatus.UnderReview) => true,
         (IncidentStatus.UnderReview, IncidentStatus.Verified or IncidentStatus.Rejected) => true,
         (IncidentStatus.Verified, IncidentStatus.Published) => true,
         _ => false,
     };
-
-    /// <summary>camelCase, as every enum of the API is written (armedGroup, underReview).</summary>
-    private static string Code<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 }
 
 /// <summary>Where a published incident is shown: the centre of the grid cell it falls in, never the point itself.</summary>

@@ -23,7 +23,7 @@ public sealed class ImportPageTests(Browser browser, KimberliteServer server) : 
         await SignInPage.SignInAsync(page, server, analyst, KimberliteServer.Password);
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Importer", Exact = true })).ToBeVisibleAsync();
         var import = await new ImportPage(page).OpenAsync();
-        await Expect(import.Heading).ToHaveTextAsync("Importer des statistiques");
+        await Expect(import.Heading).ToHaveTextAsync("Importer des données");
 
         // First the wrong file: refused, every problem listed, nothing to import.
         var bad = Path.Combine(Path.GetTempPath(), $"production-bad-{Guid.NewGuid():N}.csv");

@@ -24,6 +24,9 @@ public sealed class MapTests(Browser browser, KimberliteServer server) : IClassF
 
         await page.GetByRole(AriaRole.Checkbox, new() { Name = "Sites miniers" }).UncheckAsync();
         await Expect(page.Locator(".leaflet-tooltip.count")).ToHaveCountAsync(0);
+        // The downloads follow the filters, which the API applies.
+        await page.GetByLabel("Type d'incident").SelectOptionAsync("violence");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "CSV", Exact = true })).ToHaveAttributeAsync("href", "/api/v1/incidents?category=violence&format=csv");
         Assert.All(hosts, host => Assert.Equal(server.Address.Host, host));
     }
 }

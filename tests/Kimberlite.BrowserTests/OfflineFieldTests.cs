@@ -21,7 +21,7 @@ public sealed class OfflineFieldTests(Browser browser, KimberliteServer server) 
         await SignInPage.SignInAsync(page, server, monitor, KimberliteServer.Password);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Signaler", Exact = true }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Signaler un incident");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Signaler depuis le terrain");
         // The service worker takes the page in hand; from the next load on, the page opens without a connection.
         await page.EvaluateAsync("navigator.serviceWorker.ready.then(() => true)");
         await page.ReloadAsync();

@@ -40,11 +40,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
 
     private static List<Row> Matrix()
     {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "docs", "ACCESS.md")))
-            folder = folder.Parent;
-        Assert.NotNull(folder);
-        var lines = File.ReadAllLines(Path.Combine(folder.FullName, "docs", "ACCESS.md"));
+        var lines = File.ReadAllLines(Path.Combine(Repository.Root, "docs", "ACCESS.md"));
         var header = lines.Single(l => l.StartsWith("| method |", StringComparison.Ordinal)).Split('|').Select(c => c.Trim()).ToArray();
         return lines.SkipWhile(l => !l.StartsWith("| method |", StringComparison.Ordinal)).Skip(2).TakeWhile(l => l.StartsWith('|'))
             .Select(l => l.Split('|').Select(c => c.Trim()).ToArray())
@@ -100,6 +96,15 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     public async Task EachRoleGetsWhatTheMatrixSays()
     {
         var (findingId, datasetId) = await _app.WithDb(async db => (await db.Findings.MinAsync(f => f.Id), await db.Datasets.MinAsync(d => d.Id)));
+        // A site of the people's own organisation: the one its analysts may change.
+        var siteId = await _app.WithDb(async db =>
+        {
+            var relufa = await db.Organisations.SingleAsync(o => o.Acronym == "RELUFA");
+            var site = new Kimberlite.Field.MiningSite { Name = "Chantier de Ngoura", CountryIso3 = "CMR", Minerals = "diamond", Source = "RELUFA", OrganisationId = relufa.Id, Latitude = 4.1, Longitude = 14.9 };
+            db.MiningSites.Add(site);
+            await db.SaveChangesAsync();
+            return site.Id;
+        });
         var failures = new List<string>();
         // Signing out ends the session the other rows use: it goes last.
         foreach (var row in Matrix().OrderBy(r => r.Path == "/account/signout" && r.Method == "POST"))
@@ -112,7 +117,9 @@ public sealed class AccessMatrixTests : IAsyncLifetime
                     : [("", expected == "yes")];
                 foreach (var (organisation, allowed) in targets)
                 {
-                    var url = row.Path.Replace("{iso3}", "CAF").Replace("{id}", (row.Path.StartsWith("/datasets", StringComparison.Ordinal) || row.Path.StartsWith("/api/v1/datasets", StringComparison.Ordinal) ? datasetId : findingId).ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    var id = row.Path.StartsWith("/datasets", StringComparison.Ordinal) || row.Path.StartsWith("/api/v1/datasets", StringComparison.Ordinal) ? datasetId
+                        : row.Path.StartsWith("/sites", StringComparison.Ordinal) || row.Path.StartsWith("/api/v1/sites", StringComparison.Ordinal) ? siteId : findingId;
+                    var url = row.Path.Replace("{iso3}", "CAF").Replace("{id}", id.ToString(System.Globalization.CultureInfo.InvariantCulture))
                         .Replace("{code}", "404").Replace("{language}", "fr").Replace("{documentName}", "v1").Replace("{documentName?}", "v1").Replace("{acronym}", organisation);
                     var response = await SendAsync(row, role, url);
                     // The page that explains a refusal answers 403 itself, to everyone.

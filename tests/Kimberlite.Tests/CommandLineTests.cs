@@ -217,11 +217,8 @@ public sealed class CommandLineTests : IAsyncLifetime
     [Fact]
     public async Task ImportKoboReadsTheDocumentedSampleExportOnceAndRefusesABadOneWhole()
     {
-        var docs = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(docs.FullName, "docs", "field", "kobo-incident-mapping.json")))
-            docs = docs.Parent!;
-        var sample = Path.Combine(docs.FullName, "docs", "field", "kobo-incident-export-sample.csv");
-        var mapping = Path.Combine(docs.FullName, "docs", "field", "kobo-incident-mapping.json");
+        var sample = Path.Combine(Repository.Root, "docs", "field", "kobo-incident-export-sample.csv");
+        var mapping = Path.Combine(Repository.Root, "docs", "field", "kobo-incident-mapping.json");
 
         var first = await Run("import", "kobo", sample, "--mapping", mapping);
         var again = await Run("import", "kobo", sample, "--mapping", mapping);

@@ -21,15 +21,7 @@ public sealed class FieldTests : EmptyAppTest
         severity = "serious", description, countryIso3 = "CAF", injured = 2, perpetrator = "armed-group", reporterName = Canary, reporterContact = "+236 70 00 00 00",
     };
 
-    private async Task<HttpClient> ApiAsAsync(string email, MemberRole role, string organisation = "CRAGG")
-    {
-        var user = await People.CreateAsync(App, email, role, organisation, twoFactor: role == MemberRole.Coordinator);
-        await using var scope = App.Services.CreateAsyncScope();
-        var token = await scope.ServiceProvider.GetRequiredService<AccountService>().CreateTokenAsync(user, "t", TokenScope.Write, 30, "test", Cancel);
-        var client = App.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Secret);
-        return client;
-    }
+    private Task<HttpClient> ApiAsAsync(string email, MemberRole role, string organisation = "CRAGG") => People.ApiClientAsync(App, email, role, organisation);
 
     [Fact]
     public async Task TwoHundredConcurrentPostsOfTheSameSubmissionMakeOneRecord()

@@ -61,6 +61,17 @@ public static partial class People
         return client;
     }
 
+    /// <summary>A client of the API acting for a new member through a write token.</summary>
+    public static async Task<HttpClient> ApiClientAsync(KimberliteApp app, string email, MemberRole role, string organisation = "RELUFA")
+    {
+        var user = await CreateAsync(app, email, role, organisation, twoFactor: role == MemberRole.Coordinator);
+        await using var scope = app.Services.CreateAsyncScope();
+        var token = await scope.ServiceProvider.GetRequiredService<AccountService>().CreateTokenAsync(user, "t", TokenScope.Write, 30, "test");
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Secret);
+        return client;
+    }
+
     /// <summary>Gets the form's page for its anti-forgery token, then posts the fields with it.</summary>
     public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string url, Dictionary<string, string> fields, string? tokenFrom = null)
     {

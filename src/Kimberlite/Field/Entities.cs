@@ -23,6 +23,8 @@ public sealed class MiningSite
     /// <summary>Who published the site (IPIS for the bundled ones), with the credit its licence asks for.</summary>
     public required string Source { get; set; }
     public string? SourceId { get; set; }
+    /// <summary>The organisation that recorded the site and alone may change it; null for a publisher's site (IPIS).</summary>
+    public int? OrganisationId { get; set; }
 }
 
 public enum IncidentCategory { Violence = 1, HumanRightsAbuse, ChildLabour, Displacement, EnvironmentalDamage, Smuggling, Corruption, Accident, Other }
@@ -130,6 +132,7 @@ internal sealed class MiningSiteConfiguration : IEntityTypeConfiguration<MiningS
         b.Property(s => s.Source).HasMaxLength(300);
         b.Property(s => s.SourceId).HasMaxLength(100);
         b.HasIndex(s => new { s.Source, s.SourceId }).IsUnique();
+        b.HasOne<Accounts.Organisation>().WithMany().HasForeignKey(s => s.OrganisationId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

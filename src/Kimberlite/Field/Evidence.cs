@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using Kimberlite.Accounts;
 using Kimberlite.Infrastructure.Data;
@@ -80,6 +81,21 @@ public sealed class EvidenceStore(KimberliteDb db, string directory, AuditLog au
         db.ChangeTracker.Clear();
         await audit.AppendAsync(actor, AuditActions.EvidenceAdded, $"incident {incidentId}", $"{contentType}, {stored.Length:N0} bytes{(reencoded ? ", metadata removed" : "")}", cancellationToken);
         return new EvidenceResult(true, evidence);
+    }
+
+    /// <summary>A stored file, for the analysts and coordinators of its incident's organisation, who verify it.</summary>
+    public async Task<(ReviewOutcome Outcome, EvidenceFile? File, Stream? Content)> OpenAsync(ClaimsPrincipal user, int id, CancellationToken cancellationToken)
+    {
+        var found = await (from e in db.EvidenceFiles.AsNoTracking()
+                           join i in db.Incidents.AsNoTracking() on e.IncidentId equals i.Id
+                           where e.Id == id
+                           select new { File = e, i.OrganisationId }).FirstOrDefaultAsync(cancellationToken);
+        if (found is null)
+            return (ReviewOutcome.NotFound, null, null);
+        if (!user.HasRoleIn(found.OrganisationId, MemberRole.Analyst))
+            return (ReviewOutcome.Forbidden, null, null);
+        var path = Path.Combine(directory, found.File.StoredName);
+        return File.Exists(path) ? (ReviewOutcome.Done, found.File, File.OpenRead(path)) : (ReviewOutcome.NotFound, null, null);
     }
 
     /// <summary>An image decoded and written again with no metadata at all; anything else as it came.</summary>

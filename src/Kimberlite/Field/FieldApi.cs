@@ -20,8 +20,72 @@ public sealed record IncidentDto(int Id, Guid ClientId, string Organisation, str
 public sealed record SubmissionAnswer(int Id, string Kind, string Status);
 public sealed record StatusChange(string? Status, string? Comment, string? PublicSummary);
 public sealed record ReporterDto(int IncidentId, string? Name, string? Contact);
-public sealed record EvidenceDto(int Id, int IncidentId, string ContentType, long Length, bool MetadataRemoved, string? Warning);
-public sealed record SiteDto(int Id, string Name, string CountryIso3, string? Locality, double Latitude, double Longitude, string Kind, string Minerals, bool? InCompliantZone, string Source);
+public sealed record EvidenceDto(int Id, int IncidentId, string FileName, string ContentType, long Length, bool MetadataRemoved, string? Warning, string Address)
+{
+    public static EvidenceDto Of(EvidenceFile f) => new(f.Id, f.IncidentId, f.FileName, f.ContentType, f.Length, f.Reencoded,
+        f.Reencoded ? null : "Stored as sent: only images are cleaned of their metadata. A document or recording can still name its author or place; check it before sending.",
+        $"/api/v1/field/evidence/{f.Id}");
+}
+
+public sealed record SiteDto(int Id, string Name, string CountryIso3, string? Locality, double Latitude, double Longitude, string Kind, string Minerals,
+    string? Status, bool? InCompliantZone, string Source)
+{
+    public static SiteDto Of(MiningSite s) => new(s.Id, s.Name, s.CountryIso3, s.Locality, s.Latitude, s.Longitude, FieldApi.Code(s.Kind), s.Minerals, s.Status, s.InCompliantZone, s.Source);
+}
+
+/// <summary>A site visit as the members of its organisation see it.</summary>
+public sealed record VisitDto(int Id, string Organisation, int SiteId, string Site, DateOnly VisitedOn, int? Workers, int? Women, int? ChildrenUnder15,
+    int? Children15To18, string? ChildrenWork, string ArmedPresence, string? ArmedGroup, string[] Interference, bool? Mercury, string? StateServices,
+    string? Traceability, string? Notes)
+{
+    public static VisitDto Of(SiteVisit v, string site, string organisation) => new(v.Id, organisation, v.SiteId, site, v.VisitedOn, v.Workers, v.Women,
+        v.ChildrenUnder15, v.Children15To18, v.ChildrenWork, FieldApi.Code(v.ArmedPresence), v.ArmedGroup,
+        Enum.GetValues<Interference>().Where(i => i != Field.Interference.None && v.Interference.HasFlag(i)).Select(i => FieldApi.Code(i)).ToArray(),
+        v.Mercury, v.StateServices, v.Traceability, v.Notes);
+}
+
+/// <summary>The filters of the incident lists: `category`, `country` (ISO3), and the years `from` and `to`, inclusive.</summary>
+public sealed record IncidentFilter(string? Category, string? Country, int? From, int? To)
+{
+    public Dictionary<string, string[]> Errors()
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (Category is { Length: > 0 } && Parse<IncidentCategory>(Category) is null)
+            errors["category"] = [$"Use one of: {FieldSubmissions.Names<IncidentCategory>()}."];
+        if (Country is { Length: > 0 } && Country.Length != 3)
+            errors["country"] = ["Give the country's ISO 3166 three-letter code, such as CAF."];
+        if (From is < 1990 or > 2100 || To is < 1990 or > 2100 || From > To)
+            errors[From > To ? "to" : "from"] = ["Give years between 1990 and 2100, from no later than to."];
+        return errors;
+    }
+
+    public IQueryable<Incident> Apply(IQueryable<Incident> query)
+    {
+        if (Category is { Length: > 0 } && Parse<IncidentCategory>(Category) is { } category)
+            query = query.Where(i => i.Category == category);
+        if (Country is { Length: 3 })
+        {
+            var iso3 = Country.ToUpperInvariant();
+            query = query.Where(i => i.CountryIso3 == iso3);
+        }
+        if (From is { } from)
+        {
+            var first = new DateOnly(from, 1, 1);
+            query = query.Where(i => i.OccurredOn >= first);
+        }
+        if (To is { } to)
+        {
+            var last = new DateOnly(to, 12, 31);
+            query = query.Where(i => i.OccurredOn <= last);
+        }
+        return query;
+    }
+
+    /// <summary>"human-rights-abuse", "humanRightsAbuse" or "HumanRightsAbuse" as the enum's value.</summary>
+    public static T? Parse<T>(string text) where T : struct, Enum =>
+        Enum.TryParse<T>(text.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var value)
+            && Enum.IsDefined(value) && !int.TryParse(text, out _) ? value : null;
+}
 
 public static class FieldApi
 {
@@ -31,7 +95,13 @@ public static class FieldApi
         field.MapPost("/submissions", Submit).RequireAuthorization(Policies.Monitor).WithName("SubmitFieldReport")
             .WithSummary("Records a field report once per clientId: a repeat answers 200 with the same record, a different body under the same clientId 409");
         field.MapGet("/incidents", Incidents).RequireAuthorization(Policies.Viewer).WithName("ListOrganisationIncidents")
-            .WithSummary("The incidents of your organisations, published or not");
+            .WithSummary("The incidents of your organisations, published or not, in JSON, CSV or GeoJSON; the exact point where you are an analyst, else the coarse place");
+        field.MapGet("/visits", Visits).RequireAuthorization(Policies.Viewer).WithName("ListOrganisationVisits")
+            .WithSummary("The site visits of your organisations, in JSON or CSV");
+        field.MapGet("/incidents/{id:int}/evidence", EvidenceList).RequireAuthorization(Policies.Analyst).WithName("ListIncidentEvidence")
+            .WithSummary("The evidence files of an incident, for the analysts and coordinators of its organisation");
+        field.MapGet("/evidence/{id:int}", EvidenceDownload).RequireAuthorization(Policies.Analyst).WithName("DownloadEvidence")
+            .WithSummary("One evidence file as stored (images without their metadata), for the analysts and coordinators of the incident's organisation");
         field.MapPost("/incidents/{id:int}/status", ChangeStatus).RequireAuthorization(Policies.Analyst).WithName("ChangeIncidentStatus")
             .WithSummary("A verification step: review, verify, reject, publish (with a public summary)");
         field.MapPost("/incidents/{id:int}/evidence", AddEvidence).RequireAuthorization(Policies.Monitor).WithName("AddIncidentEvidence")
@@ -42,6 +112,10 @@ public static class FieldApi
 
         app.MapGet("/api/v1/incidents", PublishedIncidents).AllowAnonymous().WithTags("Field monitoring").WithName("ListPublishedIncidents")
             .WithSummary("Published incidents at a coarse place (the centre of a grid cell), never the exact point");
+        app.MapPost("/api/v1/sites", CreateSite).RequireAuthorization(Policies.Analyst).WithTags("Field monitoring").WithName("CreateMiningSite")
+            .WithSummary("Adds a mining site under your organisation's name (analysts)");
+        app.MapPut("/api/v1/sites/{id:int}", ChangeSite).RequireAuthorization(Policies.Analyst).WithTags("Field monitoring").WithName("ChangeMiningSite")
+            .WithSummary("Changes a site your organisation recorded (its analysts); a publisher's site such as IPIS's stays as published");
         app.MapGet("/api/v1/sites", Sites).AllowAnonymous().WithTags("Field monitoring").WithName("ListMiningSites")
             .WithSummary("Mining sites with their coordinates and source (IPIS for the bundled sites of western Central African Republic, ODC-BY)");
         return app;
@@ -61,19 +135,79 @@ public static class FieldApi
         };
     }
 
-    private static async Task<Ok<List<IncidentDto>>> Incidents(ClaimsPrincipal user, KimberliteDb db, IOptions<FieldOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<IncidentDto>>, FileContentHttpResult, ValidationProblem>> Incidents(
+        [AsParameters] IncidentFilter filter, string? status, string? format, ClaimsPrincipal user, KimberliteDb db, IOptions<FieldOptions> options, CancellationToken cancellationToken)
     {
-        var mine = user.OrganisationsWith(MemberRole.Viewer);
-        var incidents = await db.Incidents.AsNoTracking().Where(i => mine.Contains(i.OrganisationId)).OrderByDescending(i => i.Id).Take(1000).ToListAsync(cancellationToken);
-        var names = await db.Organisations.AsNoTracking().Where(o => mine.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Acronym, cancellationToken);
-        return TypedResults.Ok(incidents.Select(i =>
+        var errors = filter.Errors();
+        IncidentStatus? wanted = null;
+        if (status is { Length: > 0 })
         {
-            var exact = user.HasRoleIn(i.OrganisationId, MemberRole.Analyst);
-            var (lat, lon) = exact ? (i.Latitude, i.Longitude) : Coarse.Point(i.Latitude, i.Longitude, options.Value.PublicGridDegrees);
-            return new IncidentDto(i.Id, i.ClientId, names[i.OrganisationId], Code(i.Status), Code(i.Category), i.OccurredOn, i.CountryIso3, lat, lon, exact,
-                i.PrecisionMetres, i.SiteId, Code(i.Severity), i.Killed, i.Injured, i.Affected, Code(i.Perpetrator), i.Description, i.PublicSummary,
-                i.ReporterName is not null || i.ReporterContact is not null);
-        }).ToList());
+            if (IncidentFilter.Parse<IncidentStatus>(status) is { } parsed)
+                wanted = parsed;
+            else
+                errors["status"] = [$"Use one of: {FieldSubmissions.Names<IncidentStatus>()}."];
+        }
+        var chosen = Format(format);
+        if (chosen is null)
+            errors["format"] = [$"'{format}' is not a format of this list: use json, csv or geojson."];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+
+        var rows = await MemberExports.IncidentsAsync(db, user, filter, wanted, options.Value.PublicGridDegrees, cancellationToken);
+        return chosen switch
+        {
+            "csv" => MemberExports.IncidentsCsv(rows),
+            "geojson" => MemberExports.IncidentsGeoJson(rows),
+            _ => TypedResults.Ok(rows),
+        };
+    }
+
+    private static async Task<Results<Ok<List<VisitDto>>, FileContentHttpResult, ValidationProblem>> Visits(
+        string? format, ClaimsPrincipal user, KimberliteDb db, CancellationToken cancellationToken)
+    {
+        if (ListFormats.Parse(format) is not { } chosen)
+            return ListFormats.Invalid(format);
+        var visits = await MemberExports.VisitsAsync(db, user, cancellationToken);
+        return chosen == ListFormat.Csv
+            ? MemberExports.VisitsCsv(visits)
+            : TypedResults.Ok(visits);
+    }
+
+    private static async Task<Results<Ok<List<EvidenceDto>>, NotFound, ForbidHttpResult>> EvidenceList(int id, ClaimsPrincipal user, KimberliteDb db, CancellationToken cancellationToken)
+    {
+        var organisation = await db.Incidents.AsNoTracking().Where(i => i.Id == id).Select(i => (int?)i.OrganisationId).FirstOrDefaultAsync(cancellationToken);
+        if (organisation is null)
+            return TypedResults.NotFound();
+        if (!user.HasRoleIn(organisation.Value, MemberRole.Analyst))
+            return TypedResults.Forbid();
+        var files = await db.EvidenceFiles.AsNoTracking().Where(e => e.IncidentId == id).OrderBy(e => e.Id).ToListAsync(cancellationToken);
+        return TypedResults.Ok(files.Select(EvidenceDto.Of).ToList());
+    }
+
+    private static async Task<Results<FileStreamHttpResult, NotFound, ForbidHttpResult>> EvidenceDownload(int id, ClaimsPrincipal user, EvidenceStore evidence, CancellationToken cancellationToken) =>
+        await evidence.OpenAsync(user, id, cancellationToken) switch
+        {
+            (ReviewOutcome.Done, { } file, { } stream) => TypedResults.File(stream, file.ContentType, file.FileName),
+            (ReviewOutcome.Forbidden, _, _) => TypedResults.Forbid(),
+            _ => TypedResults.NotFound(),
+        };
+
+    private static async Task<Results<Created<SiteDto>, ValidationProblem>> CreateSite(SiteInput site, ClaimsPrincipal user, SiteEditor editor, CancellationToken cancellationToken)
+    {
+        var (outcome, saved, errors) = await editor.SaveAsync(user, null, site, cancellationToken);
+        return outcome == SiteOutcome.Done ? TypedResults.Created($"/api/v1/sites/{saved!.Id}", SiteDto.Of(saved)) : TypedResults.ValidationProblem(errors);
+    }
+
+    private static async Task<Results<Ok<SiteDto>, NotFound, ForbidHttpResult, ValidationProblem>> ChangeSite(int id, SiteInput site, ClaimsPrincipal user, SiteEditor editor, CancellationToken cancellationToken)
+    {
+        var (outcome, saved, errors) = await editor.SaveAsync(user, id, site, cancellationToken);
+        return outcome switch
+        {
+            SiteOutcome.Done => TypedResults.Ok(SiteDto.Of(saved!)),
+            SiteOutcome.NotFound => TypedResults.NotFound(),
+            SiteOutcome.Forbidden => TypedResults.Forbid(),
+            _ => TypedResults.ValidationProblem(errors),
+        };
     }
 
     private static async Task<Results<Ok<SubmissionAnswer>, NotFound, ForbidHttpResult, ValidationProblem>> ChangeStatus(
@@ -111,8 +245,7 @@ public static class FieldApi
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, cancellationToken);
         var result = await evidence.AddAsync(id, file.FileName, buffer.ToArray(), user.UserId()!.Value, user.Actor(), cancellationToken);
-        var dto = new EvidenceDto(result.File.Id, id, result.File.ContentType, result.File.Length, result.File.Reencoded,
-            result.File.Reencoded ? null : "Stored as sent: only images are cleaned of their metadata. A document or recording can still name its author or place; check it before sending.");
+        var dto = EvidenceDto.Of(result.File);
         return result.Created ? TypedResults.Created((string?)null, dto) : TypedResults.Ok(dto);
     }
 
@@ -128,13 +261,17 @@ public static class FieldApi
     }
 
     private static async Task<Results<Ok<List<PublicIncidentDto>>, FileContentHttpResult, ValidationProblem>> PublishedIncidents(
-        KimberliteDb db, IOptions<FieldOptions> options, string? format, CancellationToken cancellationToken)
+        [AsParameters] IncidentFilter filter, KimberliteDb db, IOptions<FieldOptions> options, string? format, CancellationToken cancellationToken)
     {
-        if (Format(format) is not { } chosen)
-            return FormatProblem(format);
+        var errors = filter.Errors();
+        var chosen = Format(format);
+        if (chosen is null)
+            errors["format"] = [$"'{format}' is not a format of this list: use json, csv or geojson."];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
         var grid = options.Value.PublicGridDegrees;
         // Only what the public may see leaves the database: no description, no reporter, and the point made coarse below.
-        var published = await db.Incidents.AsNoTracking().Where(i => i.Status == IncidentStatus.Published).OrderByDescending(i => i.OccurredOn)
+        var published = await filter.Apply(db.Incidents.AsNoTracking().Where(i => i.Status == IncidentStatus.Published)).OrderByDescending(i => i.OccurredOn)
             .Select(i => new { i.Id, i.Category, i.OccurredOn, i.CountryIso3, i.Latitude, i.Longitude, i.Severity, i.Killed, i.Injured, i.Affected, i.Perpetrator, i.PublicSummary, i.PublishedAtUtc })
             .ToListAsync(cancellationToken);
         var rows = published.Select(i =>
@@ -162,12 +299,12 @@ public static class FieldApi
         if (country is { Length: 3 })
             query = query.Where(s => s.CountryIso3 == country.ToUpper());
         var sites = await query.OrderBy(s => s.Name).ThenBy(s => s.Id).ToListAsync(cancellationToken);
-        var rows = sites.Select(s => new SiteDto(s.Id, s.Name, s.CountryIso3, s.Locality, s.Latitude, s.Longitude, Code(s.Kind), s.Minerals, s.InCompliantZone, s.Source)).ToList();
+        var rows = sites.Select(SiteDto.Of).ToList();
         return chosen switch
         {
             "csv" => CsvOutput.File(rows, "sites.csv", ("id", r => r.Id), ("name", r => r.Name), ("country_iso3", r => r.CountryIso3), ("locality", r => r.Locality),
                 ("latitude", r => r.Latitude), ("longitude", r => r.Longitude), ("kind", r => r.Kind), ("minerals", r => r.Minerals),
-                ("in_compliant_zone", r => r.InCompliantZone), ("source", r => r.Source)),
+                ("status", r => r.Status), ("in_compliant_zone", r => r.InCompliantZone), ("source", r => r.Source)),
             "geojson" => GeoJsonOutput.File(rows, "sites.geojson", r => (r.Latitude, r.Longitude)),
             _ => TypedResults.Ok(rows),
         };
@@ -186,7 +323,7 @@ public static class FieldApi
 
 
     /// <summary>camelCase, as every enum of the API is written (armedGroup, underReview).</summary>
-    private static string Code<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+    internal static string Code<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 }
 
 /// <summary>The verification workflow: submitted → under review → verified or rejected → published.</summary>

@@ -11,10 +11,10 @@ public sealed class FieldOptions
     [Range(0.01, 5)]
     public double PublicGridDegrees { get; set; } = 0.1;
 
-    /// <summary>The 32-byte key that encrypts reporters' names and contacts; made on first use. Keep it off the database's server and backups.</summary>
     /// <summary>Optional: a tile address such as https://tile.example.org/{z}/{x}/{y}.png for deployments that are online (its host is then allowed for images by the content security policy).</summary>
     public string? MapTileAddress { get; set; }
 
+    /// <summary>The 32-byte key that encrypts reporters' names and contacts; made on first use. Keep it off the database's server and backups.</summary>
     [Required]
     public string ReporterKeyFile { get; set; } = "keys/reporter.key";
 }

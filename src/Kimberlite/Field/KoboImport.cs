@@ -13,9 +13,15 @@ namespace Kimberlite.Field;
 /// organisation that collected it, the form field for each Kimberlite field (`name[0]` for an element of
 /// a list such as `_geolocation`), and the form's choice names for Kimberlite's where they differ.
 /// </summary>
-public sealed record KoboMapping(string? Kind, string? Organisation, Dictionary<string, string>? Fields, Dictionary<string, Dictionary<string, string>>? Values);
+public sealed record KoboMapping(string? Kind, string? Organisation, Dictionary<string, string>? Fields, Dictionary<string, Dictionary<string, string>>? Values)
+{
+    /// <summary>A mapping file as docs/field describes it; a JsonException says what is wrong with it.</summary>
+    public static KoboMapping Read(byte[] content) =>
+        JsonSerializer.Deserialize<KoboMapping>(content, JsonSerializerOptions.Web) ?? throw new JsonException("The mapping file is empty (null).");
+}
 
-public sealed record KoboResult(bool Imported, int Created, int Repeated, IReadOnlyList<ImportProblem> Problems);
+/// <summary>What an import of a KoboToolbox or ODK export did, or would do when only checked (nothing recorded).</summary>
+public sealed record KoboResult(bool Imported, int Created, int Repeated, IReadOnlyList<ImportProblem> Problems, bool Checked = false);
 
 /// <summary>
 /// Brings in the CSV or JSON submission exports of KoboToolbox and ODK through a mapping: all or
@@ -24,7 +30,9 @@ public sealed record KoboResult(bool Imported, int Created, int Repeated, IReadO
 /// </summary>
 public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, AuditLog audit)
 {
-    public async Task<KoboResult> ImportAsync(byte[] content, string fileName, KoboMapping mapping, string actor, CancellationToken cancellationToken = default)
+    // allowedOrganisations: those the person may import for (where they are analysts); null for the command line's operator.
+    public async Task<KoboResult> ImportAsync(byte[] content, string fileName, KoboMapping mapping, string actor, CancellationToken cancellationToken = default,
+        bool checkOnly = false, IReadOnlyList<int>? allowedOrganisations = null)
     {
         var problems = new List<ImportProblem>();
         void Refuse(int line, string column, string? value, string reason) => problems.Add(new ImportProblem(line, column, value, ImportIssueKind.Refused, reason));
@@ -34,6 +42,11 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
             : null;
         if (organisation is null)
             Refuse(0, "organisation", mapping.Organisation, "The mapping names no organisation known here (its acronym, as on /organisations).");
+        else if (allowedOrganisations is not null && !allowedOrganisations.Contains(organisation.Id))
+        {
+            Refuse(0, "organisation", mapping.Organisation, "You are not an analyst of the organisation the mapping names: import for your own organisation.");
+            organisation = null;
+        }
         if (mapping.Fields is not { Count: > 0 } fields || !fields.ContainsKey("clientId"))
         {
             Refuse(0, "fields", null, "The mapping gives no form field for clientId (KoboToolbox: _uuid; ODK: meta/instanceID).");
@@ -107,11 +120,12 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
                         break;
                 }
             }
-            if (problems.Count > 0)
+            if (problems.Count > 0 || checkOnly)
             {
+                // Checking runs the whole import, then undoes it: the counts are exactly what committing will do.
                 await transaction.RollbackAsync(cancellationToken);
                 db.ChangeTracker.Clear();
-                return new KoboResult(false, 0, 0, problems);
+                return problems.Count > 0 ? new KoboResult(false, 0, 0, problems) : new KoboResult(false, created, repeated, [], Checked: true);
             }
             await transaction.CommitAsync(cancellationToken);
         }

@@ -1,5 +1,5 @@
 // Keeps the monitor's form and what it needs, so it opens without a connection once it has been opened.
-const CACHE = 'kimberlite-field-v1';
+const CACHE = 'kimberlite-field-v2';
 const SHELL = ['/field/new', '/css/site.css', '/js/field.js'];
 
 self.addEventListener('install', event => {

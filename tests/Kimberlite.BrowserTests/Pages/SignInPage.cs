@@ -26,7 +26,7 @@ public sealed class ImportPage(IPage page) : SitePage(page)
 
     public async Task CheckAsync(string path)
     {
-        await Page.GetByLabel("Fichier (CSV ou XLSX)").SetInputFilesAsync(path);
+        await Page.GetByLabel("Fichier (CSV, XLSX ou JSON)").SetInputFilesAsync(path);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Vérifier le fichier" }).ClickAsync();
     }
 

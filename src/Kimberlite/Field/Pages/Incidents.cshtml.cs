@@ -17,11 +17,21 @@ public sealed class IncidentsModel(KimberliteDb db, IncidentReview review, IOpti
 {
     public IReadOnlyList<Incident> Incidents { get; private set; } = [];
     public IReadOnlyDictionary<int, string> Organisations { get; private set; } = new Dictionary<int, string>();
+    /// <summary>The evidence files of the incidents the person verifies (analysts and coordinators of their organisation).</summary>
+    public ILookup<int, EvidenceFile> Evidence { get; private set; } = Array.Empty<EvidenceFile>().ToLookup(e => e.IncidentId);
     public (int Id, string? Name, string? Contact)? Revealed { get; private set; }
     public string? Error { get; private set; }
     public double Grid => options.Value.PublicGridDegrees;
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+
+    /// <summary>The same list as a file, as the API gives it to a token: the exact point only where the person is an analyst.</summary>
+    public async Task<IActionResult> OnGetExportAsync(string? format, CancellationToken cancellationToken)
+    {
+        var rows = await MemberExports.IncidentsAsync(db, User, new IncidentFilter(null, null, null, null), null, Grid, cancellationToken);
+        var file = format == "geojson" ? MemberExports.IncidentsGeoJson(rows) : MemberExports.IncidentsCsv(rows);
+        return File(file.FileContents.ToArray(), file.ContentType!, file.FileDownloadName);
+    }
 
     public async Task<IActionResult> OnPostStepAsync(int id, IncidentStatus status, string? comment, string? publicSummary, CancellationToken cancellationToken)
     {
@@ -66,5 +76,8 @@ public sealed class IncidentsModel(KimberliteDb db, IncidentReview review, IOpti
         var mine = User.OrganisationsWith(MemberRole.Viewer);
         Incidents = await db.Incidents.AsNoTracking().Where(i => mine.Contains(i.OrganisationId)).OrderByDescending(i => i.Id).Take(500).ToListAsync(cancellationToken);
         Organisations = await db.Organisations.AsNoTracking().Where(o => mine.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Acronym, cancellationToken);
+        var verified = User.OrganisationsWith(MemberRole.Analyst);
+        var ids = Incidents.Where(i => verified.Contains(i.OrganisationId)).Select(i => i.Id).ToList();
+        Evidence = (await db.EvidenceFiles.AsNoTracking().Where(e => ids.Contains(e.IncidentId)).OrderBy(e => e.Id).ToListAsync(cancellationToken)).ToLookup(e => e.IncidentId);
     }
 }

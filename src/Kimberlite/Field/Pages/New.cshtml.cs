@@ -13,14 +13,38 @@ namespace Kimberlite.Field.Pages;
 /// connection returns, to the handler below, which records it once however often it arrives.
 /// </summary>
 [Authorize(Policy = Policies.Monitor)]
-public sealed class NewModel(KimberliteDb db, FieldSubmissions submissions) : PageModel
+public sealed class NewModel(KimberliteDb db, FieldSubmissions submissions, EvidenceStore evidence) : PageModel
 {
     public IReadOnlyList<Organisation> Organisations { get; private set; } = [];
+    /// <summary>Every site, in the page itself, so that a visit can be recorded offline.</summary>
+    public IReadOnlyList<(int Id, string Name, string CountryIso3, string Minerals)> Sites { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var mine = User.OrganisationsWith(MemberRole.Monitor);
         Organisations = await db.Organisations.AsNoTracking().Where(o => mine.Contains(o.Id)).OrderBy(o => o.Acronym).ToListAsync(cancellationToken);
+        Sites = (await db.MiningSites.AsNoTracking().OrderBy(s => s.CountryIso3).ThenBy(s => s.Name).ThenBy(s => s.Id)
+            .Select(s => new { s.Id, s.Name, s.CountryIso3, s.Minerals }).ToListAsync(cancellationToken))
+            .Select(s => (s.Id, s.Name, s.CountryIso3, s.Minerals)).ToList();
+    }
+
+    /// <summary>
+    /// One evidence file of a report already sent, named by the report's identifier (the phone does not know
+    /// the server's number while offline); the same file again is the same evidence.
+    /// </summary>
+    public async Task<IActionResult> OnPostEvidenceAsync(Guid clientId, IFormFile? file, CancellationToken cancellationToken)
+    {
+        var incident = await db.Incidents.AsNoTracking().Where(i => i.ClientId == clientId).Select(i => new { i.Id, i.OrganisationId }).FirstOrDefaultAsync(cancellationToken);
+        if (incident is null)
+            return NotFound(new ProblemDetails { Status = 404, Title = "No incident under this clientId: send the report before its files." });
+        if (!User.HasRoleIn(incident.OrganisationId, MemberRole.Monitor))
+            return Forbid();
+        if (file is null || file.Length == 0 || file.Length > EvidenceStore.MaxBytes)
+            return BadRequest(new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["file"] = [$"Send one file of at most {EvidenceStore.MaxBytes / 1024 / 1024} MB."] }));
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, cancellationToken);
+        var result = await evidence.AddAsync(incident.Id, file.FileName, buffer.ToArray(), User.UserId()!.Value, User.Actor(), cancellationToken);
+        return new JsonResult(new { id = result.File.Id, metadataRemoved = result.File.Reencoded, repeated = !result.Created });
     }
 
     /// <summary>The browser's queue posts here (JSON, with the page's anti-forgery token in a header).</summary>

@@ -173,7 +173,7 @@ public static class KimberliteCommands
         KoboMapping? mapping;
         try
         {
-            mapping = System.Text.Json.JsonSerializer.Deserialize<KoboMapping>(await File.ReadAllBytesAsync(mappingPath), System.Text.Json.JsonSerializerOptions.Web);
+            mapping = KoboMapping.Read(await File.ReadAllBytesAsync(mappingPath));
         }
         catch (System.Text.Json.JsonException e)
         {

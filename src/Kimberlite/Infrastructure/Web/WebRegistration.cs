@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
@@ -22,7 +23,13 @@ public static class WebRegistration
             builder.WebHost.UseUrls(DefaultUrl);
 
         builder.Services.AddRazorPages(o => o.RootDirectory = "/")
-            .AddViewLocalization();
+            .AddViewLocalization()
+            .AddMvcOptions(o =>
+            {
+                // Browsers send number and date fields as 4.1 and 2026-11-30 whatever the page's language: read forms invariantly.
+                var form = o.ValueProviderFactories.OfType<FormValueProviderFactory>().Single();
+                o.ValueProviderFactories[o.ValueProviderFactories.IndexOf(form)] = new InvariantFormValueProviderFactory();
+            });
         // Accented French and Portuguese are written as they are, not as &#xE9; entities: lighter pages.
         builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddProblemDetails();
@@ -101,5 +108,25 @@ public static class WebRegistration
         var where = app.Services.DescribeDatabase(app.Services.GetRequiredService<IStringLocalizer<Localization.Texts>>());
         app.Lifetime.ApplicationStarted.Register(() =>
             Console.WriteLine($"Kimberlite: {where} · {string.Join(", ", app.Urls)}"));
+    }
+}
+
+/// <summary>Form values read with the invariant culture, as HTML number and date inputs write them.</summary>
+internal sealed class InvariantFormValueProviderFactory : IValueProviderFactory
+{
+    public async Task CreateValueProviderAsync(ValueProviderFactoryContext context)
+    {
+        var request = context.ActionContext.HttpContext.Request;
+        if (!request.HasFormContentType)
+            return;
+        try
+        {
+            context.ValueProviders.Add(new FormValueProvider(BindingSource.Form, await request.ReadFormAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            // A form too large or cut off: answered 400, as the framework's own provider does.
+            throw new ValueProviderException(e.Message, e);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Kimberlite.Accounts;
 using Kimberlite.Analysis;
+using Kimberlite.Field;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Statistics.Import;
 using Microsoft.AspNetCore.Authorization;
@@ -17,37 +18,62 @@ namespace Kimberlite.Statistics.Pages;
 [Authorize(Policy = Policies.Analyst)]
 [RequestSizeLimit(MaxBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = MaxBytes)]
-public sealed class ImportModel(StatisticsImporter importer, FindingsEngine findings, AuditLog audit, IHostEnvironment environment, IOptions<KimberliteOptions> options, TimeProvider clock) : PageModel
+public sealed class ImportModel(StatisticsImporter importer, KoboImporter kobo, FindingsEngine findings, AuditLog audit, IHostEnvironment environment, IOptions<KimberliteOptions> options, TimeProvider clock) : PageModel
 {
     public const int MaxBytes = 50 * 1024 * 1024;
     private const int PreviewRows = 10;
 
     public ImportResult? Result { get; private set; }
-    public Table? Preview { get; private set; }
+    /// <summary>Set instead of Result when the file is a KoboToolbox or ODK export sent with its mapping.</summary>
+    public KoboResult? Kobo { get; private set; }
+    public Table? FirstRows { get; private set; }
     public string? FileName { get; private set; }
     public string? Upload { get; private set; }
     public string? Error { get; private set; }
 
-    private sealed record Waiting(string FileName, int UserId, string? Title, string? Publisher, string? Address, DateOnly? RetrievedOn);
+    private sealed record Waiting(string FileName, int UserId, string? Title, string? Publisher, string? Address, DateOnly? RetrievedOn, bool Kobo = false);
 
     public void OnGet() => RemoveStale();
 
-    public async Task<IActionResult> OnPostCheckAsync(IFormFile? file, string? title, string? publisher, string? url, DateOnly? retrieved, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostCheckAsync(IFormFile? file, IFormFile? mapping, string? title, string? publisher, string? url, DateOnly? retrieved, CancellationToken cancellationToken)
     {
         if (file is null || file.Length == 0)
         {
             Error = "Import_NoFile";
             return Page();
         }
-        using var buffer = new MemoryStream();
-        await file.CopyToAsync(buffer, cancellationToken);
-        var content = buffer.ToArray();
+        var content = await BytesAsync(file, cancellationToken);
         var name = Path.GetFileName(file.FileName);
+        // A mapping file makes it a KoboToolbox or ODK export; a mapping that cannot be read is refused before anything waits.
+        var mappingContent = mapping is { Length: > 0 } ? await BytesAsync(mapping, cancellationToken) : null;
+        KoboMapping? koboMapping = null;
+        if (mappingContent is not null)
+        {
+            try
+            {
+                koboMapping = KoboMapping.Read(mappingContent);
+            }
+            catch (JsonException e)
+            {
+                Error = "Import_BadMapping";
+                MappingError = e.Message;
+                return Page();
+            }
+        }
         Upload = Guid.NewGuid().ToString("N");
         Directory.CreateDirectory(Uploads);
         await System.IO.File.WriteAllBytesAsync(PathOf(Upload), content, cancellationToken);
+        if (mappingContent is not null)
+            await System.IO.File.WriteAllBytesAsync(PathOf(Upload) + ".mapping", mappingContent, cancellationToken);
         await System.IO.File.WriteAllTextAsync(PathOf(Upload) + ".json",
-            JsonSerializer.Serialize(new Waiting(name, User.UserId()!.Value, Clean(title), Clean(publisher), Clean(url), retrieved)), cancellationToken);
+            JsonSerializer.Serialize(new Waiting(name, User.UserId()!.Value, Clean(title), Clean(publisher), Clean(url), retrieved, koboMapping is not null)), cancellationToken);
+        if (koboMapping is not null)
+        {
+            ShowKobo(content, name, koboMapping, await kobo.ImportAsync(content, name, koboMapping, User.Actor(), cancellationToken, checkOnly: true, User.OrganisationsWith(MemberRole.Analyst)));
+            if (!Kobo!.Checked)
+                Delete(Upload);
+            return Page();
+        }
         await ShowAsync(content, name, ProvenanceOf(title, publisher, url, retrieved), cancellationToken);
         // Only a file that would import waits for the analyst's decision.
         if (Result!.Outcome != ImportOutcome.Checked)
@@ -55,10 +81,25 @@ public sealed class ImportModel(StatisticsImporter importer, FindingsEngine find
         return Page();
     }
 
+    public string? MappingError { get; private set; }
+
     public async Task<IActionResult> OnPostCommitAsync(string? upload, CancellationToken cancellationToken)
     {
         if (await LoadAsync(upload, cancellationToken) is not var (waiting, content))
             return RedirectToPage();
+        if (waiting.Kobo)
+        {
+            var mapping = KoboMapping.Read(await System.IO.File.ReadAllBytesAsync(PathOf(upload!) + ".mapping", cancellationToken));
+            var imported = await kobo.ImportAsync(content, waiting.FileName, mapping, User.Actor(), cancellationToken, allowedOrganisations: User.OrganisationsWith(MemberRole.Analyst));
+            if (!imported.Imported)
+            {
+                await audit.AppendAsync(User.Actor(), AuditActions.ImportRefused, waiting.FileName, $"{imported.Problems.Count} values refused", cancellationToken);
+                ShowKobo(content, waiting.FileName, mapping, imported);
+                return Page();
+            }
+            Delete(upload!);
+            return Redirect(mapping.Kind == "visit" ? "/field/visits" : "/field/incidents");
+        }
         var provenance = new Provenance(waiting.Title, waiting.Publisher, waiting.Address, waiting.RetrievedOn);
         var result = await importer.ImportAsync(content, waiting.FileName, provenance, cancellationToken: cancellationToken);
         if (result.Outcome == ImportOutcome.Refused)
@@ -87,18 +128,36 @@ public sealed class ImportModel(StatisticsImporter importer, FindingsEngine find
     private async Task ShowAsync(byte[] content, string name, Provenance provenance, CancellationToken cancellationToken) =>
         Show(content, name, await importer.ImportAsync(content, name, provenance, cancellationToken: cancellationToken, checkOnly: true));
 
+    private void ShowKobo(byte[] content, string name, KoboMapping mapping, KoboResult result)
+    {
+        Kobo = result;
+        Preview(content, name);
+        // Who reported stays out of the page, even for the person who sent the file: a screen is seen by others.
+        var hidden = new[] { "reporterName", "reporterContact" }.Select(f => mapping.Fields?.GetValueOrDefault(f)).OfType<string>().ToHashSet();
+        if (FirstRows is { } table && hidden.Count > 0)
+        {
+            var columns = table.Headers.Select((h, i) => (h.Trim(), i)).Where(c => hidden.Contains(c.Item1)).Select(c => c.i).ToHashSet();
+            FirstRows = table with { Rows = table.Rows.Select(r => r with { Cells = r.Cells.Select((c, i) => columns.Contains(i) && c.Length > 0 ? "•••" : c).ToArray() }).ToList() };
+        }
+    }
+
     private void Show(byte[] content, string name, ImportResult result)
     {
-        FileName = name;
         Result = result;
+        Preview(content, name);
+    }
+
+    private void Preview(byte[] content, string name)
+    {
+        FileName = name;
         try
         {
             var table = Table.Read(content, name);
-            Preview = table with { Rows = table.Rows.Take(PreviewRows).ToList() };
+            FirstRows = table with { Rows = table.Rows.Take(PreviewRows).ToList() };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Preview = null; // the report says why the file cannot be read
+            FirstRows = null; // the report says why the file cannot be read (or it is JSON, shown by its report alone)
         }
     }
 
@@ -122,8 +181,15 @@ public sealed class ImportModel(StatisticsImporter importer, FindingsEngine find
 
     private void Delete(string upload)
     {
-        System.IO.File.Delete(PathOf(upload));
-        System.IO.File.Delete(PathOf(upload) + ".json");
+        foreach (var suffix in new[] { "", ".json", ".mapping" })
+            System.IO.File.Delete(PathOf(upload) + suffix);
+    }
+
+    private static async Task<byte[]> BytesAsync(IFormFile file, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, cancellationToken);
+        return buffer.ToArray();
     }
 
     /// <summary>Files checked but never committed nor cancelled go after a day.</summary>

@@ -1,12 +1,15 @@
-// The monitor's form, offline first: a report is kept in IndexedDB under an identifier made here,
-// then sent whenever the connection allows; the server records it once however often it arrives.
+// The monitor's form, offline first: a report (an incident with its files, or a site visit) is kept in
+// IndexedDB under an identifier made here, then sent whenever the connection allows; the server records
+// it once however often it arrives, and each file once by its content.
 (() => {
   const form = document.getElementById('field-form');
   if (!form) return;
   const list = document.getElementById('queue');
   const connection = document.getElementById('connection');
   const text = form.dataset;
-  const numbers = new Set(['latitude', 'longitude', 'precisionMetres', 'killed', 'injured', 'affected']);
+  const numbers = new Set(['latitude', 'longitude', 'precisionMetres', 'killed', 'injured', 'affected', 'siteId',
+    'workers', 'women', 'childrenUnder15', 'children15To18']);
+  const parts = { incident: document.getElementById('incident-fields'), visit: document.getElementById('visit-fields') };
 
   const uuid = () => {
     const b = crypto.getRandomValues(new Uint8Array(16));
@@ -34,16 +37,61 @@
   const save = item => store('readwrite', s => s.put(item));
 
   const label = state => ({ waiting: text.waiting, sent: text.sent, refused: text.refused, signin: text.signin })[state] || state;
+  const pending = item => (item.files || []).filter(f => !f.sent && !f.refused).length;
   async function render() {
     const items = (await all()).sort((a, b) => b.savedAt - a.savedAt);
     list.replaceChildren(...items.map(item => {
       const li = document.createElement('li');
-      li.className = item.state;
-      const category = form.querySelector(`#category option[value="${item.body.category}"]`);
-      li.textContent = `${item.body.occurredOn} · ${category ? category.textContent : item.body.category} — ${label(item.state)}`;
+      const waitingFiles = pending(item);
+      li.className = item.state === 'sent' && waitingFiles ? 'waiting' : item.state;
+      const body = item.body;
+      const what = body.kind === 'visit' ? text.visit
+        : (form.querySelector(`#category option[value="${body.category}"]`)?.textContent ?? body.category);
+      li.textContent = `${body.occurredOn || body.visitedOn} · ${what} — ${label(item.state)}`;
+      if (waitingFiles) li.textContent += ` · ${text.files.replace('{0}', waitingFiles)}`;
+      if (item.kept) li.textContent += ` · ${text.kept.replace('{0}', item.kept)}`;
       if (item.problem) li.title = item.problem;
       return li;
     }));
+  }
+
+  const post = (url, body, json) => fetch(url, {
+    method: 'POST', credentials: 'same-origin', redirect: 'manual',
+    headers: json ? { 'Content-Type': 'application/json', 'RequestVerificationToken': text.token } : { 'RequestVerificationToken': text.token },
+    body,
+  });
+  const signedOut = response => response.type === 'opaqueredirect' || response.status === 401 || response.status === 403;
+
+  // The report first; its files after it, one request each, so a broken connection loses at most the file on its way.
+  async function send(item) {
+    if (!item.onServer) {
+      const response = await post(text.endpoint, JSON.stringify(item.body), true);
+      if (response.ok) {
+        item.onServer = true;
+        item.serverId = (await response.json()).id;
+        // Once on the server, the phone keeps only what lists it: a seized phone names nobody.
+        const b = item.body;
+        item.body = { kind: b.kind, category: b.category, occurredOn: b.occurredOn, visitedOn: b.visitedOn };
+      }
+      else if (signedOut(response)) item.state = 'signin';
+      else if (response.status === 400 || response.status === 409) { item.state = 'refused'; item.problem = await response.text(); }
+      if (!item.onServer) return;
+    }
+    for (const file of item.files || []) {
+      if (file.sent || file.refused) continue;
+      const data = new FormData();
+      data.append('clientId', item.clientId);
+      data.append('file', file.blob, file.name);
+      const response = await post(text.evidence, data, false);
+      if (response.ok) {
+        if (!(await response.json()).metadataRemoved) item.kept = (item.kept || 0) + 1;
+        file.sent = true; file.blob = null;
+      }
+      else if (signedOut(response)) { item.state = 'signin'; return; }
+      else if (response.status === 400) { file.refused = true; file.blob = null; item.problem = await response.text(); }
+      else return; // the server failed: try again later
+    }
+    item.state = 'sent';
   }
 
   let flushing = false;
@@ -52,25 +100,13 @@
     flushing = true;
     try {
       for (const item of await all()) {
-        if (item.state === 'sent' || item.state === 'refused') continue;
+        if (item.state === 'refused' || (item.state === 'sent' && !pending(item))) continue;
         try {
-          const response = await fetch(text.endpoint, {
-            method: 'POST', credentials: 'same-origin', redirect: 'manual',
-            headers: { 'Content-Type': 'application/json', 'RequestVerificationToken': text.token },
-            body: JSON.stringify(item.body),
-          });
-          if (response.ok) {
-            item.state = 'sent';
-            item.serverId = (await response.json()).id;
-            // Once on the server, the phone keeps only what lists it: a seized phone names nobody.
-            item.body = { category: item.body.category, occurredOn: item.body.occurredOn };
-          }
-          else if (response.type === 'opaqueredirect' || response.status === 401 || response.status === 403) item.state = 'signin';
-          else if (response.status === 400 || response.status === 409) { item.state = 'refused'; item.problem = await response.text(); }
-          else continue; // the server failed: try again later
-          await save(item);
+          await send(item);
         } catch (e) {
           break; // the connection dropped: everything waits for the next try
+        } finally {
+          await save(item);
         }
       }
     } finally {
@@ -84,19 +120,36 @@
     connection.className = navigator.onLine ? 'online' : 'offline';
   }
 
+  function showKind() {
+    const kind = form.elements.kind.value;
+    for (const [name, part] of Object.entries(parts)) {
+      part.hidden = name !== kind;
+      part.disabled = name !== kind; // a disabled part is neither checked nor sent
+    }
+  }
+
   form.addEventListener('submit', async event => {
     event.preventDefault();
     const body = { clientId: uuid() };
+    const files = [];
     for (const [name, value] of new FormData(form)) {
+      if (value instanceof File) { if (value.size > 0) files.push({ name: value.name, type: value.type, blob: value }); continue; }
       if (value === '') continue;
-      body[name] = numbers.has(name) ? Number(value) : value;
+      if (name === 'interference') (body.interference ??= []).push(value);
+      else if (name === 'mercury') body.mercury = value === 'true';
+      else body[name] = numbers.has(name) ? Number(value) : value;
     }
-    await save({ clientId: body.clientId, body, state: 'waiting', savedAt: Date.now() });
+    await save({ clientId: body.clientId, body, files, state: 'waiting', savedAt: Date.now() });
+    const kind = body.kind;
     form.reset();
+    form.elements.kind.value = kind;
+    showKind();
     connection.textContent = text.saved;
     await render();
     flush();
   });
+
+  for (const radio of form.querySelectorAll('input[name="kind"]')) radio.addEventListener('change', showKind);
 
   document.getElementById('locate')?.addEventListener('click', () => {
     navigator.geolocation?.getCurrentPosition(position => {
@@ -109,6 +162,7 @@
   window.addEventListener('online', () => { showConnection(); flush(); });
   window.addEventListener('offline', showConnection);
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/field-sw.js', { scope: '/field/' });
+  showKind();
   showConnection();
   render().then(flush);
 })();

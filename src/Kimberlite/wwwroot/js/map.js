@@ -64,6 +64,15 @@
       marker.addTo(layer);
     }
   }
+  // The download links carry the same filters, applied by the API.
+  function links() {
+    const query = new URLSearchParams(Object.entries(chosen()).filter(([k, v]) => v && k !== 'sites'));
+    for (const format of ['csv', 'geojson']) {
+      query.set('format', format);
+      const link = document.getElementById(`download-${format}`);
+      if (link) link.href = `/api/v1/incidents?${query}`;
+    }
+  }
   map.on('zoomend', draw);
-  filters.addEventListener('change', draw);
+  filters.addEventListener('change', () => { draw(); links(); });
 })();

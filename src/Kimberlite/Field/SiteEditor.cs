@@ -1,0 +1,95 @@
+using System.Security.Claims;
+using Kimberlite.Accounts;
+using Kimberlite.Infrastructure.Data;
+using Kimberlite.Statistics;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kimberlite.Field;
+
+/// <summary>A site as a member writes it (API JSON, camelCase, or the site form).</summary>
+public sealed record SiteInput(string? Name, string? CountryIso3, string? Locality, double? Latitude, double? Longitude, string? Kind,
+    string? Minerals, string? Status, bool? InCompliantZone, string? Organisation);
+
+public enum SiteOutcome { Done, NotFound, Forbidden, Invalid }
+
+/// <summary>
+/// Sites that members add and keep: an organisation's analysts add a site under their organisation's name
+/// and alone change it later. Sites a publisher gave (IPIS) stay as published, credited to it (decision 010).
+/// </summary>
+public sealed class SiteEditor(KimberliteDb db, AuditLog audit)
+{
+    public async Task<(SiteOutcome Outcome, MiningSite? Site, Dictionary<string, string[]> Errors)> SaveAsync(
+        ClaimsPrincipal user, int? id, SiteInput input, CancellationToken cancellationToken)
+    {
+        MiningSite? site = null;
+        if (id is { } existing)
+        {
+            site = await db.MiningSites.FirstOrDefaultAsync(s => s.Id == existing, cancellationToken);
+            if (site is null)
+                return (SiteOutcome.NotFound, null, []);
+            if (site.OrganisationId is not { } owner || !user.HasRoleIn(owner, MemberRole.Analyst))
+                return (SiteOutcome.Forbidden, site, []);
+        }
+        var errors = Check(input);
+        var organisation = site?.OrganisationId;
+        if (site is null)
+        {
+            var mine = user.OrganisationsWith(MemberRole.Analyst);
+            var acronym = input.Organisation?.Trim().ToUpperInvariant();
+            var candidates = await db.Organisations.AsNoTracking().Where(o => mine.Contains(o.Id)).Select(o => new { o.Id, o.Acronym }).ToListAsync(cancellationToken);
+            organisation = acronym is { Length: > 0 }
+                ? candidates.FirstOrDefault(o => o.Acronym.ToUpperInvariant() == acronym)?.Id
+                : candidates.Count == 1 ? candidates[0].Id : null;
+            if (organisation is null)
+                errors["organisation"] = [candidates.Count > 1 && acronym is not { Length: > 0 }
+                    ? "You are an analyst in several organisations: say which one records this site (its acronym)."
+                    : "Give the acronym of an organisation where you are an analyst."];
+        }
+        if (errors.Count > 0)
+            return (SiteOutcome.Invalid, site, errors);
+
+        var acronymOf = await db.Organisations.AsNoTracking().Where(o => o.Id == organisation).Select(o => o.Acronym).SingleAsync(cancellationToken);
+        site ??= db.MiningSites.Add(new MiningSite { Name = "", CountryIso3 = "", Minerals = "", Source = "", OrganisationId = organisation }).Entity;
+        site.Name = input.Name!.Trim();
+        site.CountryIso3 = input.CountryIso3!.Trim().ToUpperInvariant();
+        site.Locality = Clean(input.Locality);
+        site.Latitude = Math.Round(input.Latitude!.Value, 6);
+        site.Longitude = Math.Round(input.Longitude!.Value, 6);
+        site.Kind = Enum.Parse<SiteKind>(Pascal(input.Kind!), ignoreCase: true);
+        site.Minerals = string.Join(", ", input.Minerals!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(m => m.ToLowerInvariant()));
+        site.Status = Clean(input.Status);
+        site.InCompliantZone = input.InCompliantZone;
+        site.Source = acronymOf;
+        var created = site.Id == 0;
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        await audit.AppendAsync(user.Actor(), created ? AuditActions.SiteCreated : AuditActions.SiteChanged, $"site {site.Id}",
+            $"{site.Name}, {site.CountryIso3} ({acronymOf})", cancellationToken);
+        return (SiteOutcome.Done, site, []);
+    }
+
+    /// <summary>What is wrong with a site, field by field, before any database is asked.</summary>
+    public static Dictionary<string, string[]> Check(SiteInput s)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(s.Name) || s.Name.Trim().Length > 200)
+            errors["name"] = ["Give the site's name as people there say it (up to 200 characters)."];
+        if (s.CountryIso3?.Trim().ToUpperInvariant() is not { Length: 3 } country || !CountryCodes.IsKnown(country) || CountryCodes.IsAggregate(country))
+            errors["countryIso3"] = ["Give the country's ISO 3166 three-letter code, such as CAF."];
+        if (s.Latitude is not (>= -90 and <= 90))
+            errors["latitude"] = ["Give the latitude in WGS84 degrees, -90 to 90."];
+        if (s.Longitude is not (>= -180 and <= 180))
+            errors["longitude"] = ["Give the longitude in WGS84 degrees, -180 to 180."];
+        if (s.Kind is not { Length: > 0 } kind || !Enum.TryParse<SiteKind>(Pascal(kind), ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            errors["kind"] = ["Use artisanal, semiIndustrial or industrial."];
+        if (string.IsNullOrWhiteSpace(s.Minerals) || s.Minerals.Length > 200)
+            errors["minerals"] = ["Name what is dug there, separated by commas (diamond, gold)."];
+        if (s.Locality?.Length > 200 || s.Status?.Length > 100)
+            errors[s.Locality?.Length > 200 ? "locality" : "status"] = ["A locality of up to 200 characters and a status of up to 100."];
+        return errors;
+    }
+
+    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private static string Pascal(string text) => text.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal).Trim();
+}

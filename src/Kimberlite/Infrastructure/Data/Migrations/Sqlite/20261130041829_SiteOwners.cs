@@ -1,0 +1,49 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class SiteOwners : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "OrganisationId",
+                table: "MiningSites",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MiningSites_OrganisationId",
+                table: "MiningSites",
+                column: "OrganisationId");
+
+            migrationBuilder.AddForeignKey(
+                name: "FK_MiningSites_Organisations_OrganisationId",
+                table: "MiningSites",
+                column: "OrganisationId",
+                principalTable: "Organisations",
+                principalColumn: "Id",
+                onDelete: ReferentialAction.Restrict);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropForeignKey(
+                name: "FK_MiningSites_Organisations_OrganisationId",
+                table: "MiningSites");
+
+            migrationBuilder.DropIndex(
+                name: "IX_MiningSites_OrganisationId",
+                table: "MiningSites");
+
+            migrationBuilder.DropColumn(
+                name: "OrganisationId",
+                table: "MiningSites");
+        }
+    }
+}

@@ -150,6 +150,10 @@ public sealed class FieldSharingTests : EmptyAppTest
         var saved = (await created.Content.ReadFromJsonAsync<SiteDto>(Cancel))!;
         Assert.Equal(("CRAGG", "diamond, gold", 4.261235, "artisanal"), (saved.Source, saved.Minerals, saved.Latitude, saved.Kind));
         Assert.Contains(await App.CreateClient().GetFromJsonAsync<List<SiteDto>>("/api/v1/sites?country=CAF", Cancel) ?? [], s => s.Id == saved.Id && s.Status == "actif");
+        // Sent again (a retry over a broken connection), it is the same site.
+        var again = await analyst.PostAsJsonAsync("/api/v1/sites", site, Cancel);
+        Assert.Equal((HttpStatusCode.OK, saved.Id), (again.StatusCode, (await again.Content.ReadFromJsonAsync<SiteDto>(Cancel))!.Id));
+        Assert.Equal(1, await App.WithDb(db => db.MiningSites.CountAsync(s => s.Name == "Chantier de Kpawa", Cancel)));
 
         var invalid = await analyst.PostAsJsonAsync("/api/v1/sites", new { name = "", countryIso3 = "XXX", latitude = 95, longitude = 15, kind = "open-pit" }, Cancel);
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
@@ -159,6 +163,10 @@ public sealed class FieldSharingTests : EmptyAppTest
         Assert.Equal(HttpStatusCode.Forbidden, (await monitor.PostAsJsonAsync("/api/v1/sites", site, Cancel)).StatusCode);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await stranger.PutAsJsonAsync($"/api/v1/sites/{saved.Id}", site with { status = "fermé" }, Cancel)).StatusCode);
+        var second = (await (await analyst.PostAsJsonAsync("/api/v1/sites", site with { name = "Chantier de Kpawa II" }, Cancel)).Content.ReadFromJsonAsync<SiteDto>(Cancel))!;
+        var clash = await analyst.PutAsJsonAsync($"/api/v1/sites/{second.Id}", site, Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, clash.StatusCode);
+        Assert.Contains($"site {saved.Id}", await clash.Content.ReadAsStringAsync(Cancel));
         var changed = await analyst.PutAsJsonAsync($"/api/v1/sites/{saved.Id}", site with { status = "fermé" }, Cancel);
         Assert.Equal("fermé", (await changed.Content.ReadFromJsonAsync<SiteDto>(Cancel))!.Status);
         var ipis = await IpisSiteAsync();

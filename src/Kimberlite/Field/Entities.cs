@@ -133,6 +133,8 @@ internal sealed class MiningSiteConfiguration : IEntityTypeConfiguration<MiningS
         b.Property(s => s.SourceId).HasMaxLength(100);
         b.HasIndex(s => new { s.Source, s.SourceId }).IsUnique();
         b.HasOne<Accounts.Organisation>().WithMany().HasForeignKey(s => s.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        // One organisation records a place once under one name: a retried creation finds it instead of doubling it.
+        b.HasIndex(s => new { s.OrganisationId, s.CountryIso3, s.Name, s.Latitude, s.Longitude }).IsUnique();
     }
 }
 

@@ -113,7 +113,7 @@ public static class FieldApi
         app.MapGet("/api/v1/incidents", PublishedIncidents).AllowAnonymous().WithTags("Field monitoring").WithName("ListPublishedIncidents")
             .WithSummary("Published incidents at a coarse place (the centre of a grid cell), never the exact point");
         app.MapPost("/api/v1/sites", CreateSite).RequireAuthorization(Policies.Analyst).WithTags("Field monitoring").WithName("CreateMiningSite")
-            .WithSummary("Adds a mining site under your organisation's name (analysts)");
+            .WithSummary("Adds a mining site under your organisation's name (analysts); the same name, country and point again answers 200 with the site already recorded");
         app.MapPut("/api/v1/sites/{id:int}", ChangeSite).RequireAuthorization(Policies.Analyst).WithTags("Field monitoring").WithName("ChangeMiningSite")
             .WithSummary("Changes a site your organisation recorded (its analysts); a publisher's site such as IPIS's stays as published");
         app.MapGet("/api/v1/sites", Sites).AllowAnonymous().WithTags("Field monitoring").WithName("ListMiningSites")
@@ -192,10 +192,15 @@ public static class FieldApi
             _ => TypedResults.NotFound(),
         };
 
-    private static async Task<Results<Created<SiteDto>, ValidationProblem>> CreateSite(SiteInput site, ClaimsPrincipal user, SiteEditor editor, CancellationToken cancellationToken)
+    private static async Task<Results<Created<SiteDto>, Ok<SiteDto>, ValidationProblem>> CreateSite(SiteInput site, ClaimsPrincipal user, SiteEditor editor, CancellationToken cancellationToken)
     {
         var (outcome, saved, errors) = await editor.SaveAsync(user, null, site, cancellationToken);
-        return outcome == SiteOutcome.Done ? TypedResults.Created($"/api/v1/sites/{saved!.Id}", SiteDto.Of(saved)) : TypedResults.ValidationProblem(errors);
+        return outcome switch
+        {
+            SiteOutcome.Done => TypedResults.Created($"/api/v1/sites/{saved!.Id}", SiteDto.Of(saved)),
+            SiteOutcome.Repeated => TypedResults.Ok(SiteDto.Of(saved!)),
+            _ => TypedResults.ValidationProblem(errors),
+        };
     }
 
     private static async Task<Results<Ok<SiteDto>, NotFound, ForbidHttpResult, ValidationProblem>> ChangeSite(int id, SiteInput site, ClaimsPrincipal user, SiteEditor editor, CancellationToken cancellationToken)
@@ -203,7 +208,7 @@ public static class FieldApi
         var (outcome, saved, errors) = await editor.SaveAsync(user, id, site, cancellationToken);
         return outcome switch
         {
-            SiteOutcome.Done => TypedResults.Ok(SiteDto.Of(saved!)),
+            SiteOutcome.Done or SiteOutcome.Repeated => TypedResults.Ok(SiteDto.Of(saved!)),
             SiteOutcome.NotFound => TypedResults.NotFound(),
             SiteOutcome.Forbidden => TypedResults.Forbid(),
             _ => TypedResults.ValidationProblem(errors),

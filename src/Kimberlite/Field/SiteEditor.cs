@@ -10,7 +10,7 @@ namespace Kimberlite.Field;
 public sealed record SiteInput(string? Name, string? CountryIso3, string? Locality, double? Latitude, double? Longitude, string? Kind,
     string? Minerals, string? Status, bool? InCompliantZone, string? Organisation);
 
-public enum SiteOutcome { Done, NotFound, Forbidden, Invalid }
+public enum SiteOutcome { Done, Repeated, NotFound, Forbidden, Invalid }
 
 /// <summary>
 /// Sites that members add and keep: an organisation's analysts add a site under their organisation's name
@@ -48,20 +48,36 @@ public sealed class SiteEditor(KimberliteDb db, AuditLog audit)
         if (errors.Count > 0)
             return (SiteOutcome.Invalid, site, errors);
 
+        var (name, country, latitude, longitude) = (input.Name!.Trim(), input.CountryIso3!.Trim().ToUpperInvariant(), Math.Round(input.Latitude!.Value, 6), Math.Round(input.Longitude!.Value, 6));
+        // The same site sent again (a retry, a second click) is the site already recorded, not a second one.
+        if (site is null && await db.MiningSites.AsNoTracking().FirstOrDefaultAsync(s => s.OrganisationId == organisation && s.Name == name
+                && s.CountryIso3 == country && s.Latitude == latitude && s.Longitude == longitude, cancellationToken) is { } same)
+            return (SiteOutcome.Repeated, same, []);
         var acronymOf = await db.Organisations.AsNoTracking().Where(o => o.Id == organisation).Select(o => o.Acronym).SingleAsync(cancellationToken);
         site ??= db.MiningSites.Add(new MiningSite { Name = "", CountryIso3 = "", Minerals = "", Source = "", OrganisationId = organisation }).Entity;
-        site.Name = input.Name!.Trim();
-        site.CountryIso3 = input.CountryIso3!.Trim().ToUpperInvariant();
+        (site.Name, site.CountryIso3, site.Latitude, site.Longitude) = (name, country, latitude, longitude);
         site.Locality = Clean(input.Locality);
-        site.Latitude = Math.Round(input.Latitude!.Value, 6);
-        site.Longitude = Math.Round(input.Longitude!.Value, 6);
         site.Kind = Enum.Parse<SiteKind>(Pascal(input.Kind!), ignoreCase: true);
         site.Minerals = string.Join(", ", input.Minerals!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(m => m.ToLowerInvariant()));
         site.Status = Clean(input.Status);
         site.InCompliantZone = input.InCompliantZone;
         site.Source = acronymOf;
         var created = site.Id == 0;
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The same site arrived twice at once (the other request recorded it), or a change made it another of the organisation's sites.
+            db.ChangeTracker.Clear();
+            var other = await db.MiningSites.AsNoTracking().FirstOrDefaultAsync(s => s.OrganisationId == organisation && s.Name == name
+                && s.CountryIso3 == country && s.Latitude == latitude && s.Longitude == longitude, cancellationToken);
+            if (other is null)
+                throw;
+            return created ? (SiteOutcome.Repeated, other, [])
+                : (SiteOutcome.Invalid, site, new() { ["duplicate"] = [$"Your organisation already records this site as site {other.Id}: change that one."] });
+        }
         db.ChangeTracker.Clear();
         await audit.AppendAsync(user.Actor(), created ? AuditActions.SiteCreated : AuditActions.SiteChanged, $"site {site.Id}",
             $"{site.Name}, {site.CountryIso3} ({acronymOf})", cancellationToken);

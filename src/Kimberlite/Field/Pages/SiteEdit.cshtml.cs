@@ -37,7 +37,7 @@ public sealed class SiteEditModel(KimberliteDb db, SiteEditor editor) : PageMode
         var (outcome, site, errors) = await editor.SaveAsync(User, id, input, cancellationToken);
         switch (outcome)
         {
-            case SiteOutcome.Done:
+            case SiteOutcome.Done or SiteOutcome.Repeated:
                 return Redirect($"/sites?country={site!.CountryIso3}");
             case SiteOutcome.NotFound:
                 return NotFound();

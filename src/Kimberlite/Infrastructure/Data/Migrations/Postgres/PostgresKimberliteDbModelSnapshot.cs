@@ -630,9 +630,10 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganisationId");
-
                     b.HasIndex("Source", "SourceId")
+                        .IsUnique();
+
+                    b.HasIndex("OrganisationId", "CountryIso3", "Name", "Latitude", "Longitude")
                         .IsUnique();
 
                     b.ToTable("MiningSites");

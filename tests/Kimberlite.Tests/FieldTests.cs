@@ -119,6 +119,8 @@ public sealed class FieldTests : EmptyAppTest
             Assert.DoesNotContain(secret, csv);
             Assert.DoesNotContain(secret, await publicClient.GetStringAsync("/api/v1/sites", Cancel));
             Assert.DoesNotContain(secret, await publicClient.GetStringAsync("/api/v1/findings", Cancel));
+            foreach (var page in new[] { "/map", "/sites", "/api/v1/incidents?category=violence&country=CAF&from=2026&format=csv" })
+                Assert.DoesNotContain(secret, await publicClient.GetStringAsync(page, Cancel));
         }
     }
 

@@ -8,6 +8,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace Kimberlite.Field;
 
@@ -45,6 +46,9 @@ internal sealed class EvidenceFileConfiguration : IEntityTypeConfiguration<Evide
 
 public sealed record EvidenceResult(bool Created, EvidenceFile File);
 
+/// <summary>An image that cannot be decoded, or is too large to: refused, since it cannot be cleaned.</summary>
+public sealed class UnreadableImageException(string message, Exception? inner = null) : Exception(message, inner);
+
 /// <summary>Stores evidence files, one request each, idempotent by their content.</summary>
 public sealed class EvidenceStore(KimberliteDb db, string directory, AuditLog audit, TimeProvider clock)
 {
@@ -64,7 +68,7 @@ public sealed class EvidenceStore(KimberliteDb db, string directory, AuditLog au
             await File.WriteAllBytesAsync(path, stored, cancellationToken);
         var evidence = new EvidenceFile
         {
-            IncidentId = incidentId, UploadSha256 = hash, StoredName = name, FileName = Path.GetFileName(fileName)[..Math.Min(255, Path.GetFileName(fileName).Length)],
+            IncidentId = incidentId, UploadSha256 = hash, StoredName = name, FileName = StoredFileName(fileName, reencoded ? extension : null),
             ContentType = contentType, Length = stored.Length, Reencoded = reencoded, UploadedById = userId, UploadedAtUtc = clock.GetUtcNow().UtcDateTime,
         };
         db.EvidenceFiles.Add(evidence);
@@ -98,7 +102,13 @@ public sealed class EvidenceStore(KimberliteDb db, string directory, AuditLog au
         return File.Exists(path) ? (ReviewOutcome.Done, found.File, File.OpenRead(path)) : (ReviewOutcome.NotFound, null, null);
     }
 
-    /// <summary>An image decoded and written again with no metadata at all; anything else as it came.</summary>
+    /// <summary>Pixels enough for any phone's photograph; a larger image is refused before it is decoded into memory.</summary>
+    public const long MaxPixels = 60_000_000;
+
+    /// <summary>
+    /// An image decoded and written again from its pixels alone, into a new image that never had any
+    /// metadata (EXIF, XMP, IPTC, ICC, PNG text, GIF comments); anything else as it came.
+    /// </summary>
     private static (byte[] Bytes, string ContentType, bool Reencoded, string Extension) Clean(byte[] content, string fileName)
     {
         IImageFormat? format;
@@ -113,27 +123,41 @@ public sealed class EvidenceStore(KimberliteDb db, string directory, AuditLog au
         if (format is null || format.Name is not ("JPEG" or "PNG" or "GIF" or "BMP" or "WEBP" or "TGA" or "TIFF"))
             return (content, ContentTypeOf(fileName), false, Path.GetExtension(fileName).ToLowerInvariant() is { Length: > 1 and <= 8 } ext ? ext : ".bin");
 
-        using var image = Image.Load(content);
-        image.Metadata.ExifProfile = null;
-        image.Metadata.XmpProfile = null;
-        image.Metadata.IptcProfile = null;
-        image.Metadata.IccProfile = null;
-        foreach (var frame in image.Frames)
+        // An image that cannot be decoded is refused, never stored as sent: its metadata would go with it.
+        try
         {
-            frame.Metadata.ExifProfile = null;
-            frame.Metadata.XmpProfile = null;
-            frame.Metadata.IptcProfile = null;
-            frame.Metadata.IccProfile = null;
+            if (Image.Identify(content) is not { } info || (long)info.Width * info.Height > MaxPixels)
+                throw new UnreadableImageException($"The image is larger than {MaxPixels / 1_000_000} million pixels: send a smaller photograph.");
+            using var image = Image.Load<Rgba32>(content);
+            var pixels = new Rgba32[image.Width * image.Height];
+            image.CopyPixelDataTo(pixels);
+            using var clean = Image.LoadPixelData<Rgba32>(pixels, image.Width, image.Height);
+            using var output = new MemoryStream();
+            // Photographs stay JPEG; everything else becomes PNG.
+            if (format.Name == "JPEG")
+            {
+                clean.SaveAsJpeg(output, new JpegEncoder { Quality = 90 });
+                return (output.ToArray(), "image/jpeg", true, ".jpg");
+            }
+            clean.SaveAsPng(output, new PngEncoder());
+            return (output.ToArray(), "image/png", true, ".png");
         }
-        using var output = new MemoryStream();
-        // Photographs stay JPEG; everything else becomes PNG, which carries no camera metadata.
-        if (format.Name == "JPEG")
+        catch (Exception e) when (e is ImageFormatException or InvalidImageContentException or UnknownImageFormatException or NotSupportedException or SixLabors.ImageSharp.Memory.InvalidMemoryOperationException)
         {
-            image.SaveAsJpeg(output, new JpegEncoder { Quality = 90 });
-            return (output.ToArray(), "image/jpeg", true, ".jpg");
+            throw new UnreadableImageException("The image cannot be read (cut off or damaged): send it again, or the original photograph.", e);
         }
-        image.SaveAsPng(output, new PngEncoder());
-        return (output.ToArray(), "image/png", true, ".png");
+    }
+
+    /// <summary>The name the uploader gave, without any folder, with the extension of what is stored (a GIF kept as PNG is photo.png).</summary>
+    private static string StoredFileName(string fileName, string? extension)
+    {
+        var name = Path.GetFileName(fileName);
+        if (extension is not null && !string.Equals(Path.GetExtension(name), extension, StringComparison.OrdinalIgnoreCase)
+            && !(extension == ".jpg" && Path.GetExtension(name).Equals(".jpeg", StringComparison.OrdinalIgnoreCase)))
+            name = Path.GetFileNameWithoutExtension(name) + extension;
+        if (name.Length == 0)
+            name = "evidence" + (extension ?? ".bin");
+        return name.Length <= 255 ? name : name[^255..];
     }
 
     private static string ContentTypeOf(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch

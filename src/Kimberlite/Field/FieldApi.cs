@@ -127,7 +127,7 @@ public static class FieldApi
         var result = await submissions.SubmitAsync(submission, user.UserId()!.Value, user.OrganisationsWith(MemberRole.Monitor), user.Actor(), cancellationToken);
         return result.Outcome switch
         {
-            SubmissionOutcome.Created => TypedResults.Created(result.Kind == "incident" ? $"/api/v1/field/incidents/{result.Id}" : null, new SubmissionAnswer(result.Id!.Value, result.Kind!, "submitted")),
+            SubmissionOutcome.Created => TypedResults.Created((string?)null, new SubmissionAnswer(result.Id!.Value, result.Kind!, "submitted")),
             SubmissionOutcome.Repeated => TypedResults.Ok(new SubmissionAnswer(result.Id!.Value, result.Kind!, "submitted")),
             SubmissionOutcome.Conflict => TypedResults.Problem(statusCode: 409, title: "This clientId is already used by a different submission",
                 detail: $"The {result.Kind} {result.Id} was recorded under this clientId with other content. A new report needs a new clientId; a repeat must be the same body."),
@@ -232,7 +232,9 @@ public static class FieldApi
             }),
             _ => TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["status"] = [$"From {Code(incident!.Status)} the next step is one of: {string.Join(", ", Enum.GetValues<IncidentStatus>().Where(s => Workflow.Allowed(incident.Status, s)).Select(Code))}."],
+                ["status"] = [Enum.GetValues<IncidentStatus>().Where(s => Workflow.Allowed(incident!.Status, s)).Select(Code).ToList() is { Count: > 0 } steps
+                    ? $"From {Code(incident!.Status)} the next step is one of: {string.Join(", ", steps)}."
+                    : $"The incident is {Code(incident!.Status)}: no step follows."],
             }),
         };
     }
@@ -249,7 +251,15 @@ public static class FieldApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [$"Send one file (multipart field `file`) of at most {EvidenceStore.MaxBytes / 1024 / 1024} MB."] });
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, cancellationToken);
-        var result = await evidence.AddAsync(id, file.FileName, buffer.ToArray(), user.UserId()!.Value, user.Actor(), cancellationToken);
+        EvidenceResult result;
+        try
+        {
+            result = await evidence.AddAsync(id, file.FileName, buffer.ToArray(), user.UserId()!.Value, user.Actor(), cancellationToken);
+        }
+        catch (UnreadableImageException e)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [e.Message] });
+        }
         var dto = EvidenceDto.Of(result.File);
         return result.Created ? TypedResults.Created((string?)null, dto) : TypedResults.Ok(dto);
     }

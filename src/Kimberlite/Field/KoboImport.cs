@@ -16,8 +16,15 @@ namespace Kimberlite.Field;
 public sealed record KoboMapping(string? Kind, string? Organisation, Dictionary<string, string>? Fields, Dictionary<string, Dictionary<string, string>>? Values)
 {
     /// <summary>A mapping file as docs/field describes it; a JsonException says what is wrong with it.</summary>
-    public static KoboMapping Read(byte[] content) =>
-        JsonSerializer.Deserialize<KoboMapping>(content, JsonSerializerOptions.Web) ?? throw new JsonException("The mapping file is empty (null).");
+    public static KoboMapping Read(byte[] content)
+    {
+        var mapping = JsonSerializer.Deserialize<KoboMapping>(content, JsonSerializerOptions.Web) ?? throw new JsonException("The mapping file is empty (null).");
+        if (mapping.Fields?.FirstOrDefault(f => string.IsNullOrWhiteSpace(f.Value)) is { Key: { } field })
+            throw new JsonException($"\"fields\" maps {field} to no form field: name the form field, or leave {field} out.");
+        if (mapping.Values?.FirstOrDefault(v => v.Value is null || v.Value.Values.Any(string.IsNullOrWhiteSpace)) is { Key: { } values })
+            throw new JsonException($"\"values\" of {values} holds an empty value: give Kimberlite's name for each of the form's choices.");
+        return mapping;
+    }
 }
 
 /// <summary>What an import of a KoboToolbox or ODK export did, or would do when only checked (nothing recorded).</summary>

@@ -28,7 +28,8 @@ public static class MemberExports
             var exact = user.HasRoleIn(i.OrganisationId, MemberRole.Analyst);
             var (lat, lon) = exact ? (i.Latitude, i.Longitude) : Coarse.Point(i.Latitude, i.Longitude, grid);
             return new IncidentDto(i.Id, i.ClientId, names[i.OrganisationId], FieldApi.Code(i.Status), FieldApi.Code(i.Category), i.OccurredOn, i.CountryIso3, lat, lon, exact,
-                i.PrecisionMetres, i.SiteId, FieldApi.Code(i.Severity), i.Killed, i.Injured, i.Affected, FieldApi.Code(i.Perpetrator), i.Description, i.PublicSummary,
+                // A site's place is public: naming it would give the point to those who are to see the cell only.
+                i.PrecisionMetres, exact ? i.SiteId : null, FieldApi.Code(i.Severity), i.Killed, i.Injured, i.Affected, FieldApi.Code(i.Perpetrator), i.Description, i.PublicSummary,
                 i.ReporterName is not null || i.ReporterContact is not null);
         }).ToList();
     }

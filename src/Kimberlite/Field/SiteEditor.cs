@@ -98,7 +98,7 @@ public sealed class SiteEditor(KimberliteDb db, AuditLog audit)
             errors["longitude"] = ["Give the longitude in WGS84 degrees, -180 to 180."];
         if (s.Kind is not { Length: > 0 } kind || !Enum.TryParse<SiteKind>(Pascal(kind), ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
             errors["kind"] = ["Use artisanal, semiIndustrial or industrial."];
-        if (string.IsNullOrWhiteSpace(s.Minerals) || s.Minerals.Length > 200)
+        if (s.Minerals is null || s.Minerals.Length > 200 || !s.Minerals.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Any())
             errors["minerals"] = ["Name what is dug there, separated by commas (diamond, gold)."];
         if (s.Locality?.Length > 200 || s.Status?.Length > 100)
             errors[s.Locality?.Length > 200 ? "locality" : "status"] = ["A locality of up to 200 characters and a status of up to 100."];

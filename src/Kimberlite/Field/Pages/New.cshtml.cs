@@ -17,15 +17,16 @@ public sealed class NewModel(KimberliteDb db, FieldSubmissions submissions, Evid
 {
     public IReadOnlyList<Organisation> Organisations { get; private set; } = [];
     /// <summary>Every site, in the page itself, so that a visit can be recorded offline.</summary>
-    public IReadOnlyList<(int Id, string Name, string CountryIso3, string Minerals)> Sites { get; private set; } = [];
+    public IReadOnlyList<(int Id, string Label)> Sites { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var mine = User.OrganisationsWith(MemberRole.Monitor);
         Organisations = await db.Organisations.AsNoTracking().Where(o => mine.Contains(o.Id)).OrderBy(o => o.Acronym).ToListAsync(cancellationToken);
+        // Several sites share a name (IPIS lists six Adouzekede): the place tells them apart.
         Sites = (await db.MiningSites.AsNoTracking().OrderBy(s => s.CountryIso3).ThenBy(s => s.Name).ThenBy(s => s.Id)
-            .Select(s => new { s.Id, s.Name, s.CountryIso3, s.Minerals }).ToListAsync(cancellationToken))
-            .Select(s => (s.Id, s.Name, s.CountryIso3, s.Minerals)).ToList();
+            .Select(s => new { s.Id, s.Name, s.CountryIso3, s.Minerals, s.Latitude, s.Longitude }).ToListAsync(cancellationToken))
+            .Select(s => (s.Id, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Name} ({s.CountryIso3}, {s.Minerals}; {s.Latitude:0.###}, {s.Longitude:0.###})"))).ToList();
     }
 
     /// <summary>
@@ -34,6 +35,8 @@ public sealed class NewModel(KimberliteDb db, FieldSubmissions submissions, Evid
     /// </summary>
     public async Task<IActionResult> OnPostEvidenceAsync(Guid clientId, IFormFile? file, CancellationToken cancellationToken)
     {
+        if (clientId == Guid.Empty)
+            return BadRequest(new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["clientId"] = ["Give the report's clientId (a UUID)."] }));
         var incident = await db.Incidents.AsNoTracking().Where(i => i.ClientId == clientId).Select(i => new { i.Id, i.OrganisationId }).FirstOrDefaultAsync(cancellationToken);
         if (incident is null)
             return NotFound(new ProblemDetails { Status = 404, Title = "No incident under this clientId: send the report before its files." });
@@ -43,13 +46,25 @@ public sealed class NewModel(KimberliteDb db, FieldSubmissions submissions, Evid
             return BadRequest(new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["file"] = [$"Send one file of at most {EvidenceStore.MaxBytes / 1024 / 1024} MB."] }));
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, cancellationToken);
-        var result = await evidence.AddAsync(incident.Id, file.FileName, buffer.ToArray(), User.UserId()!.Value, User.Actor(), cancellationToken);
+        EvidenceResult result;
+        try
+        {
+            result = await evidence.AddAsync(incident.Id, file.FileName, buffer.ToArray(), User.UserId()!.Value, User.Actor(), cancellationToken);
+        }
+        catch (UnreadableImageException e)
+        {
+            return BadRequest(new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["file"] = [e.Message] }));
+        }
         return new JsonResult(new { id = result.File.Id, metadataRemoved = result.File.Reencoded, repeated = !result.Created });
     }
 
     /// <summary>The browser's queue posts here (JSON, with the page's anti-forgery token in a header).</summary>
-    public async Task<IActionResult> OnPostSubmitAsync([FromBody] FieldSubmission submission, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostSubmitAsync([FromBody] FieldSubmission? submission, CancellationToken cancellationToken)
     {
+        if (submission is null || !ModelState.IsValid)
+            return BadRequest(new HttpValidationProblemDetails(ModelState.Where(e => e.Value?.Errors.Count > 0)
+                .ToDictionary(e => e.Key.Length == 0 ? "body" : e.Key, e => e.Value!.Errors.Select(x => x.ErrorMessage.Length > 0 ? x.ErrorMessage : "Not readable as a field submission (JSON).").ToArray()) is { Count: > 0 } errors
+                ? errors : new Dictionary<string, string[]> { ["body"] = ["Send a field submission as JSON."] }));
         var result = await submissions.SubmitAsync(submission, User.UserId()!.Value, User.OrganisationsWith(MemberRole.Monitor), User.Actor(), cancellationToken);
         return result.Outcome switch
         {

@@ -30,8 +30,12 @@ public static class CsvOutput
         DateTime t => DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
+        string text => Inert(text),
+        _ => Inert(value.ToString() ?? ""),
     };
+
+    /// <summary>Text a spreadsheet would run as a formula (=, +, -, @ first) is opened as text: a quote before it (OWASP's advice for CSV).</summary>
+    private static string Inert(string text) => text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + text : text;
 
     private static string Escape(string text) =>
         text.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{text.Replace("\"", "\"\"")}\"" : text;

@@ -33,6 +33,9 @@ public static class WebRegistration
         // Accented French and Portuguese are written as they are, not as &#xE9; entities: lighter pages.
         builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddProblemDetails();
+        // Minimal APIs throw on a request they cannot read, so that BadRequestHandler can say what to change.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestHandler>();
         builder.Services.ConfigureHttpJsonOptions(o =>
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>

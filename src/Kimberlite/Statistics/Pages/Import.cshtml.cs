@@ -132,12 +132,19 @@ public sealed class ImportModel(StatisticsImporter importer, KoboImporter kobo, 
     {
         Kobo = result;
         Preview(content, name);
-        // Who reported stays out of the page, even for the person who sent the file: a screen is seen by others.
-        var hidden = new[] { "reporterName", "reporterContact" }.Select(f => mapping.Fields?.GetValueOrDefault(f)).OfType<string>().ToHashSet();
-        if (FirstRows is { } table && hidden.Count > 0)
+        // Only the columns the mapping reads are shown, and who reported stays out of the page even for the
+        // person who sent the file: a screen is seen by others, and an unmapped column may name someone too.
+        var mapped = mapping.Fields?.ToDictionary(f => f.Value.Trim(), f => f.Key) ?? [];
+        if (FirstRows is { } table)
         {
-            var columns = table.Headers.Select((h, i) => (h.Trim(), i)).Where(c => hidden.Contains(c.Item1)).Select(c => c.i).ToHashSet();
-            FirstRows = table with { Rows = table.Rows.Select(r => r with { Cells = r.Cells.Select((c, i) => columns.Contains(i) && c.Length > 0 ? "•••" : c).ToArray() }).ToList() };
+            var columns = table.Headers.Select((h, i) => (Header: h.Trim(), Index: i)).Where(c => mapped.ContainsKey(c.Header)).ToList();
+            string Cell(string[] cells, (string Header, int Index) c) =>
+                c.Index >= cells.Length ? "" : mapped[c.Header] is "reporterName" or "reporterContact" && cells[c.Index].Length > 0 ? "•••" : cells[c.Index];
+            FirstRows = table with
+            {
+                Headers = columns.Select(c => c.Header).ToList(),
+                Rows = table.Rows.Select(r => r with { Cells = columns.Select(c => Cell(r.Cells, c)).ToArray() }).ToList(),
+            };
         }
     }
 

@@ -50,7 +50,13 @@
       li.textContent = `${body.occurredOn || body.visitedOn} · ${what} — ${label(item.state)}`;
       if (waitingFiles) li.textContent += ` · ${text.files.replace('{0}', waitingFiles)}`;
       if (item.kept) li.textContent += ` · ${text.kept.replace('{0}', item.kept)}`;
-      if (item.problem) li.title = item.problem;
+      if (item.problem) {
+        // A phone has no hover: what to change is written under the report.
+        const why = document.createElement('small');
+        why.className = 'problem';
+        why.textContent = item.problem;
+        li.append(document.createElement('br'), why);
+      }
       return li;
     }));
   }
@@ -60,6 +66,13 @@
     headers: json ? { 'Content-Type': 'application/json', 'RequestVerificationToken': text.token } : { 'RequestVerificationToken': text.token },
     body,
   });
+  // What the server said to change, from its ProblemDetails: each field's message, else its title.
+  const problem = async response => {
+    try {
+      const body = await response.json();
+      return body.errors ? Object.entries(body.errors).map(([field, messages]) => `${field}: ${messages.join(' ')}`).join('\n') : body.title || '';
+    } catch { return `${response.status}`; }
+  };
   const signedOut = response => response.type === 'opaqueredirect' || response.status === 401 || response.status === 403;
 
   // The report first; its files after it, one request each, so a broken connection loses at most the file on its way.
@@ -74,7 +87,7 @@
         item.body = { kind: b.kind, category: b.category, occurredOn: b.occurredOn, visitedOn: b.visitedOn };
       }
       else if (signedOut(response)) item.state = 'signin';
-      else if (response.status === 400 || response.status === 409) { item.state = 'refused'; item.problem = await response.text(); }
+      else if (response.status === 400 || response.status === 409) { item.state = 'refused'; item.problem = await problem(response); }
       if (!item.onServer) return;
     }
     for (const file of item.files || []) {
@@ -88,7 +101,7 @@
         file.sent = true; file.blob = null;
       }
       else if (signedOut(response)) { item.state = 'signin'; return; }
-      else if (response.status === 400) { file.refused = true; file.blob = null; item.problem = await response.text(); }
+      else if (response.status === 400) { file.refused = true; file.blob = null; item.problem = `${file.name}: ${await problem(response)}`; }
       else return; // the server failed: try again later
     }
     item.state = 'sent';

@@ -4,6 +4,7 @@
   const element = document.getElementById('map');
   if (!element || !window.L) return;
   const text = element.dataset;
+  const categories = JSON.parse(text.categories || '{}');
   const map = L.map(element, { zoomSnap: 0.5 }).setView([2, 20], 4.5);
   if (text.tiles) L.tileLayer(text.tiles, { maxZoom: 16 }).addTo(map);
   const filters = document.getElementById('map-filters');
@@ -33,7 +34,7 @@
   function describe(item) {
     const p = item.feature.properties;
     return item.kind === 'incident'
-      ? `<strong>${text.incident}</strong> · ${p.occurredOn} · ${escape(p.category)}<br>${escape(p.summary || '')}`
+      ? `<strong>${text.incident}</strong> · ${p.occurredOn} · ${escape(categories[p.category] || p.category)}<br>${escape(p.summary || '')}`
       : `<strong>${text.site}</strong> · ${escape(p.name)} (${escape(p.minerals)})<br><small>${escape(p.source)}</small>`;
   }
   const escape = s => String(s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);

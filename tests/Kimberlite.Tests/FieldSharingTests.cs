@@ -204,7 +204,7 @@ public sealed class FieldSharingTests : EmptyAppTest
         Assert.Equal(0, await App.WithDb(db => db.Incidents.CountAsync(Cancel)));
 
         var foreign = await CheckAsync(mapping.Replace("\"CRAGG\"", "\"RELUFA\""));
-        Assert.Contains("You are not an analyst of the organisation the mapping names", foreign);
+        Assert.Contains("Vous n'êtes pas analyste de l'organisation que nomme le fichier de correspondance", System.Net.WebUtility.HtmlDecode(foreign));
         Assert.Contains("Le fichier de correspondance ne se lit pas", await CheckAsync("{ not json"));
         Assert.Contains("maps reporterName to no form field", await CheckAsync("""{"kind": "incident", "organisation": "CRAGG", "fields": {"clientId": "_uuid", "reporterName": null}}"""));
         Assert.Equal(0, await App.WithDb(db => db.Incidents.CountAsync(Cancel)));

@@ -48,15 +48,15 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
             ? await db.Organisations.AsNoTracking().FirstOrDefaultAsync(o => o.Acronym.ToUpper() == acronym.ToUpper(), cancellationToken)
             : null;
         if (organisation is null)
-            Refuse(0, "organisation", mapping.Organisation, "The mapping names no organisation known here (its acronym, as on /organisations).");
+            Refuse(0, "organisation", mapping.Organisation, "Kobo_NoOrganisation");
         else if (allowedOrganisations is not null && !allowedOrganisations.Contains(organisation.Id))
         {
-            Refuse(0, "organisation", mapping.Organisation, "You are not an analyst of the organisation the mapping names: import for your own organisation.");
+            Refuse(0, "organisation", mapping.Organisation, "Kobo_NotYourOrganisation");
             organisation = null;
         }
         if (mapping.Fields is not { Count: > 0 } fields || !fields.ContainsKey("clientId"))
         {
-            Refuse(0, "fields", null, "The mapping gives no form field for clientId (KoboToolbox: _uuid; ODK: meta/instanceID).");
+            Refuse(0, "fields", null, "Kobo_NoClientIdField");
             return new KoboResult(false, 0, 0, problems);
         }
 
@@ -67,11 +67,11 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidDataException or InvalidOperationException)
         {
-            Refuse(1, "(file)", e.Message, "The file is neither a KoboToolbox/ODK CSV export nor a JSON list of submissions.");
+            Refuse(1, "(file)", e.Message, "Kobo_Unreadable");
             return new KoboResult(false, 0, 0, problems);
         }
         if (rows.Count == 0)
-            Refuse(1, "(file)", null, "The file holds no submission.");
+            Refuse(1, "(file)", null, "Kobo_Empty");
 
         var parsed = new List<(int Line, FieldSubmission Submission)>();
         foreach (var (line, values) in rows)
@@ -89,7 +89,7 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
                     return null;
                 if (parse(text) is { } value)
                     return value;
-                Refuse(line, fields[field], text, $"Not a value for {field}.");
+                Refuse(line, fields[field], text, "Kobo_NotAValue");
                 return null;
             }
             var clientText = Text("clientId")?.Replace("uuid:", "", StringComparison.OrdinalIgnoreCase);
@@ -102,7 +102,7 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
                 Text("childrenWork"), Text("armedPresence"), Text("armedGroup"), Text("interference")?.Split(' ', StringSplitOptions.RemoveEmptyEntries),
                 Parse("mercury", Flag), Text("stateServices"), Text("traceability"), Text("notes"));
             foreach (var (field, messages) in submissions.Check(submission))
-                Refuse(line, fields.GetValueOrDefault(field, field), Text(field), messages[0]);
+                Refuse(line, fields.GetValueOrDefault(field, field), Text(field), Reason(field, messages[0]));
             parsed.Add((line, submission));
         }
         if (problems.Count > 0 || organisation is null)
@@ -119,11 +119,11 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
                     case SubmissionOutcome.Created: created++; break;
                     case SubmissionOutcome.Repeated: repeated++; break;
                     case SubmissionOutcome.Conflict:
-                        Refuse(line, fields["clientId"], submission.ClientId.ToString(), "This identifier is already recorded with other content.");
+                        Refuse(line, fields["clientId"], submission.ClientId.ToString(), "Kobo_Conflict");
                         break;
                     default:
                         foreach (var (field, messages) in result.Errors)
-                            Refuse(line, fields.GetValueOrDefault(field, field), null, messages[0]);
+                            Refuse(line, fields.GetValueOrDefault(field, field), null, Reason(field, messages[0]));
                         break;
                 }
             }
@@ -140,6 +140,16 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
             $"KoboToolbox/ODK export {Path.GetFileName(fileName)}: {created} new, {repeated} already recorded", cancellationToken);
         return new KoboResult(true, created, repeated, []);
     }
+
+    /// <summary>The report's reason as a text of the resources (KoboField_{field}) in the reader's language; the API's English message where there is none.</summary>
+    private static string Reason(string field, string message) => ReasonFields.Contains(field) ? $"KoboField_{field}" : message;
+
+    private static readonly HashSet<string> ReasonFields =
+    [
+        "clientId", "kind", "category", "occurredOn", "latitude", "longitude", "precisionMetres", "countryIso3", "severity", "perpetrator",
+        "killed", "injured", "affected", "description", "reporterName", "siteId", "visitedOn", "workers", "women", "childrenUnder15",
+        "children15To18", "armedPresence", "interference", "childrenWork", "armedGroup", "stateServices", "traceability", "notes", "organisation",
+    ];
 
     private static List<(int, Dictionary<string, string?>)> CsvRows(byte[] content, string fileName)
     {

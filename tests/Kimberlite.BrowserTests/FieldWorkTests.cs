@@ -137,6 +137,33 @@ public sealed class FieldWorkTests(Browser browser, KimberliteServer server) : I
         File.Delete(mapping);
     }
 
+    [Fact]
+    public async Task AnEnglishMonitorAndAPortugueseReaderFindTheFieldPagesInTheirLanguage()
+    {
+        var monitor = await server.CreateMemberAsync(Kimberlite.Accounts.MemberRole.Monitor);
+        await using (var context = await browser.NewReaderAsync(server, "en-GB,en"))
+        {
+            var page = await context.NewPageAsync();
+            await SignInPage.SignInAsync(page, server, monitor, KimberliteServer.Password, "E-mail address", "Password", "Sign in");
+            await page.GotoAsync("/field/new");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Report from the field");
+            await page.GetByLabel("A site visit").CheckAsync();
+            await Expect(page.GetByLabel("Date of the visit")).ToBeVisibleAsync();
+            await Expect(page.GetByLabel("Armed presence")).ToContainTextAsync("Non-state armed group");
+            await Expect(page.GetByLabel("Illegal taxation")).ToBeVisibleAsync();
+            await Screenshots.SaveAsync(page, "field-visit-en");
+        }
+        await using (var context = await browser.NewReaderAsync(server, "pt-PT,pt"))
+        {
+            var page = await context.NewPageAsync();
+            await page.GotoAsync("/sites");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Locais de mineração");
+            await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Artesanal" }).First).ToBeVisibleAsync();
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Adicionar um local" })).ToHaveCountAsync(0);
+            await Screenshots.SaveAsync(page, "sites-pt");
+        }
+    }
+
     private static byte[] PhotoWithGps()
     {
         using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(64, 48);

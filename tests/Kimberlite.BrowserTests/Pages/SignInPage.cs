@@ -2,15 +2,16 @@ using Microsoft.Playwright;
 
 namespace Kimberlite.BrowserTests.Pages;
 
-/// <summary>The sign-in page (/account/signin), filled in by its French labels.</summary>
+/// <summary>The sign-in page (/account/signin), filled in by its labels (French unless others are given).</summary>
 public static class SignInPage
 {
-    public static async Task SignInAsync(IPage page, KimberliteServer server, string email, string password)
+    public static async Task SignInAsync(IPage page, KimberliteServer server, string email, string password,
+        string emailLabel = "Adresse e-mail", string passwordLabel = "Mot de passe", string button = "Se connecter")
     {
         await page.GotoAsync(new Uri(server.Address, "/account/signin").ToString());
-        await page.GetByLabel("Adresse e-mail").FillAsync(email);
-        await page.GetByLabel("Mot de passe").FillAsync(password);
-        await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
+        await page.GetByLabel(emailLabel).FillAsync(email);
+        await page.GetByLabel(passwordLabel, new() { Exact = true }).FillAsync(password);
+        await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
         await page.WaitForURLAsync(url => url.EndsWith("/account", StringComparison.Ordinal));
     }
 }

@@ -273,12 +273,25 @@ public sealed class FieldSharingTests : EmptyAppTest
         // The offline form's own handler: a body that is not a submission is refused, never a failure of the server.
         await People.CreateAsync(App, "page-monitor@example.org", MemberRole.Monitor, "CRAGG", twoFactor: false);
         var page = await People.SignInAsync(App, "page-monitor@example.org");
-        var token = await People.TokenAsync(page, "/field/new");
+        // The form sends its anti-forgery token in a header, taken from the page's data-token.
+        var token = System.Text.RegularExpressions.Regex.Match(await page.GetStringAsync("/field/new", Cancel), "data-token=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(token);
         foreach (var body in new[] { "", "null", """{"kind":"incident",""", """{"clientId":"abc"}""" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/field/new?handler=Submit") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
             request.Headers.Add("RequestVerificationToken", token);
-            Assert.Equal(HttpStatusCode.BadRequest, (await page.SendAsync(request, Cancel)).StatusCode);
+            var response = await page.SendAsync(request, Cancel);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("\"errors\"", await response.Content.ReadAsStringAsync(Cancel));
         }
+        // A submission the page can read but not accept says what to change in the page's language.
+        using var refused = new HttpRequestMessage(HttpMethod.Post, "/field/new?handler=Submit")
+        {
+            Content = JsonContent.Create(new { clientId = Guid.NewGuid(), kind = "incident", category = "theft", occurredOn = "2026-11-01", latitude = 4.3, longitude = 18.5, severity = "serious", countryIso3 = "CAF", description = "x" }),
+        };
+        refused.Headers.Add("RequestVerificationToken", token);
+        var answer = await page.SendAsync(refused, Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Contains("Utilisez l'un de : violence", System.Text.RegularExpressions.Regex.Unescape(await answer.Content.ReadAsStringAsync(Cancel)));
     }
 }

@@ -71,6 +71,19 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
         return await SaveAsync(incident, s.ClientId.Value, hash, actor, audited, cancellationToken);
     }
 
+    /// <summary>
+    /// The text of the resources (SubmissionError_{field}) that says what is wrong with a field, in the reader's
+    /// language, for the pages and the command line; the API's English message where there is none.
+    /// </summary>
+    public static string ErrorText(string field, string message) => TranslatedFields.Contains(field) ? $"SubmissionError_{field}" : message;
+
+    private static readonly HashSet<string> TranslatedFields =
+    [
+        "clientId", "kind", "category", "occurredOn", "latitude", "longitude", "precisionMetres", "countryIso3", "severity", "perpetrator",
+        "killed", "injured", "affected", "description", "reporterName", "siteId", "visitedOn", "workers", "women", "childrenUnder15",
+        "children15To18", "armedPresence", "interference", "childrenWork", "armedGroup", "stateServices", "traceability", "notes", "organisation",
+    ];
+
     /// <summary>What is wrong with a submission before any database is asked, field by field.</summary>
     public Dictionary<string, string[]> Check(FieldSubmission s) =>
         s.Kind == "visit" ? ValidateVisit(s, clock.GetUtcNow()) : Validate(s, clock.GetUtcNow());

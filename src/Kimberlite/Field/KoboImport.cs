@@ -102,7 +102,7 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
                 Text("childrenWork"), Text("armedPresence"), Text("armedGroup"), Text("interference")?.Split(' ', StringSplitOptions.RemoveEmptyEntries),
                 Parse("mercury", Flag), Text("stateServices"), Text("traceability"), Text("notes"));
             foreach (var (field, messages) in submissions.Check(submission))
-                Refuse(line, fields.GetValueOrDefault(field, field), Text(field), Reason(field, messages[0]));
+                Refuse(line, fields.GetValueOrDefault(field, field), Text(field), FieldSubmissions.ErrorText(field, messages[0]));
             parsed.Add((line, submission));
         }
         if (problems.Count > 0 || organisation is null)
@@ -123,7 +123,7 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
                         break;
                     default:
                         foreach (var (field, messages) in result.Errors)
-                            Refuse(line, fields.GetValueOrDefault(field, field), null, Reason(field, messages[0]));
+                            Refuse(line, fields.GetValueOrDefault(field, field), null, FieldSubmissions.ErrorText(field, messages[0]));
                         break;
                 }
             }
@@ -140,16 +140,6 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
             $"KoboToolbox/ODK export {Path.GetFileName(fileName)}: {created} new, {repeated} already recorded", cancellationToken);
         return new KoboResult(true, created, repeated, []);
     }
-
-    /// <summary>The report's reason as a text of the resources (KoboField_{field}) in the reader's language; the API's English message where there is none.</summary>
-    private static string Reason(string field, string message) => ReasonFields.Contains(field) ? $"KoboField_{field}" : message;
-
-    private static readonly HashSet<string> ReasonFields =
-    [
-        "clientId", "kind", "category", "occurredOn", "latitude", "longitude", "precisionMetres", "countryIso3", "severity", "perpetrator",
-        "killed", "injured", "affected", "description", "reporterName", "siteId", "visitedOn", "workers", "women", "childrenUnder15",
-        "children15To18", "armedPresence", "interference", "childrenWork", "armedGroup", "stateServices", "traceability", "notes", "organisation",
-    ];
 
     private static List<(int, Dictionary<string, string?>)> CsvRows(byte[] content, string fileName)
     {

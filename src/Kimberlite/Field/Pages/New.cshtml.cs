@@ -3,7 +3,9 @@ using Kimberlite.Infrastructure.Data;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Kimberlite.Infrastructure.Localization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace Kimberlite.Field.Pages;
 
@@ -13,7 +15,7 @@ namespace Kimberlite.Field.Pages;
 /// connection returns, to the handler below, which records it once however often it arrives.
 /// </summary>
 [Authorize(Policy = Policies.Monitor)]
-public sealed class NewModel(KimberliteDb db, FieldSubmissions submissions, EvidenceStore evidence) : PageModel
+public sealed class NewModel(KimberliteDb db, FieldSubmissions submissions, EvidenceStore evidence, IStringLocalizer<Texts> texts) : PageModel
 {
     public IReadOnlyList<Organisation> Organisations { get; private set; } = [];
     /// <summary>Every site, in the page itself, so that a visit can be recorded offline.</summary>
@@ -70,7 +72,9 @@ public sealed class NewModel(KimberliteDb db, FieldSubmissions submissions, Evid
         {
             SubmissionOutcome.Created or SubmissionOutcome.Repeated => new JsonResult(new { id = result.Id, kind = result.Kind, repeated = result.Outcome == SubmissionOutcome.Repeated }),
             SubmissionOutcome.Conflict => new ObjectResult(new ProblemDetails { Status = 409, Title = "This clientId is already used by a different submission" }) { StatusCode = 409 },
-            _ => new BadRequestObjectResult(new HttpValidationProblemDetails(result.Errors)),
+            // The monitor reads what to change in the page's language.
+            _ => new BadRequestObjectResult(new HttpValidationProblemDetails(result.Errors.ToDictionary(e => e.Key,
+                e => e.Value.Select(message => texts[FieldSubmissions.ErrorText(e.Key, message)].Value).ToArray()))),
         };
     }
 }

@@ -20,7 +20,7 @@ public sealed class FieldWorkTests(Browser browser, KimberliteServer server) : I
     {
         var monitor = await server.CreateMemberAsync(Kimberlite.Accounts.MemberRole.Monitor);
         var photo = Path.Combine(Path.GetTempPath(), $"IMG_{Guid.NewGuid():N}.jpg");
-        await File.WriteAllBytesAsync(photo, PhotoWithGps(), Cancel);
+        await File.WriteAllBytesAsync(photo, Kimberlite.Tests.TestImages.JpegWithGps(), Cancel);
         await using (var context = await browser.NewReaderAsync(server, "fr-FR,fr"))
         {
             var page = await context.NewPageAsync();
@@ -121,7 +121,7 @@ public sealed class FieldWorkTests(Browser browser, KimberliteServer server) : I
         await Screenshots.SaveAsync(page, "sites-fr");
 
         // The sample export of docs/field, with a mapping for the analyst's own organisation.
-        var docs = Folder("docs", "field");
+        var docs = Path.Combine(Kimberlite.Tests.Repository.Root, "docs", "field");
         var mapping = Path.Combine(Path.GetTempPath(), $"mapping-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(mapping, (await File.ReadAllTextAsync(Path.Combine(docs, "kobo-incident-mapping.json"), Cancel)).Replace("\"CRAGG\"", "\"RELUFA\""), Cancel);
         await page.GotoAsync("/import");
@@ -162,24 +162,5 @@ public sealed class FieldWorkTests(Browser browser, KimberliteServer server) : I
             await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Adicionar um local" })).ToHaveCountAsync(0);
             await Screenshots.SaveAsync(page, "sites-pt");
         }
-    }
-
-    private static byte[] PhotoWithGps()
-    {
-        using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(64, 48);
-        var exif = new SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifProfile();
-        exif.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.GPSLatitude, [new SixLabors.ImageSharp.Rational(4, 1), new SixLabors.ImageSharp.Rational(22, 1), new SixLabors.ImageSharp.Rational(160, 10)]);
-        image.Metadata.ExifProfile = exif;
-        using var jpeg = new MemoryStream();
-        SixLabors.ImageSharp.ImageExtensions.SaveAsJpeg(image, jpeg);
-        return jpeg.ToArray();
-    }
-
-    private static string Folder(params string[] parts)
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !Directory.Exists(Path.Combine([folder.FullName, .. parts])))
-            folder = folder.Parent;
-        return Path.Combine([folder!.FullName, .. parts]);
     }
 }

@@ -161,17 +161,7 @@ public sealed class FieldTests : EmptyAppTest
     {
         var monitor = await ApiAsAsync("monitor@example.org", MemberRole.Monitor);
         var id = (await (await monitor.PostAsJsonAsync("/api/v1/field/submissions", Submission(Guid.NewGuid()), Cancel)).Content.ReadFromJsonAsync<SubmissionAnswer>(Cancel))!.Id;
-        byte[] photo;
-        using (var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(64, 48))
-        {
-            var exif = new SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifProfile();
-            exif.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.GPSLatitude, [new SixLabors.ImageSharp.Rational(4, 1), new SixLabors.ImageSharp.Rational(22, 1), new SixLabors.ImageSharp.Rational(160, 10)]);
-            exif.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.Model, "Tecno Spark 10");
-            image.Metadata.ExifProfile = exif;
-            using var jpeg = new MemoryStream();
-            SixLabors.ImageSharp.ImageExtensions.SaveAsJpeg(image, jpeg);
-            photo = jpeg.ToArray();
-        }
+        var photo = TestImages.JpegWithGps();
         Assert.NotNull(SixLabors.ImageSharp.Image.Load(photo).Metadata.ExifProfile?.GetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.GPSLatitude));
         MultipartFormDataContent Form(byte[] bytes, string name) => new() { { new ByteArrayContent(bytes), "file", name } };
 

@@ -72,8 +72,6 @@ public static class FindingsApi
         string? country, string? rule, string? severity, string? status, string? year, string? state)
     {
         var errors = new Dictionary<string, string[]>();
-        static T? Parse<T>(string? text) where T : struct, Enum =>
-            Enum.TryParse<T>(text, ignoreCase: true, out var v) && Enum.IsDefined(v) && !int.TryParse(text, out _) ? v : null;
         string? code = null;
         if (!string.IsNullOrEmpty(country))
         {
@@ -81,13 +79,13 @@ public static class FindingsApi
             if (!CountryCodes.IsKnown(code))
                 errors["country"] = [$"'{country}' is not a country code: use ISO 3166-1 alpha-3, such as COD."];
         }
-        var r = Parse<FindingRule>(rule);
+        var r = ApiCodes.Parse<FindingRule>(rule);
         if (!string.IsNullOrEmpty(rule) && r is null)
             errors["rule"] = [$"'{rule}' is not a rule: use sourceConflict, balance, mirrorGap, valuationGap, suddenChange or partsAndTotal."];
-        var sv = Parse<Severity>(severity);
+        var sv = ApiCodes.Parse<Severity>(severity);
         if (!string.IsNullOrEmpty(severity) && sv is null)
             errors["severity"] = [$"'{severity}' is not a severity: use info, warning or serious."];
-        var st = Parse<FindingStatus>(status);
+        var st = ApiCodes.Parse<FindingStatus>(status);
         if (!string.IsNullOrEmpty(status) && st is null)
             errors["status"] = [$"'{status}' is not a status: use open, confirmed or dismissed."];
         int? y = null;

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Kimberlite.Accounts;
@@ -46,6 +47,11 @@ internal sealed class EvidenceFileConfiguration : IEntityTypeConfiguration<Evide
 
 public sealed record EvidenceResult(bool Created, EvidenceFile File);
 
+public enum UploadOutcome { Stored, NotFound, Forbidden, Refused }
+
+/// <summary>What became of one uploaded file: stored (again or for the first time), or why not; Error says what to change.</summary>
+public sealed record EvidenceUpload(UploadOutcome Outcome, EvidenceResult? Result = null, string? Error = null);
+
 /// <summary>An image that cannot be decoded, or is too large to: refused, since it cannot be cleaned.</summary>
 public sealed class UnreadableImageException(string message, Exception? inner = null) : Exception(message, inner);
 
@@ -85,6 +91,31 @@ public sealed class EvidenceStore(KimberliteDb db, string directory, AuditLog au
         db.ChangeTracker.Clear();
         await audit.AppendAsync(actor, AuditActions.EvidenceAdded, $"incident {incidentId}", $"{contentType}, {stored.Length:N0} bytes{(reencoded ? ", metadata removed" : "")}", cancellationToken);
         return new EvidenceResult(true, evidence);
+    }
+
+    /// <summary>
+    /// One file sent for an incident (the API names it by its number, the offline form by its clientId), by a
+    /// monitor of the incident's organisation, within the size limit; an image that cannot be cleaned is refused.
+    /// </summary>
+    public async Task<EvidenceUpload> UploadAsync(ClaimsPrincipal user, Expression<Func<Incident, bool>> incident, IFormFile? file, CancellationToken cancellationToken)
+    {
+        var found = await db.Incidents.AsNoTracking().Where(incident).Select(i => new { i.Id, i.OrganisationId }).FirstOrDefaultAsync(cancellationToken);
+        if (found is null)
+            return new EvidenceUpload(UploadOutcome.NotFound);
+        if (!user.HasRoleIn(found.OrganisationId, MemberRole.Monitor))
+            return new EvidenceUpload(UploadOutcome.Forbidden);
+        if (file is null || file.Length == 0 || file.Length > MaxBytes)
+            return new EvidenceUpload(UploadOutcome.Refused, Error: $"Send one file (multipart field `file`) of at most {MaxBytes / 1024 / 1024} MB.");
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, cancellationToken);
+        try
+        {
+            return new EvidenceUpload(UploadOutcome.Stored, await AddAsync(found.Id, file.FileName, buffer.ToArray(), user.UserId()!.Value, user.Actor(), cancellationToken));
+        }
+        catch (UnreadableImageException e)
+        {
+            return new EvidenceUpload(UploadOutcome.Refused, Error: e.Message);
+        }
     }
 
     /// <summary>A stored file, for the analysts and coordinators of its incident's organisation, who verify it.</summary>

@@ -30,7 +30,7 @@ public sealed record EvidenceDto(int Id, int IncidentId, string FileName, string
 public sealed record SiteDto(int Id, string Name, string CountryIso3, string? Locality, double Latitude, double Longitude, string Kind, string Minerals,
     string? Status, bool? InCompliantZone, string Source)
 {
-    public static SiteDto Of(MiningSite s) => new(s.Id, s.Name, s.CountryIso3, s.Locality, s.Latitude, s.Longitude, FieldApi.Code(s.Kind), s.Minerals, s.Status, s.InCompliantZone, s.Source);
+    public static SiteDto Of(MiningSite s) => new(s.Id, s.Name, s.CountryIso3, s.Locality, s.Latitude, s.Longitude, ApiCodes.Code(s.Kind), s.Minerals, s.Status, s.InCompliantZone, s.Source);
 }
 
 /// <summary>A site visit as the members of its organisation see it.</summary>
@@ -39,8 +39,8 @@ public sealed record VisitDto(int Id, string Organisation, int SiteId, string Si
     string? Traceability, string? Notes)
 {
     public static VisitDto Of(SiteVisit v, string site, string organisation) => new(v.Id, organisation, v.SiteId, site, v.VisitedOn, v.Workers, v.Women,
-        v.ChildrenUnder15, v.Children15To18, v.ChildrenWork, FieldApi.Code(v.ArmedPresence), v.ArmedGroup,
-        Enum.GetValues<Interference>().Where(i => i != Field.Interference.None && v.Interference.HasFlag(i)).Select(i => FieldApi.Code(i)).ToArray(),
+        v.ChildrenUnder15, v.Children15To18, v.ChildrenWork, ApiCodes.Code(v.ArmedPresence), v.ArmedGroup,
+        Enum.GetValues<Interference>().Where(i => i != Field.Interference.None && v.Interference.HasFlag(i)).Select(i => ApiCodes.Code(i)).ToArray(),
         v.Mercury, v.StateServices, v.Traceability, v.Notes);
 }
 
@@ -50,8 +50,8 @@ public sealed record IncidentFilter(string? Category, string? Country, int? From
     public Dictionary<string, string[]> Errors()
     {
         var errors = new Dictionary<string, string[]>();
-        if (Category is { Length: > 0 } && Parse<IncidentCategory>(Category) is null)
-            errors["category"] = [$"Use one of: {FieldSubmissions.Names<IncidentCategory>()}."];
+        if (Category is { Length: > 0 } && ApiCodes.Parse<IncidentCategory>(Category) is null)
+            errors["category"] = [$"Use one of: {ApiCodes.Names<IncidentCategory>()}."];
         if (Country is { Length: > 0 } && Country.Length != 3)
             errors["country"] = ["Give the country's ISO 3166 three-letter code, such as CAF."];
         if (From is < 1990 or > 2100 || To is < 1990 or > 2100 || From > To)
@@ -61,7 +61,7 @@ public sealed record IncidentFilter(string? Category, string? Country, int? From
 
     public IQueryable<Incident> Apply(IQueryable<Incident> query)
     {
-        if (Category is { Length: > 0 } && Parse<IncidentCategory>(Category) is { } category)
+        if (ApiCodes.Parse<IncidentCategory>(Category) is { } category)
             query = query.Where(i => i.Category == category);
         if (Country is { Length: 3 })
         {
@@ -80,11 +80,6 @@ public sealed record IncidentFilter(string? Category, string? Country, int? From
         }
         return query;
     }
-
-    /// <summary>"human-rights-abuse", "humanRightsAbuse" or "HumanRightsAbuse" as the enum's value.</summary>
-    public static T? Parse<T>(string text) where T : struct, Enum =>
-        Enum.TryParse<T>(text.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var value)
-            && Enum.IsDefined(value) && !int.TryParse(text, out _) ? value : null;
 }
 
 public static class FieldApi
@@ -142,22 +137,22 @@ public static class FieldApi
         IncidentStatus? wanted = null;
         if (status is { Length: > 0 })
         {
-            if (IncidentFilter.Parse<IncidentStatus>(status) is { } parsed)
+            if (ApiCodes.Parse<IncidentStatus>(status) is { } parsed)
                 wanted = parsed;
             else
-                errors["status"] = [$"Use one of: {FieldSubmissions.Names<IncidentStatus>()}."];
+                errors["status"] = [$"Use one of: {ApiCodes.Names<IncidentStatus>()}."];
         }
-        var chosen = Format(format);
+        var chosen = ListFormats.Parse(format, places: true);
         if (chosen is null)
-            errors["format"] = [$"'{format}' is not a format of this list: use json, csv or geojson."];
+            errors["format"] = [ListFormats.Error(format, places: true)];
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
 
         var rows = await MemberExports.IncidentsAsync(db, user, filter, wanted, options.Value.PublicGridDegrees, cancellationToken);
         return chosen switch
         {
-            "csv" => MemberExports.IncidentsCsv(rows),
-            "geojson" => MemberExports.IncidentsGeoJson(rows),
+            ListFormat.Csv => MemberExports.IncidentsCsv(rows),
+            ListFormat.GeoJson => MemberExports.IncidentsGeoJson(rows),
             _ => TypedResults.Ok(rows),
         };
     }
@@ -218,12 +213,11 @@ public static class FieldApi
     private static async Task<Results<Ok<SubmissionAnswer>, NotFound, ForbidHttpResult, ValidationProblem>> ChangeStatus(
         int id, StatusChange change, ClaimsPrincipal user, IncidentReview review, CancellationToken cancellationToken)
     {
-        var next = change.Status?.Replace("-", "", StringComparison.Ordinal);
-        var status = Enum.TryParse<IncidentStatus>(next, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed : (IncidentStatus)0;
+        var status = ApiCodes.Parse<IncidentStatus>(change.Status) ?? 0;
         var (outcome, incident) = await review.StepAsync(user, id, status, change.Comment, change.PublicSummary, cancellationToken);
         return outcome switch
         {
-            ReviewOutcome.Done => TypedResults.Ok(new SubmissionAnswer(id, "incident", Code(status))),
+            ReviewOutcome.Done => TypedResults.Ok(new SubmissionAnswer(id, "incident", ApiCodes.Code(status))),
             ReviewOutcome.NotFound => TypedResults.NotFound(),
             ReviewOutcome.Forbidden => TypedResults.Forbid(),
             ReviewOutcome.SummaryNeeded => TypedResults.ValidationProblem(new Dictionary<string, string[]>
@@ -232,37 +226,22 @@ public static class FieldApi
             }),
             _ => TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["status"] = [Enum.GetValues<IncidentStatus>().Where(s => Workflow.Allowed(incident!.Status, s)).Select(Code).ToList() is { Count: > 0 } steps
-                    ? $"From {Code(incident!.Status)} the next step is one of: {string.Join(", ", steps)}."
-                    : $"The incident is {Code(incident!.Status)}: no step follows."],
+                ["status"] = [Enum.GetValues<IncidentStatus>().Where(s => Workflow.Allowed(incident!.Status, s)).Select(ApiCodes.Code).ToList() is { Count: > 0 } steps
+                    ? $"From {ApiCodes.Code(incident!.Status)} the next step is one of: {string.Join(", ", steps)}."
+                    : $"The incident is {ApiCodes.Code(incident!.Status)}: no step follows."],
             }),
         };
     }
 
     private static async Task<Results<Created<EvidenceDto>, Ok<EvidenceDto>, NotFound, ForbidHttpResult, ValidationProblem>> AddEvidence(
-        int id, IFormFile? file, ClaimsPrincipal user, KimberliteDb db, EvidenceStore evidence, CancellationToken cancellationToken)
-    {
-        var organisation = await db.Incidents.AsNoTracking().Where(i => i.Id == id).Select(i => (int?)i.OrganisationId).FirstOrDefaultAsync(cancellationToken);
-        if (organisation is null)
-            return TypedResults.NotFound();
-        if (!user.HasRoleIn(organisation.Value, MemberRole.Monitor))
-            return TypedResults.Forbid();
-        if (file is null || file.Length == 0 || file.Length > EvidenceStore.MaxBytes)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [$"Send one file (multipart field `file`) of at most {EvidenceStore.MaxBytes / 1024 / 1024} MB."] });
-        using var buffer = new MemoryStream();
-        await file.CopyToAsync(buffer, cancellationToken);
-        EvidenceResult result;
-        try
+        int id, IFormFile? file, ClaimsPrincipal user, EvidenceStore evidence, CancellationToken cancellationToken) =>
+        await evidence.UploadAsync(user, i => i.Id == id, file, cancellationToken) switch
         {
-            result = await evidence.AddAsync(id, file.FileName, buffer.ToArray(), user.UserId()!.Value, user.Actor(), cancellationToken);
-        }
-        catch (UnreadableImageException e)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [e.Message] });
-        }
-        var dto = EvidenceDto.Of(result.File);
-        return result.Created ? TypedResults.Created((string?)null, dto) : TypedResults.Ok(dto);
-    }
+            { Outcome: UploadOutcome.Stored, Result: { } stored } => stored.Created ? TypedResults.Created((string?)null, EvidenceDto.Of(stored.File)) : TypedResults.Ok(EvidenceDto.Of(stored.File)),
+            { Outcome: UploadOutcome.NotFound } => TypedResults.NotFound(),
+            { Outcome: UploadOutcome.Forbidden } => TypedResults.Forbid(),
+            var refused => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [refused.Error!] }),
+        };
 
     private static async Task<Results<Ok<ReporterDto>, NotFound, ForbidHttpResult>> Reporter(int id, ClaimsPrincipal user, IncidentReview review, CancellationToken cancellationToken)
     {
@@ -279,9 +258,9 @@ public static class FieldApi
         [AsParameters] IncidentFilter filter, KimberliteDb db, IOptions<FieldOptions> options, string? format, CancellationToken cancellationToken)
     {
         var errors = filter.Errors();
-        var chosen = Format(format);
+        var chosen = ListFormats.Parse(format, places: true);
         if (chosen is null)
-            errors["format"] = [$"'{format}' is not a format of this list: use json, csv or geojson."];
+            errors["format"] = [ListFormats.Error(format, places: true)];
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
         var grid = options.Value.PublicGridDegrees;
@@ -292,24 +271,24 @@ public static class FieldApi
         var rows = published.Select(i =>
         {
             var (lat, lon) = Coarse.Point(i.Latitude, i.Longitude, grid);
-            return new PublicIncidentDto(i.Id, Code(i.Category), i.OccurredOn, i.CountryIso3, lat, lon, grid, Code(i.Severity), i.Killed, i.Injured, i.Affected,
-                Code(i.Perpetrator), i.PublicSummary, i.PublishedAtUtc);
+            return new PublicIncidentDto(i.Id, ApiCodes.Code(i.Category), i.OccurredOn, i.CountryIso3, lat, lon, grid, ApiCodes.Code(i.Severity), i.Killed, i.Injured, i.Affected,
+                ApiCodes.Code(i.Perpetrator), i.PublicSummary, i.PublishedAtUtc);
         }).ToList();
         return chosen switch
         {
-            "csv" => CsvOutput.File(rows, "incidents.csv", ("id", r => r.Id), ("category", r => r.Category), ("occurred_on", r => r.OccurredOn),
+            ListFormat.Csv => CsvOutput.File(rows, "incidents.csv", ("id", r => r.Id), ("category", r => r.Category), ("occurred_on", r => r.OccurredOn),
                 ("country_iso3", r => r.CountryIso3), ("latitude", r => r.Latitude), ("longitude", r => r.Longitude), ("grid_degrees", r => r.GridDegrees),
                 ("severity", r => r.Severity), ("killed", r => r.Killed), ("injured", r => r.Injured), ("affected", r => r.Affected),
                 ("perpetrator", r => r.Perpetrator), ("summary", r => r.Summary), ("published_at_utc", r => r.PublishedAtUtc)),
-            "geojson" => GeoJsonOutput.File(rows, "incidents.geojson", r => (r.Latitude, r.Longitude)),
+            ListFormat.GeoJson => GeoJsonOutput.File(rows, "incidents.geojson", r => (r.Latitude, r.Longitude)),
             _ => TypedResults.Ok(rows),
         };
     }
 
     private static async Task<Results<Ok<List<SiteDto>>, FileContentHttpResult, ValidationProblem>> Sites(KimberliteDb db, string? country, string? format, CancellationToken cancellationToken)
     {
-        if (Format(format) is not { } chosen)
-            return FormatProblem(format);
+        if (ListFormats.Parse(format, places: true) is not { } chosen)
+            return ListFormats.Invalid(format, places: true);
         var query = db.MiningSites.AsNoTracking();
         if (country is { Length: 3 })
             query = query.Where(s => s.CountryIso3 == country.ToUpper());
@@ -317,28 +296,16 @@ public static class FieldApi
         var rows = sites.Select(SiteDto.Of).ToList();
         return chosen switch
         {
-            "csv" => CsvOutput.File(rows, "sites.csv", ("id", r => r.Id), ("name", r => r.Name), ("country_iso3", r => r.CountryIso3), ("locality", r => r.Locality),
+            ListFormat.Csv => CsvOutput.File(rows, "sites.csv", ("id", r => r.Id), ("name", r => r.Name), ("country_iso3", r => r.CountryIso3), ("locality", r => r.Locality),
                 ("latitude", r => r.Latitude), ("longitude", r => r.Longitude), ("kind", r => r.Kind), ("minerals", r => r.Minerals),
                 ("status", r => r.Status), ("in_compliant_zone", r => r.InCompliantZone), ("source", r => r.Source)),
-            "geojson" => GeoJsonOutput.File(rows, "sites.geojson", r => (r.Latitude, r.Longitude)),
+            ListFormat.GeoJson => GeoJsonOutput.File(rows, "sites.geojson", r => (r.Latitude, r.Longitude)),
             _ => TypedResults.Ok(rows),
         };
     }
 
-    private static string? Format(string? format) => format?.ToLowerInvariant() switch
-    {
-        null or "" or "json" => "json",
-        "csv" => "csv",
-        "geojson" => "geojson",
-        _ => null,
-    };
-
-    private static ValidationProblem FormatProblem(string? format) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [$"'{format}' is not a format of this list: use json, csv or geojson."] });
 
 
-    /// <summary>camelCase, as every enum of the API is written (armedGroup, underReview).</summary>
-    internal static string Code<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 }
 
 /// <summary>The verification workflow: submitted → under review → verified or rejected → published.</summary>

@@ -2,9 +2,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Kimberlite.Accounts;
+using Kimberlite.Infrastructure.Api;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Statistics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace Kimberlite.Field;
 
@@ -61,10 +63,10 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
         var incident = new Incident
         {
             ClientId = s.ClientId.Value, SubmissionHash = hash, OrganisationId = organisation!.Value, SubmittedById = userId,
-            SubmittedAtUtc = clock.GetUtcNow().UtcDateTime, Category = Enum.Parse<IncidentCategory>(Pascal(s.Category!)), OccurredOn = s.OccurredOn!.Value,
+            SubmittedAtUtc = clock.GetUtcNow().UtcDateTime, Category = ApiCodes.Parse<IncidentCategory>(s.Category)!.Value, OccurredOn = s.OccurredOn!.Value,
             CountryIso3 = s.CountryIso3!.ToUpperInvariant(), Latitude = s.Latitude!.Value, Longitude = s.Longitude!.Value, PrecisionMetres = s.PrecisionMetres,
-            SiteId = s.SiteId, Severity = Enum.Parse<IncidentSeverity>(Pascal(s.Severity!)), Killed = s.Killed, Injured = s.Injured, Affected = s.Affected,
-            Perpetrator = s.Perpetrator is { Length: > 0 } p ? Enum.Parse<PerpetratorType>(Pascal(p)) : PerpetratorType.Unknown,
+            SiteId = s.SiteId, Severity = ApiCodes.Parse<IncidentSeverity>(s.Severity)!.Value, Killed = s.Killed, Injured = s.Injured, Affected = s.Affected,
+            Perpetrator = ApiCodes.Parse<PerpetratorType>(s.Perpetrator) ?? PerpetratorType.Unknown,
             Description = s.Description!.Trim(), Status = IncidentStatus.Submitted,
             ReporterName = reporters.Protect(s.ReporterName, s.ClientId.Value), ReporterContact = reporters.Protect(s.ReporterContact, s.ClientId.Value),
         };
@@ -72,17 +74,11 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
     }
 
     /// <summary>
-    /// The text of the resources (SubmissionError_{field}) that says what is wrong with a field, in the reader's
-    /// language, for the pages and the command line; the API's English message where there is none.
+    /// The resource that says what is wrong with a field in the reader's language (SubmissionError_{field}), for
+    /// the pages and the command line; the API's English message for a field that has none.
     /// </summary>
-    public static string ErrorText(string field, string message) => TranslatedFields.Contains(field) ? $"SubmissionError_{field}" : message;
-
-    private static readonly HashSet<string> TranslatedFields =
-    [
-        "clientId", "kind", "category", "occurredOn", "latitude", "longitude", "precisionMetres", "countryIso3", "severity", "perpetrator",
-        "killed", "injured", "affected", "description", "reporterName", "siteId", "visitedOn", "workers", "women", "childrenUnder15",
-        "children15To18", "armedPresence", "interference", "childrenWork", "armedGroup", "stateServices", "traceability", "notes", "organisation",
-    ];
+    public static string ErrorText(IStringLocalizer texts, string field, string message) =>
+        texts[$"SubmissionError_{field}"] is { ResourceNotFound: false } ? $"SubmissionError_{field}" : message;
 
     /// <summary>What is wrong with a submission before any database is asked, field by field.</summary>
     public Dictionary<string, string[]> Check(FieldSubmission s) =>
@@ -118,8 +114,8 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
     {
         ClientId = s.ClientId!.Value, SubmissionHash = hash, OrganisationId = organisation, SubmittedById = userId, SubmittedAtUtc = clock.GetUtcNow().UtcDateTime,
         SiteId = s.SiteId!.Value, VisitedOn = s.VisitedOn!.Value, Workers = s.Workers, Women = s.Women, ChildrenUnder15 = s.ChildrenUnder15,
-        Children15To18 = s.Children15To18, ChildrenWork = Clean(s.ChildrenWork), ArmedPresence = s.ArmedPresence is { Length: > 0 } a ? Enum.Parse<ArmedPresence>(Pascal(a)) : ArmedPresence.None,
-        ArmedGroup = Clean(s.ArmedGroup), Interference = (s.Interference ?? []).Aggregate(Interference.None, (all, one) => all | Enum.Parse<Interference>(Pascal(one))),
+        Children15To18 = s.Children15To18, ChildrenWork = Clean(s.ChildrenWork), ArmedPresence = ApiCodes.Parse<ArmedPresence>(s.ArmedPresence) ?? ArmedPresence.None,
+        ArmedGroup = Clean(s.ArmedGroup), Interference = (s.Interference ?? []).Aggregate(Interference.None, (all, one) => all | ApiCodes.Parse<Interference>(one)!.Value),
         Mercury = s.Mercury, StateServices = Clean(s.StateServices), Traceability = Clean(s.Traceability), Notes = Clean(s.Notes),
     };
 
@@ -144,8 +140,8 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
             Error("clientId", "Give the identifier the device made for this submission (a UUID); a repeat with the same one is recorded once.");
         if (s.Kind != "incident")
             Error("kind", "Use \"incident\" or \"visit\".");
-        if (!Known<IncidentCategory>(s.Category))
-            Error("category", $"Use one of: {Names<IncidentCategory>()}.");
+        if (ApiCodes.Parse<IncidentCategory>(s.Category) is null)
+            Error("category", $"Use one of: {ApiCodes.Names<IncidentCategory>()}.");
         if (s.OccurredOn is not { } on || on.Year < 1990 || on > DateOnly.FromDateTime(now.UtcDateTime.AddDays(1)))
             Error("occurredOn", "Give the date it happened (YYYY-MM-DD), not in the future.");
         if (s.Latitude is not (>= -90 and <= 90) || s.Longitude is not (>= -180 and <= 180))
@@ -154,10 +150,10 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
             Error("precisionMetres", "A precision is a distance in metres, 0 or more.");
         if (s.CountryIso3 is not { Length: 3 } country || !CountryCodes.IsKnown(country.ToUpperInvariant()) || CountryCodes.IsAggregate(country.ToUpperInvariant()))
             Error("countryIso3", "Give the country's ISO 3166 three-letter code, such as CAF.");
-        if (!Known<IncidentSeverity>(s.Severity))
-            Error("severity", $"Use one of: {Names<IncidentSeverity>()}.");
-        if (s.Perpetrator is { Length: > 0 } && !Known<PerpetratorType>(s.Perpetrator))
-            Error("perpetrator", $"Use one of: {Names<PerpetratorType>()}, or leave it out.");
+        if (ApiCodes.Parse<IncidentSeverity>(s.Severity) is null)
+            Error("severity", $"Use one of: {ApiCodes.Names<IncidentSeverity>()}.");
+        if (s.Perpetrator is { Length: > 0 } && ApiCodes.Parse<PerpetratorType>(s.Perpetrator) is null)
+            Error("perpetrator", $"Use one of: {ApiCodes.Names<PerpetratorType>()}, or leave it out.");
         foreach (var (field, value) in new[] { ("killed", s.Killed), ("injured", s.Injured), ("affected", s.Affected) })
             if (value is < 0)
                 Error(field, "A number of people, 0 or more; leave it out when not known.");
@@ -181,23 +177,13 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
         foreach (var (field, value) in new[] { ("workers", s.Workers), ("women", s.Women), ("childrenUnder15", s.ChildrenUnder15), ("children15To18", s.Children15To18) })
             if (value is < 0)
                 Error(field, "A number of people, 0 or more; leave it out when not known.");
-        if (s.ArmedPresence is { Length: > 0 } && !Known<ArmedPresence>(s.ArmedPresence))
-            Error("armedPresence", $"Use one of: {Names<ArmedPresence>()}.");
-        if (s.Interference?.Any(i => !Known<Interference>(i) || Pascal(i) == nameof(Interference.None)) == true)
-            Error("interference", $"A list of: {string.Join(", ", Names<Interference>().Split(", ").Skip(1))}.");
+        if (s.ArmedPresence is { Length: > 0 } && ApiCodes.Parse<ArmedPresence>(s.ArmedPresence) is null)
+            Error("armedPresence", $"Use one of: {ApiCodes.Names<ArmedPresence>()}.");
+        if (s.Interference?.Any(i => ApiCodes.Parse<Interference>(i) is null or Interference.None) == true)
+            Error("interference", $"A list of: {ApiCodes.Names(Interference.None)}.");
         foreach (var (field, value, length) in new[] { ("childrenWork", s.ChildrenWork, 500), ("armedGroup", s.ArmedGroup, 500), ("stateServices", s.StateServices, 500), ("traceability", s.Traceability, 500), ("notes", s.Notes, 10_000) })
             if (value?.Length > length)
                 Error(field, $"Up to {length:N0} characters.");
         return errors;
     }
-
-    /// <summary>"human-rights-abuse" or "humanRightsAbuse" as the enum's name.</summary>
-    private static string Pascal(string text) =>
-        string.Concat(text.Split('-', '_', ' ').Where(p => p.Length > 0).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
-
-    private static bool Known<T>(string? text) where T : struct, Enum =>
-        text is { Length: > 0 } && Enum.TryParse<T>(Pascal(text), ignoreCase: false, out var value) && Enum.IsDefined(value);
-
-    public static string Names<T>() where T : struct, Enum =>
-        string.Join(", ", Enum.GetNames<T>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]));
 }

@@ -4,7 +4,9 @@ using Kimberlite.Accounts;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Statistics;
 using Kimberlite.Statistics.Import;
+using Kimberlite.Infrastructure.Localization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace Kimberlite.Field;
 
@@ -35,7 +37,7 @@ public sealed record KoboResult(bool Imported, int Created, int Repeated, IReadO
 /// nothing, every refused value listed with its line and form field; a submission already recorded
 /// (same identifier, same content) is recognised, not added again.
 /// </summary>
-public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, AuditLog audit)
+public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, AuditLog audit, IStringLocalizer<Texts> texts)
 {
     // allowedOrganisations: those the person may import for (where they are analysts); null for the command line's operator.
     public async Task<KoboResult> ImportAsync(byte[] content, string fileName, KoboMapping mapping, string actor, CancellationToken cancellationToken = default,
@@ -102,7 +104,7 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
                 Text("childrenWork"), Text("armedPresence"), Text("armedGroup"), Text("interference")?.Split(' ', StringSplitOptions.RemoveEmptyEntries),
                 Parse("mercury", Flag), Text("stateServices"), Text("traceability"), Text("notes"));
             foreach (var (field, messages) in submissions.Check(submission))
-                Refuse(line, fields.GetValueOrDefault(field, field), Text(field), FieldSubmissions.ErrorText(field, messages[0]));
+                Refuse(line, fields.GetValueOrDefault(field, field), Text(field), FieldSubmissions.ErrorText(texts, field, messages[0]));
             parsed.Add((line, submission));
         }
         if (problems.Count > 0 || organisation is null)
@@ -123,7 +125,7 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
                         break;
                     default:
                         foreach (var (field, messages) in result.Errors)
-                            Refuse(line, fields.GetValueOrDefault(field, field), null, FieldSubmissions.ErrorText(field, messages[0]));
+                            Refuse(line, fields.GetValueOrDefault(field, field), null, FieldSubmissions.ErrorText(texts, field, messages[0]));
                         break;
                 }
             }

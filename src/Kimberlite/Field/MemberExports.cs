@@ -27,9 +27,9 @@ public static class MemberExports
         {
             var exact = user.HasRoleIn(i.OrganisationId, MemberRole.Analyst);
             var (lat, lon) = exact ? (i.Latitude, i.Longitude) : Coarse.Point(i.Latitude, i.Longitude, grid);
-            return new IncidentDto(i.Id, i.ClientId, names[i.OrganisationId], FieldApi.Code(i.Status), FieldApi.Code(i.Category), i.OccurredOn, i.CountryIso3, lat, lon, exact,
+            return new IncidentDto(i.Id, i.ClientId, names[i.OrganisationId], ApiCodes.Code(i.Status), ApiCodes.Code(i.Category), i.OccurredOn, i.CountryIso3, lat, lon, exact,
                 // A site's place is public: naming it would give the point to those who are to see the cell only.
-                i.PrecisionMetres, exact ? i.SiteId : null, FieldApi.Code(i.Severity), i.Killed, i.Injured, i.Affected, FieldApi.Code(i.Perpetrator), i.Description, i.PublicSummary,
+                i.PrecisionMetres, exact ? i.SiteId : null, ApiCodes.Code(i.Severity), i.Killed, i.Injured, i.Affected, ApiCodes.Code(i.Perpetrator), i.Description, i.PublicSummary,
                 i.ReporterName is not null || i.ReporterContact is not null);
         }).ToList();
     }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Kimberlite.Accounts;
+using Kimberlite.Infrastructure.Api;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Statistics;
 using Microsoft.EntityFrameworkCore;
@@ -57,7 +58,7 @@ public sealed class SiteEditor(KimberliteDb db, AuditLog audit)
         site ??= db.MiningSites.Add(new MiningSite { Name = "", CountryIso3 = "", Minerals = "", Source = "", OrganisationId = organisation }).Entity;
         (site.Name, site.CountryIso3, site.Latitude, site.Longitude) = (name, country, latitude, longitude);
         site.Locality = Clean(input.Locality);
-        site.Kind = Enum.Parse<SiteKind>(Pascal(input.Kind!), ignoreCase: true);
+        site.Kind = ApiCodes.Parse<SiteKind>(input.Kind)!.Value;
         site.Minerals = string.Join(", ", input.Minerals!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(m => m.ToLowerInvariant()));
         site.Status = Clean(input.Status);
         site.InCompliantZone = input.InCompliantZone;
@@ -96,7 +97,7 @@ public sealed class SiteEditor(KimberliteDb db, AuditLog audit)
             errors["latitude"] = ["Give the latitude in WGS84 degrees, -90 to 90."];
         if (s.Longitude is not (>= -180 and <= 180))
             errors["longitude"] = ["Give the longitude in WGS84 degrees, -180 to 180."];
-        if (s.Kind is not { Length: > 0 } kind || !Enum.TryParse<SiteKind>(Pascal(kind), ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+        if (ApiCodes.Parse<SiteKind>(s.Kind) is null)
             errors["kind"] = ["Use artisanal, semiIndustrial or industrial."];
         if (s.Minerals is null || s.Minerals.Length > 200 || !s.Minerals.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Any())
             errors["minerals"] = ["Name what is dug there, separated by commas (diamond, gold)."];
@@ -106,6 +107,4 @@ public sealed class SiteEditor(KimberliteDb db, AuditLog audit)
     }
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-
-    private static string Pascal(string text) => text.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal).Trim();
 }

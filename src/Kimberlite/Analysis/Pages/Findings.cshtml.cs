@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Statistics;
 using Microsoft.AspNetCore.Authorization;
@@ -17,7 +16,7 @@ public sealed class FindingsModel(KimberliteDb db, FindingTexts texts, CountryNa
     public FindingTexts Texts => texts;
     public CountryNamer Names => names;
 
-    public string Code<T>(T value) where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+    public string Code<T>(T value) where T : struct, Enum => Infrastructure.Api.ApiCodes.Code(value);
 
     public async Task OnGetAsync(string? country, string? rule, string? severity, string? status, string? year, string? state, CancellationToken cancellationToken)
     {

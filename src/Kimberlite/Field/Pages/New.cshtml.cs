@@ -39,25 +39,13 @@ public sealed class NewModel(KimberliteDb db, FieldSubmissions submissions, Evid
     {
         if (clientId == Guid.Empty)
             return BadRequest(new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["clientId"] = ["Give the report's clientId (a UUID)."] }));
-        var incident = await db.Incidents.AsNoTracking().Where(i => i.ClientId == clientId).Select(i => new { i.Id, i.OrganisationId }).FirstOrDefaultAsync(cancellationToken);
-        if (incident is null)
-            return NotFound(new ProblemDetails { Status = 404, Title = "No incident under this clientId: send the report before its files." });
-        if (!User.HasRoleIn(incident.OrganisationId, MemberRole.Monitor))
-            return Forbid();
-        if (file is null || file.Length == 0 || file.Length > EvidenceStore.MaxBytes)
-            return BadRequest(new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["file"] = [$"Send one file of at most {EvidenceStore.MaxBytes / 1024 / 1024} MB."] }));
-        using var buffer = new MemoryStream();
-        await file.CopyToAsync(buffer, cancellationToken);
-        EvidenceResult result;
-        try
+        return await evidence.UploadAsync(User, i => i.ClientId == clientId, file, cancellationToken) switch
         {
-            result = await evidence.AddAsync(incident.Id, file.FileName, buffer.ToArray(), User.UserId()!.Value, User.Actor(), cancellationToken);
-        }
-        catch (UnreadableImageException e)
-        {
-            return BadRequest(new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["file"] = [e.Message] }));
-        }
-        return new JsonResult(new { id = result.File.Id, metadataRemoved = result.File.Reencoded, repeated = !result.Created });
+            { Outcome: UploadOutcome.Stored, Result: { } stored } => new JsonResult(new { id = stored.File.Id, metadataRemoved = stored.File.Reencoded, repeated = !stored.Created }),
+            { Outcome: UploadOutcome.NotFound } => NotFound(new ProblemDetails { Status = 404, Title = "No incident under this clientId: send the report before its files." }),
+            { Outcome: UploadOutcome.Forbidden } => Forbid(),
+            var refused => BadRequest(new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["file"] = [refused.Error!] })),
+        };
     }
 
     /// <summary>The browser's queue posts here (JSON, with the page's anti-forgery token in a header).</summary>
@@ -74,7 +62,7 @@ public sealed class NewModel(KimberliteDb db, FieldSubmissions submissions, Evid
             SubmissionOutcome.Conflict => new ObjectResult(new ProblemDetails { Status = 409, Title = "This clientId is already used by a different submission" }) { StatusCode = 409 },
             // The monitor reads what to change in the page's language.
             _ => new BadRequestObjectResult(new HttpValidationProblemDetails(result.Errors.ToDictionary(e => e.Key,
-                e => e.Value.Select(message => texts[FieldSubmissions.ErrorText(e.Key, message)].Value).ToArray()))),
+                e => e.Value.Select(message => texts[FieldSubmissions.ErrorText(texts, e.Key, message)].Value).ToArray()))),
         };
     }
 }

@@ -19,7 +19,4 @@ public sealed class VisitsModel(KimberliteDb db) : PageModel
         var file = MemberExports.VisitsCsv(await MemberExports.VisitsAsync(db, User, cancellationToken));
         return File(file.FileContents.ToArray(), file.ContentType!, file.FileDownloadName);
     }
-
-    /// <summary>The API's camelCase code ("nonState") back to the resource's name ("NonState").</summary>
-    public static string Pascal(string code) => char.ToUpperInvariant(code[0]) + code[1..];
 }

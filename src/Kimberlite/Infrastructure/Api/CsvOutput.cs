@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Kimberlite.Infrastructure.Api;
@@ -26,7 +25,7 @@ public static class CsvOutput
         null => "",
         bool b => b ? "true" : "false",
         decimal d => d.ToString("0.############################", CultureInfo.InvariantCulture),
-        Enum e => JsonNamingPolicy.CamelCase.ConvertName(e.ToString()),
+        Enum e => ApiCodes.Code(e),
         DateTime t => DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
@@ -41,21 +40,23 @@ public static class CsvOutput
         text.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
 }
 
-/// <summary>The two representations a list endpoint offers.</summary>
-public enum ListFormat { Json, Csv }
+/// <summary>The representations a list endpoint offers; GeoJSON for lists of places only.</summary>
+public enum ListFormat { Json, Csv, GeoJson }
 
 public static class ListFormats
 {
     /// <summary>Reads `?format=`; null means a format the caller must be told about.</summary>
-    public static ListFormat? Parse(string? format) => format?.ToLowerInvariant() switch
+    public static ListFormat? Parse(string? format, bool places = false) => format?.ToLowerInvariant() switch
     {
         null or "" or "json" => ListFormat.Json,
         "csv" => ListFormat.Csv,
+        "geojson" when places => ListFormat.GeoJson,
         _ => null,
     };
 
-    public static ValidationProblem Invalid(string? format) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [Error(format)] });
+    public static ValidationProblem Invalid(string? format, bool places = false) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [Error(format, places)] });
 
-    public static string Error(string? format) => $"'{format}' is not a format of this list: use json or csv.";
+    public static string Error(string? format, bool places = false) =>
+        $"'{format}' is not a format of this list: use json{(places ? ", csv or geojson" : " or csv")}.";
 }

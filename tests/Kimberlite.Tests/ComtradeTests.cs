@@ -37,6 +37,12 @@ public sealed class ComtradeTests : EmptyAppTest
         Assert.Equal(("kg", 200m, (decimal?)null), (flows[2].QtyUnit!, flows[2].Qty!.Value, flows[2].Carats));
         var dataset = await App.WithDb(db => db.Datasets.AsNoTracking().SingleAsync());
         Assert.Equal((StatisticsFormat.Comtrade, "United Nations Statistics Division (UN Comtrade)"), (dataset.Format, dataset.Publisher));
+        // The fingerprint is computed while the rows are read: it must be the file's own.
+        var file = ImportFiles.Write(ImportFiles.Csv(Header,
+            Row("AGO", "BEL", "X", "710210", "carat", "1000000", "150000000"),
+            Row("AGO", "W00", "X", "7102", "carat", "1200000", "180000000"),
+            Row("BEL", "AGO", "M", "710210", "kg", "200", "151000000")), "same.csv");
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file))), dataset.Sha256);
     }
 
     [Fact]
@@ -108,8 +114,33 @@ public sealed class ComtradeTests : EmptyAppTest
         var second = await Import(rows);
 
         Assert.Equal((ImportOutcome.Imported, ImportOutcome.AlreadyImported), (first.Outcome, second.Outcome));
+        Assert.Equal(first.DatasetId, second.DatasetId);
         Assert.Equal(1, await App.WithDb(db => db.TradeFlows.CountAsync()));
+        Assert.Equal(1, await App.WithDb(db => db.TradeFlowTotals.CountAsync()));
+        Assert.Equal(1, await App.WithDb(db => db.Datasets.CountAsync()));
     }
+
+    [Theory]
+    [InlineData("AGO", "BEL", 'X', 2020)]
+    [InlineData("ZWE", "ARE", 'M', 1900)]
+    [InlineData("B", "CH", 'X', 2155)]
+    public void ATradeKeyGivesBackItsCodesAndMirrorsTheFlow(string reporter, string partner, char flow, int year)
+    {
+        var key = TradeKey.Of(reporter, partner, flow, year);
+        Assert.Equal((reporter, partner, flow, year), (key.Reporter, key.Partner, key.Flow, key.Year));
+        Assert.Equal(TradeKey.Of(partner, reporter, 'M', year), key.Mirror('M'));
+        Assert.True(TradeKey.TryOf(System.Text.Encoding.UTF8.GetBytes(reporter), System.Text.Encoding.UTF8.GetBytes(partner), [(byte)flow], year, out var fromBytes));
+        Assert.Equal(key, fromBytes);
+    }
+
+    [Theory]
+    [InlineData("ANGOLA", "BEL", 2020)]
+    [InlineData("AGO", "", 2020)]
+    [InlineData("AGO", "BÉL", 2020)]
+    [InlineData("AGO", "BEL", 1899)]
+    [InlineData("AGO", "BEL", 2156)]
+    public void WhatCannotBeAYearlyFlowBetweenTwoCountriesIsNoTradeKey(string reporter, string partner, int year) =>
+        Assert.False(TradeKey.TryOf(reporter, partner, 'X', year, out _));
 
     [Fact]
     public async Task MirrorGapOnComtradeCountsSubheadingsOnceAndNeverTheWorldAsAPartner()

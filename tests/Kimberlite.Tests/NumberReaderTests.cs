@@ -33,6 +33,24 @@ public sealed class NumberReaderTests
     }
 
     [Theory]
+    [InlineData("8305796.60")]
+    [InlineData("0.0500")]
+    [InlineData("007")]
+    [InlineData("9999999999999999999")]
+    [InlineData("18446744073709551615")]
+    [InlineData("1234567890.123456789")]
+    [InlineData("5.")]
+    [InlineData("12345678901234567890123.5")]
+    public void ABulkFileCellReadsToTheSameValueAndScaleAsTheGeneralParser(string text)
+    {
+        var (value, refusal) = NumberReader.Read(text.AsSpan());
+        Assert.Equal(NumberReader.Refusal.None, refusal);
+        var expected = decimal.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(expected, value);
+        Assert.Equal(expected.Scale, value!.Value.Scale);
+    }
+
+    [Theory]
     [InlineData("1,234")]
     [InlineData("305,796")]
     public void ACommaThatMayGroupThousandsOrMarkDecimalsIsRefusedAsAmbiguous(string text) =>

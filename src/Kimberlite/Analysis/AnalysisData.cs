@@ -1,13 +1,14 @@
 using Kimberlite.Statistics;
+using Kimberlite.Statistics.Comtrade;
 
 namespace Kimberlite.Analysis;
 
 /// <summary>Every figure, read once, with the views the rules share: each country's profile and the bilateral flows.</summary>
 public sealed class AnalysisData
 {
-    public AnalysisData(IReadOnlyList<Figure> figures, IReadOnlyDictionary<(string Reporter, string Partner, string Flow, int Year), TradeTotal>? trade = null)
+    public AnalysisData(IReadOnlyList<Figure> figures, IReadOnlyDictionary<TradeKey, TradeTotal>? trade = null)
     {
-        Trade = trade ?? new Dictionary<(string, string, string, int), TradeTotal>();
+        Trade = trade ?? new Dictionary<TradeKey, TradeTotal>();
         Figures = figures;
         Profiles = figures.GroupBy(f => f.CountryIso3).ToDictionary(g => g.Key, g => CountryProfile.Build(g.Key, g.ToList()));
         Bilateral = figures
@@ -20,7 +21,7 @@ public sealed class AnalysisData
     public IReadOnlyList<Figure> Figures { get; }
 
     /// <summary>Yearly UN Comtrade totals of HS 7102 between two countries, by flow (X exports, M imports).</summary>
-    public IReadOnlyDictionary<(string Reporter, string Partner, string Flow, int Year), TradeTotal> Trade { get; }
+    public IReadOnlyDictionary<TradeKey, TradeTotal> Trade { get; }
     public IReadOnlyDictionary<string, CountryProfile> Profiles { get; }
 
     /// <summary>Yearly figures of one reporter's trade with one partner, preferred source first.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -93,16 +94,17 @@ public sealed class FindingsEngine(KimberliteDb db, ITradeTotalsReader totalsRea
     /// </summary>
     // Runs once per row of millions: compiled fully optimised at once rather than through the tiers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private Dictionary<(string, string, string, int), TradeTotal> Trade(CancellationToken cancellationToken)
+    private Dictionary<TradeKey, TradeTotal> Trade(CancellationToken cancellationToken)
     {
-        var totals = new Dictionary<(string, string, string, int), TradeTotal>();
+        // Sized once: growing to a million entries would copy the table twenty times through the large-object heap.
+        var totals = new Dictionary<TradeKey, TradeTotal>(db.TradeFlowTotals.Count());
         foreach (var row in totalsReader.Read(db))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var key = (row.Reporter, row.Partner, row.Flow, row.Year);
-            if (totals.TryGetValue(key, out var held) && (held.DatasetId > row.DatasetId || held.DatasetId == row.DatasetId && held.Subheadings))
+            ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(totals, row.Key, out var exists);
+            if (exists && (held.DatasetId > row.DatasetId || held.DatasetId == row.DatasetId && held.Subheadings))
                 continue;
-            totals[key] = new TradeTotal(row.Carats, row.Usd, row.DatasetId, row.Subheadings);
+            held = new TradeTotal(row.Carats, row.Usd, row.DatasetId, row.Subheadings);
         }
         return totals;
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Numerics;
 using System.Text.RegularExpressions;
 
 namespace Kimberlite.Statistics;
@@ -50,10 +51,47 @@ public static class NumberReader
         var trimmed = text.Trim();
         if (trimmed.Length == 0)
             return (null, Refusal.None);
+        if (Plain(trimmed) is { } fast)
+            return (fast, Refusal.None);
         if (trimmed[0] != '.' && trimmed.IndexOfAnyExcept(PlainDigits) < 0 && trimmed.Count('.') <= 1
             && decimal.TryParse(trimmed, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var plain))
             return (plain, Refusal.None);
         return Read(trimmed.ToString());
+    }
+
+    /// <summary>
+    /// Digits with a decimal point between digits, up to 19 of them: the writing of every number in a
+    /// bulk file, read here at a tenth of the general parser's cost and to the same value and scale.
+    /// Null for any other writing, which the general parser reads. Takes characters or UTF-8 bytes.
+    /// </summary>
+    public static decimal? Plain<T>(ReadOnlySpan<T> text) where T : unmanaged, IBinaryInteger<T>
+    {
+        if (text.Length is 0 or > 20)
+            return null;
+        ulong mantissa = 0;
+        int digits = 0, scale = -1;
+        foreach (var unit in text)
+        {
+            var c = uint.CreateTruncating(unit);
+            if (c - '0' <= 9)
+            {
+                mantissa = mantissa * 10 + (c - '0');
+                digits++;
+                if (scale >= 0)
+                    scale++;
+            }
+            else if (c == '.' && scale < 0 && digits > 0)
+            {
+                scale = 0;
+            }
+            else
+            {
+                return null;
+            }
+        }
+        if (digits > 19 || scale == 0)
+            return null;
+        return new decimal((int)mantissa, (int)(mantissa >> 32), 0, false, (byte)Math.Max(scale, 0));
     }
 
     private static (decimal? Value, Refusal Refusal) Signed(decimal value, bool negative, bool allowNegative) =>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Kimberlite.Statistics;
+using Kimberlite.Statistics.Comtrade;
 
 namespace Kimberlite.Analysis.Rules;
 
@@ -35,18 +36,20 @@ public sealed class MirrorGapRule : IFindingRule
     private List<FindingCandidate> ComtradeGaps(AnalysisData data, AnalysisOptions options)
     {
         var gaps = new List<FindingCandidate>();
-        foreach (var ((reporter, partner, flow, year), exported) in data.Trade)
+        foreach (var (key, exported) in data.Trade)
         {
-            if (flow != "X" || !data.Trade.TryGetValue((partner, reporter, "M", year), out var imported))
+            if (key.Flow != 'X' || !data.Trade.TryGetValue(key.Mirror('M'), out var imported))
                 continue;
             Compare(Measures.Carats, exported.Carats, imported.Carats);
             Compare(Measures.Usd, exported.Usd, imported.Usd);
 
-            // The key and the inputs are made only for a gap: most pairs agree.
+            // The codes, the key and the inputs are made only for a gap: most pairs agree.
             void Compare(string measure, decimal? expected, decimal? observed)
             {
-                if (expected is { } e && observed is { } o && Beyond(e, o, options)
-                    && Gap($"comtrade|{reporter}|{partner}|{year}|{measure}", reporter, partner, year, measure, e, o,
+                if (expected is not { } e || observed is not { } o || !Beyond(e, o, options))
+                    return;
+                var (reporter, partner, year) = (key.Reporter, key.Partner, key.Year);
+                if (Gap($"comtrade|{reporter}|{partner}|{year}|{measure}", reporter, partner, year, measure, e, o,
                         new FindingInput("exports", e, Measures.UnitOf(measure), null, exported.DatasetId, "UN Comtrade", null, Measures.Year(year)),
                         new FindingInput("mirrorImports", o, Measures.UnitOf(measure), null, imported.DatasetId, "UN Comtrade", null, Measures.Year(year)),
                         options) is { } c)

@@ -8,6 +8,7 @@ namespace Kimberlite.Infrastructure.Data;
 /// </summary>
 public interface IBulkWriter
 {
+    /// <summary>Each row is written before the next is asked for, so a reader may hand the same object over, refilled.</summary>
     Task WriteAsync<T>(KimberliteDb db, BulkTable<T> table, IEnumerable<T> rows, CancellationToken cancellationToken);
 }
 

@@ -30,6 +30,7 @@ public static class DataRegistration
         else
         {
             Directory.CreateDirectory(dataDirectory);
+            SqliteNative.UseMultiThreadMode();
             var connection = options.Database.ConnectionString ?? $"Data Source={Path.Combine(dataDirectory, "kimberlite.db")}";
             builder.Services.AddDbContext<KimberliteDb, SqliteKimberliteDb>(o => o.UseSqlite(connection));
             builder.Services.AddSingleton<IBulkWriter, SqliteBulkWriter>();

@@ -13,9 +13,9 @@ namespace Kimberlite.Statistics.Comtrade;
 /// <summary>
 /// Imports a UN Comtrade bulk CSV of HS 7102 with the column names Comtrade publishes (reporterISO,
 /// partnerISO, refYear, refMonth, flowCode, cmdCode, qtyUnitAbbr, qty, netWgt, primaryValue, cifvalue,
-/// fobvalue, isReported, isAggregate). It streams: one pass to fingerprint the file, one to check every row (all
-/// or nothing, every problem listed) as it is written through the provider's bulk path, with the
-/// yearly totals the analysis reads.
+/// fobvalue, isReported, isAggregate). It streams in one pass: every row is checked (all or nothing, every problem
+/// listed) as it is written through the provider's bulk path, the file's SHA-256 computed from the same
+/// bytes, and the yearly totals the analysis reads added up.
 /// </summary>
 public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimeProvider clock, ILogger<ComtradeImporter> logger)
 {
@@ -27,12 +27,10 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
 
     public async Task<ImportResult> ImportAsync(string path, Provenance provenance, CancellationToken cancellationToken = default)
     {
-        string sha256;
-        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan))
-            sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
-        if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is { } existing)
-            return new ImportResult(ImportOutcome.AlreadyImported, existing, StatisticsFormat.Comtrade, 0, 0, 0, []);
-
+        // The file is fingerprinted as it is read rather than in a pass of its own before: a file imported
+        // already is found at the end and rolled back, which costs its reading; every other import saves a pass.
+        await using var file = new FingerprintedFile(path);
+        string? sha256 = null;
         var problems = new List<ImportProblem>();
         var rows = 0;
         var totals = new TradeFlowTotals();
@@ -43,7 +41,7 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
             Address = provenance.Address ?? "https://comtradeplus.un.org/",
             RetrievedOn = provenance.RetrievedOn,
             FileName = Path.GetFileName(path),
-            Sha256 = sha256,
+            Sha256 = $"pending-{Guid.NewGuid():N}",
             Format = StatisticsFormat.Comtrade,
             ImportedAtUtc = clock.GetUtcNow().UtcDateTime,
         };
@@ -51,7 +49,7 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
         // One pass: rows are checked as they are written, inside a transaction that a single problem rolls back.
         IEnumerable<TradeFlow> Checked()
         {
-            foreach (var (flow, rowProblems) in Read(path))
+            foreach (var (flow, rowProblems) in Read(file.Stream))
             {
                 rows++;
                 if (rowProblems is not null)
@@ -82,6 +80,14 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
                 db.ChangeTracker.Clear();
                 return new ImportResult(ImportOutcome.Refused, null, StatisticsFormat.Comtrade, rows, 0, 0, problems);
             }
+            sha256 = await file.Sha256Async(cancellationToken);
+            if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is { } existing)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                return new ImportResult(ImportOutcome.AlreadyImported, existing, StatisticsFormat.Comtrade, 0, 0, 0, []);
+            }
+            dataset.Sha256 = sha256;
             await writer.WriteAsync(db, TradeFlowTables.Totals, totals.All, cancellationToken);
             dataset.RowsRead = dataset.RowsLoaded = rows;
             await db.SaveChangesAsync(cancellationToken);
@@ -90,7 +96,7 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
         catch (DbUpdateException)
         {
             db.ChangeTracker.Clear();
-            if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is { } raced)
+            if (sha256 is not null && await db.DatasetIdWithShaAsync(sha256, cancellationToken) is { } raced)
                 return new ImportResult(ImportOutcome.AlreadyImported, raced, StatisticsFormat.Comtrade, 0, 0, 0, []);
             throw;
         }
@@ -112,9 +118,10 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
         || e.GetType().Namespace == "Sylvan.Data.Csv";
 
     /// <summary>Each row as a flow, or as the problems that refuse it.</summary>
-    private static IEnumerable<(TradeFlow? Flow, List<ImportProblem>? Problems)> Read(string path)
+    private static IEnumerable<(TradeFlow? Flow, List<ImportProblem>? Problems)> Read(Stream file)
     {
-        using var csv = CsvDataReader.Create(path, new CsvDataReaderOptions { HasHeaders = true, BufferSize = 1 << 16 });
+        using var text = new StreamReader(file, leaveOpen: true);
+        using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = true, BufferSize = 1 << 16 });
         var columns = Enumerable.Range(0, csv.FieldCount).ToDictionary(i => csv.GetName(i).Trim().ToLowerInvariant(), i => i);
         var missing = Required.Where(c => !columns.ContainsKey(c)).ToList();
         if (!columns.ContainsKey("refyear") && !columns.ContainsKey("period"))
@@ -127,6 +134,53 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
         var row = new Row(csv, columns);
         while (csv.Read())
             yield return row.Next();
+    }
+
+    /// <summary>The file being imported, read once: its SHA-256 is computed from the bytes as they go to the reader.</summary>
+    private sealed class FingerprintedFile(string path) : IAsyncDisposable
+    {
+        private readonly FileStream _file = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        public Stream Stream => field ??= new Reading(this);
+
+        /// <summary>The fingerprint of the whole file, reading whatever the reader left.</summary>
+        public async Task<string> Sha256Async(CancellationToken cancellationToken)
+        {
+            var rest = new byte[1 << 16];
+            int read;
+            while ((read = await _file.ReadAsync(rest, cancellationToken)) > 0)
+                _hash.AppendData(rest, 0, read);
+            return Convert.ToHexStringLower(_hash.GetHashAndReset());
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _hash.Dispose();
+            await _file.DisposeAsync();
+        }
+
+        private sealed class Reading(FingerprintedFile owner) : Stream
+        {
+            public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+            public override int Read(Span<byte> buffer)
+            {
+                var read = owner._file.Read(buffer);
+                owner._hash.AppendData(buffer[..read]);
+                return read;
+            }
+
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => owner._file.Length;
+            public override long Position { get => owner._file.Position; set => throw new NotSupportedException(); }
+            public override void Flush() { }
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        }
     }
 
     /// <summary>
@@ -142,6 +196,7 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
             _netWgt = columns.GetValueOrDefault("netwgt", -1), _cif = columns.GetValueOrDefault("cifvalue", -1), _fob = columns.GetValueOrDefault("fobvalue", -1), _reported = columns.GetValueOrDefault("isreported", -1),
             _aggregate = columns.GetValueOrDefault("isaggregate", -1);
         private readonly Dictionary<string, string?> _countries = [], _flows = [], _commodities = [], _units = [];
+        private readonly TradeFlow _row = new() { ReporterIso3 = "", PartnerIso3 = "", FlowCode = "", CommodityCode = "" };
         private int _line = 1;
         private List<ImportProblem>? _problems;
 
@@ -181,13 +236,26 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
             if (_problems is not null)
                 return (null, _problems);
             var partnerIsAggregate = partnerCode is null || CountryCodes.IsAggregate(partnerCode) || Flag(Text(_aggregate)) == true;
-            return (new TradeFlow
-            {
-                Line = _line, ReporterIso3 = reporterCode!, PartnerIso3 = partnerCode ?? partnerText.ToString().ToUpperInvariant()[..Math.Min(3, partnerText.Length)],
-                PartnerIsAggregate = partnerIsAggregate, Year = year!.Value, Month = month, FlowCode = flow!, CommodityCode = commodity!,
-                QtyUnit = unit, Qty = quantity, Carats = unit is not null && CaratUnits.Contains(unit) ? quantity : null,
-                NetWeightKg = weight, PrimaryValue = primary, CifValue = cifValue, FobValue = fobValue, IsReported = Flag(Text(_reported)),
-            }, null);
+            // One object refilled for every row: the bulk writers write a row before asking for the next,
+            // and millions of short-lived rows would keep the collector busy beside SQLite.
+            var row = _row;
+            row.Line = _line;
+            row.ReporterIso3 = reporterCode!;
+            row.PartnerIso3 = partnerCode ?? partnerText.ToString().ToUpperInvariant()[..Math.Min(3, partnerText.Length)];
+            row.PartnerIsAggregate = partnerIsAggregate;
+            row.Year = year!.Value;
+            row.Month = month;
+            row.FlowCode = flow!;
+            row.CommodityCode = commodity!;
+            row.QtyUnit = unit;
+            row.Qty = quantity;
+            row.Carats = unit is not null && CaratUnits.Contains(unit) ? quantity : null;
+            row.NetWeightKg = weight;
+            row.PrimaryValue = primary;
+            row.CifValue = cifValue;
+            row.FobValue = fobValue;
+            row.IsReported = Flag(Text(_reported));
+            return (row, null);
         }
 
         private ReadOnlySpan<char> Text(int i) => i >= 0 && i < csv.RowFieldCount ? csv.GetFieldSpan(i).Trim() : default;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -44,23 +45,22 @@ internal sealed class TradeFlowTotalConfiguration : IEntityTypeConfiguration<Tra
 /// <summary>Totals one file's yearly records between countries as they stream by.</summary>
 public sealed class TradeFlowTotals
 {
-    private readonly Dictionary<(string Reporter, string Partner, string Flow, int Year, bool Subheadings), TradeFlowTotal> _totals = [];
+    private readonly Dictionary<(TradeKey Key, bool Subheadings), TradeFlowTotal> _totals = [];
 
     /// <summary>Counts a record when it is yearly, exports or imports, between two countries; the rest are kept but not totalled.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(TradeFlow flow)
     {
-        if (flow.Month is not null || flow.PartnerIsAggregate || flow.FlowCode is not ("X" or "M"))
+        if (flow.Month is not null || flow.PartnerIsAggregate || flow.FlowCode is not ("X" or "M")
+            || !TradeKey.TryOf(flow.ReporterIso3, flow.PartnerIso3, flow.FlowCode[0], flow.Year, out var tradeKey))
             return;
-        var key = (flow.ReporterIso3, flow.PartnerIso3, flow.FlowCode, flow.Year, flow.CommodityCode.Length > 4);
-        if (!_totals.TryGetValue(key, out var total))
+        var key = (tradeKey, flow.CommodityCode.Length > 4);
+        ref var total = ref CollectionsMarshal.GetValueRefOrAddDefault(_totals, key, out _);
+        total ??= new TradeFlowTotal
         {
-            _totals[key] = total = new TradeFlowTotal
-            {
-                DatasetId = flow.DatasetId, ReporterIso3 = flow.ReporterIso3, PartnerIso3 = flow.PartnerIso3, FlowCode = flow.FlowCode,
-                Year = flow.Year, Subheadings = key.Item5, Carats = 0, Usd = 0,
-            };
-        }
+            DatasetId = flow.DatasetId, ReporterIso3 = flow.ReporterIso3, PartnerIso3 = flow.PartnerIso3, FlowCode = flow.FlowCode,
+            Year = flow.Year, Subheadings = key.Item2, Carats = 0, Usd = 0,
+        };
         total.Records++;
         total.Carats = total.Carats is { } c && flow.Carats is { } add ? c + add : null;
         total.Usd = total.Usd is { } u && flow.PrimaryValue is { } value ? u + value : null;

@@ -10,7 +10,7 @@ using SQLitePCL;
 namespace Kimberlite.Statistics.Comtrade;
 
 /// <summary>One stored yearly total, as the analysis reads it.</summary>
-public readonly record struct TradeTotalRow(string Reporter, string Partner, string Flow, int Year, int DatasetId, bool Subheadings, decimal? Carats, decimal? Usd);
+public readonly record struct TradeTotalRow(TradeKey Key, int DatasetId, bool Subheadings, decimal? Carats, decimal? Usd);
 
 /// <summary>
 /// Reads every stored yearly trade total: up to a million rows for a world-wide Comtrade file, read at
@@ -44,7 +44,7 @@ public sealed class PostgresTradeTotalsReader : ITradeTotalsReader
             command.CommandText = TradeTotalsQuery.Sql;
             using var reader = command.ExecuteReader();
             while (reader.Read())
-                yield return new TradeTotalRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetBoolean(5),
+                yield return new TradeTotalRow(TradeKey.Of(reader.GetString(0), reader.GetString(1), reader.GetString(2)[0], reader.GetInt32(3)), reader.GetInt32(4), reader.GetBoolean(5),
                     reader.IsDBNull(6) ? null : reader.GetDecimal(6), reader.IsDBNull(7) ? null : reader.GetDecimal(7));
         }
         finally
@@ -56,8 +56,8 @@ public sealed class PostgresTradeTotalsReader : ITradeTotalsReader
 }
 
 /// <summary>
-/// SQLite: reads the values where SQLite holds them, through its C interface; codes that repeat a
-/// million times are made into strings once.
+/// SQLite: reads the values where SQLite holds them, through its C interface; the codes go straight
+/// from SQLite's bytes into the key, without a string.
 /// </summary>
 public sealed class SqliteTradeTotalsReader : ITradeTotalsReader
 {
@@ -73,11 +73,10 @@ public sealed class SqliteTradeTotalsReader : ITradeTotalsReader
                 throw new SqliteException(raw.sqlite3_errmsg(connection.Handle).utf8_to_string(), raw.sqlite3_errcode(connection.Handle));
             using (statement)
             {
-                var codes = new Dictionary<long, string>();
                 var handle = statement.DangerousGetHandle();
                 int step;
                 while ((step = SqliteNative.Step(handle)) == raw.SQLITE_ROW)
-                    yield return Row(handle, codes);
+                    yield return Row(handle);
                 if (step != raw.SQLITE_DONE)
                     throw new SqliteException(raw.sqlite3_errmsg(connection.Handle).utf8_to_string(), step);
             }
@@ -91,23 +90,13 @@ public sealed class SqliteTradeTotalsReader : ITradeTotalsReader
 
     // Runs once per row of millions: compiled fully optimised at once rather than through the tiers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static TradeTotalRow Row(IntPtr statement, Dictionary<long, string> codes) => new(
-        Code(statement, 0, codes), Code(statement, 1, codes), Code(statement, 2, codes),
-        (int)SqliteNative.ColumnInt64(statement, 3), (int)SqliteNative.ColumnInt64(statement, 4), SqliteNative.ColumnInt64(statement, 5) != 0,
-        Number(statement, 6), Number(statement, 7));
-
-    /// <summary>A code of up to four bytes, packed into a number to find the string made for it the first time.</summary>
-    private static string Code(IntPtr statement, int column, Dictionary<long, string> codes)
+    private static TradeTotalRow Row(IntPtr statement)
     {
-        var bytes = SqliteNative.ColumnSpan(statement, column);
-        if (bytes.Length > 4)
-            return Encoding.UTF8.GetString(bytes);
-        long key = bytes.Length;
-        foreach (var b in bytes)
-            key = key << 8 | b;
-        if (!codes.TryGetValue(key, out var code))
-            codes[key] = code = Encoding.UTF8.GetString(bytes);
-        return code;
+        var year = (int)SqliteNative.ColumnInt64(statement, 3);
+        if (!TradeKey.TryOf(SqliteNative.ColumnSpan(statement, 0), SqliteNative.ColumnSpan(statement, 1), SqliteNative.ColumnSpan(statement, 2), year, out var key))
+            throw new InvalidDataException($"A stored trade total is not a yearly flow between two countries: {Encoding.UTF8.GetString(SqliteNative.ColumnSpan(statement, 0))} {year}.");
+        return new TradeTotalRow(key, (int)SqliteNative.ColumnInt64(statement, 4), SqliteNative.ColumnInt64(statement, 5) != 0,
+            Number(statement, 6), Number(statement, 7));
     }
 
     /// <summary>A decimal as EF Core stores it in SQLite (text), or as a number someone else stored.</summary>
@@ -123,8 +112,8 @@ public sealed class SqliteTradeTotalsReader : ITradeTotalsReader
                 return (decimal)SqliteNative.ColumnDouble(statement, column);
         }
         var text = SqliteNative.ColumnSpan(statement, column);
-        return Utf8Parser.TryParse(text, out decimal value, out var consumed) && consumed == text.Length
+        return NumberReader.Plain(text) ?? (Utf8Parser.TryParse(text, out decimal value, out var consumed) && consumed == text.Length
             ? value
-            : decimal.Parse(Encoding.UTF8.GetString(text), NumberStyles.Float, CultureInfo.InvariantCulture);
+            : decimal.Parse(Encoding.UTF8.GetString(text), NumberStyles.Float, CultureInfo.InvariantCulture));
     }
 }

@@ -41,7 +41,8 @@ public sealed class BulkColumn<T>
 }
 
 /// <summary>A table written in bulk: its name and its columns, in the order they are written.</summary>
-public sealed record BulkTable<T>(string Name, IReadOnlyList<BulkColumn<T>> Columns)
+/// <remarks>The columns are an array: they are walked once per row of millions, and a list's enumerator would be called through its interface.</remarks>
+public sealed record BulkTable<T>(string Name, BulkColumn<T>[] Columns)
 {
     public string ColumnList => string.Join(", ", Columns.Select(c => $"\"{c.Name}\""));
 }

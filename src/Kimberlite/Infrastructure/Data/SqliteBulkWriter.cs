@@ -31,7 +31,7 @@ public sealed class SqliteBulkWriter : IBulkWriter
             await pragma.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var columns = table.Columns.Count;
+        var columns = table.Columns.Length;
         var full = Channel.CreateBounded<Batch>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
         var spare = new ConcurrentBag<Batch>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -87,7 +87,7 @@ public sealed class SqliteBulkWriter : IBulkWriter
 
     private static sqlite3_stmt Prepare<T>(SqliteConnection connection, BulkTable<T> table, int rows)
     {
-        var values = "(" + string.Join(", ", Enumerable.Repeat("?", table.Columns.Count)) + ")";
+        var values = "(" + string.Join(", ", Enumerable.Repeat("?", table.Columns.Length)) + ")";
         var sql = $"INSERT INTO \"{table.Name}\" ({table.ColumnList}) VALUES {string.Join(", ", Enumerable.Repeat(values, rows))}";
         Check(connection, raw.sqlite3_prepare_v2(connection.Handle, sql, out var statement));
         return statement;

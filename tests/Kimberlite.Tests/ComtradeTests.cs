@@ -164,6 +164,23 @@ public sealed class ComtradeTests : EmptyAppTest
         Assert.Equal(("AGO", "BEL", "carats", 1500000m, 1000000m, 50m), (finding.CountryIso3, finding.PartnerIso3!, finding.Measure, finding.Observed, finding.Expected, finding.GapPercent));
     }
 
+    [Theory]
+    [InlineData("1150000", 0)]         // exactly 15 % above 1 000 000 ct: within the tolerance
+    [InlineData("1150000.0001", 1)]    // the smallest step beyond it that a decimal of the file can say
+    [InlineData("850000", 0)]          // exactly 15 % below
+    [InlineData("849999.9999", 1)]
+    public async Task AComtradeMirrorGapIsRaisedOnlyBeyondTheToleranceCountedExactly(string imported, int expected)
+    {
+        await Import(
+            Row("AGO", "BEL", "X", "710210", "carat", "1000000", "150000000"),
+            Row("BEL", "AGO", "M", "710210", "carat", imported, "150000000"));
+        await using var scope = App.Services.CreateAsyncScope();
+
+        var findings = (await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel)).Active;
+
+        Assert.Equal(expected, findings.Count(f => f.Rule == FindingRule.MirrorGap && f.Measure == "carats"));
+    }
+
     [Fact]
     public async Task EveryAnomalyPlantedByTheBenchmarkGeneratorIsFoundAndNothingElse()
     {

@@ -120,7 +120,7 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
     /// <summary>Each row as a flow, or as the problems that refuse it.</summary>
     private static IEnumerable<(TradeFlow? Flow, List<ImportProblem>? Problems)> Read(Stream file)
     {
-        using var text = new StreamReader(file, leaveOpen: true);
+        using var text = new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
         using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = true, BufferSize = 1 << 16 });
         var columns = Enumerable.Range(0, csv.FieldCount).ToDictionary(i => csv.GetName(i).Trim().ToLowerInvariant(), i => i);
         var missing = Required.Where(c => !columns.ContainsKey(c)).ToList();
@@ -195,10 +195,13 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
             _period = columns.GetValueOrDefault("period", -1), _freq = columns.GetValueOrDefault("freqcode", -1), _unit = columns.GetValueOrDefault("qtyunitabbr", -1), _qty = columns.GetValueOrDefault("qty", -1),
             _netWgt = columns.GetValueOrDefault("netwgt", -1), _cif = columns.GetValueOrDefault("cifvalue", -1), _fob = columns.GetValueOrDefault("fobvalue", -1), _reported = columns.GetValueOrDefault("isreported", -1),
             _aggregate = columns.GetValueOrDefault("isaggregate", -1);
-        private readonly Dictionary<string, string?> _countries = [], _flows = [], _commodities = [], _units = [];
+        // Looked up by the reader's spans: a string is made only the first time a code is met.
+        private readonly Dictionary<string, string?>.AlternateLookup<ReadOnlySpan<char>> _countries = Codes(), _flows = Codes(), _commodities = Codes(), _units = Codes();
         private readonly TradeFlow _row = new() { ReporterIso3 = "", PartnerIso3 = "", FlowCode = "", CommodityCode = "" };
         private int _line = 1;
         private List<ImportProblem>? _problems;
+
+        private static Dictionary<string, string?>.AlternateLookup<ReadOnlySpan<char>> Codes() => new Dictionary<string, string?>().GetAlternateLookup<ReadOnlySpan<char>>();
 
         private int Column(string name) => columns.GetValueOrDefault(name, -1);
 
@@ -274,17 +277,16 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
             (_problems ??= []).Add(new ImportProblem(_line, i >= 0 ? csv.GetName(i) : "(row)", i >= 0 ? Text(i).ToString() : null, ImportIssueKind.Refused, reason));
 
         /// <summary>What a code reads as (null when refused), checked the first time it is met; empty text reads as null.</summary>
-        private static string? Known(Dictionary<string, string?> known, ReadOnlySpan<char> text, Func<string, string?> check)
+        private static string? Known(Dictionary<string, string?>.AlternateLookup<ReadOnlySpan<char>> known, ReadOnlySpan<char> text, Func<string, string?> check)
         {
             if (text.IsEmpty)
                 return null;
-            var lookup = known.GetAlternateLookup<ReadOnlySpan<char>>();
-            if (lookup.TryGetValue(text, out var code))
+            if (known.TryGetValue(text, out var code))
                 return code;
             var key = text.ToString();
             code = check(key);
-            if (known.Count < MaxRemembered)
-                known[key] = code;
+            if (known.Dictionary.Count < MaxRemembered)
+                known.Dictionary[key] = code;
             return code;
         }
 

@@ -15,9 +15,11 @@ public sealed class ComtradeTests : EmptyAppTest
     public static string Row(string reporter, string partner, string flow, string cmd, string unit, string qty, string value, int year = 2020, string isAggregate = "False", string month = "52", string freq = "A") =>
         $"C,{freq},{year}0101,{year},{month},{year},0,{reporter},,{flow},,0,{partner},,0,W00,,H5,HS,True,{cmd},,6,True,C00,,0,0,,13,{unit},{qty},False,-1,,,False,0.1,False,,False,,,{value},0,True,{isAggregate}";
 
-    private async Task<ImportResult> Import(params string[] rows)
+    private Task<ImportResult> Import(params string[] rows) => ImportAs("comtrade.csv", rows);
+
+    private async Task<ImportResult> ImportAs(string name, params string[] rows)
     {
-        var path = ImportFiles.Write(ImportFiles.Csv(Header, rows), "comtrade.csv");
+        var path = ImportFiles.Write(ImportFiles.Csv(Header, rows), name);
         await using var scope = App.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<ComtradeImporter>().ImportAsync(path, new Provenance(), Cancel);
     }
@@ -112,12 +114,25 @@ public sealed class ComtradeTests : EmptyAppTest
         string[] rows = [Row("AGO", "BEL", "X", "710210", "carat", "1000000", "150000000")];
         var first = await Import(rows);
         var second = await Import(rows);
+        // Under another name, the file is recognised only once read: its rows are rolled back.
+        var renamed = await ImportAs("renamed.csv", rows);
 
-        Assert.Equal((ImportOutcome.Imported, ImportOutcome.AlreadyImported), (first.Outcome, second.Outcome));
-        Assert.Equal(first.DatasetId, second.DatasetId);
+        Assert.Equal((ImportOutcome.Imported, ImportOutcome.AlreadyImported, ImportOutcome.AlreadyImported), (first.Outcome, second.Outcome, renamed.Outcome));
+        Assert.Equal((first.DatasetId, first.DatasetId), (second.DatasetId, renamed.DatasetId));
         Assert.Equal(1, await App.WithDb(db => db.TradeFlows.CountAsync()));
         Assert.Equal(1, await App.WithDb(db => db.TradeFlowTotals.CountAsync()));
         Assert.Equal(1, await App.WithDb(db => db.Datasets.CountAsync()));
+    }
+
+    [Fact]
+    public async Task ANewFileUnderAnOldNameIsImportedWhole()
+    {
+        await Import(Row("AGO", "BEL", "X", "710210", "carat", "1000000", "150000000"));
+        var revised = await Import(Row("AGO", "BEL", "X", "710210", "carat", "1000000", "150000000"), Row("BEL", "AGO", "M", "710210", "carat", "990000", "151000000"));
+
+        Assert.Equal((ImportOutcome.Imported, 2), (revised.Outcome, revised.RowsLoaded));
+        Assert.Equal(3, await App.WithDb(db => db.TradeFlows.CountAsync()));
+        Assert.Equal(2, await App.WithDb(db => db.Datasets.Select(d => d.Sha256).Distinct().CountAsync(h => !h.StartsWith("pending"))));
     }
 
     [Theory]

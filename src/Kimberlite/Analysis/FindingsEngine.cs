@@ -25,7 +25,7 @@ public sealed class FindingsEngine(KimberliteDb db, ITradeTotalsReader totalsRea
     public async Task<AnalysisSummary> AnalyzeAsync(CancellationToken cancellationToken = default)
     {
         var figures = await db.Figures.AsNoTracking().ToListAsync(cancellationToken);
-        var data = new AnalysisData(figures, Trade(cancellationToken));
+        var data = new AnalysisData(figures, Trade(await db.TradeFlowTotals.CountAsync(cancellationToken), cancellationToken));
         var candidates = rules.OrderBy(r => r.Rule)
             .SelectMany(r => r.Find(data, options.Value))
             .GroupBy(c => (c.Rule, c.Key)).Select(g => g.First())
@@ -106,10 +106,10 @@ public sealed class FindingsEngine(KimberliteDb db, ITradeTotalsReader totalsRea
     /// </summary>
     // Runs once per row of millions: compiled fully optimised at once rather than through the tiers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private Dictionary<TradeKey, TradeTotal> Trade(CancellationToken cancellationToken)
+    private Dictionary<TradeKey, TradeTotal> Trade(int count, CancellationToken cancellationToken)
     {
         // Sized once: growing to a million entries would copy the table twenty times through the large-object heap.
-        var totals = new Dictionary<TradeKey, TradeTotal>(db.TradeFlowTotals.Count());
+        var totals = new Dictionary<TradeKey, TradeTotal>(count);
         foreach (var row in totalsReader.Read(db))
         {
             cancellationToken.ThrowIfCancellationRequested();

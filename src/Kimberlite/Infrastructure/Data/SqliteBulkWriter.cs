@@ -31,6 +31,9 @@ public sealed class SqliteBulkWriter : IBulkWriter
             await pragma.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // Prepared before the encoder starts: a failure here must not leave it reading on its own.
+        using var many = Prepare(connection, table, RowsPerStatement);
+        using var one = Prepare(connection, table, 1);
         var columns = table.Columns.Length;
         var full = Channel.CreateBounded<Batch>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
         var spare = new ConcurrentBag<Batch>();
@@ -60,8 +63,6 @@ public sealed class SqliteBulkWriter : IBulkWriter
             }
         }, stop.Token);
 
-        using var many = Prepare(connection, table, RowsPerStatement);
-        using var one = Prepare(connection, table, 1);
         try
         {
             await foreach (var batch in full.Reader.ReadAllAsync(stop.Token))

@@ -27,10 +27,20 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
 
     public async Task<ImportResult> ImportAsync(string path, Provenance provenance, CancellationToken cancellationToken = default)
     {
-        // The file is fingerprinted as it is read rather than in a pass of its own before: a file imported
-        // already is found at the end and rolled back, which costs its reading; every other import saves a pass.
+        // A new file is fingerprinted as it is read rather than in a pass of its own before. A file imported
+        // already would then be found only at the end, after all its rows were written and rolled back, with
+        // SQLite's write lock held all along: when a file of the same name was imported before, it is
+        // fingerprinted first, as any file was before (docs/decisions/011-import-in-one-pass.md).
         await using var file = new FingerprintedFile(path);
         string? sha256 = null;
+        var fileName = Path.GetFileName(path);
+        if (await db.Datasets.AnyAsync(d => d.FileName == fileName, cancellationToken))
+        {
+            sha256 = await file.Sha256Async(cancellationToken);
+            if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is { } existing)
+                return new ImportResult(ImportOutcome.AlreadyImported, existing, StatisticsFormat.Comtrade, 0, 0, 0, []);
+            file.Rewind();
+        }
         var problems = new List<ImportProblem>();
         var rows = 0;
         var totals = new TradeFlowTotals();
@@ -40,7 +50,7 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
             Publisher = provenance.Publisher ?? "United Nations Statistics Division (UN Comtrade)",
             Address = provenance.Address ?? "https://comtradeplus.un.org/",
             RetrievedOn = provenance.RetrievedOn,
-            FileName = Path.GetFileName(path),
+            FileName = fileName,
             Sha256 = $"pending-{Guid.NewGuid():N}",
             Format = StatisticsFormat.Comtrade,
             ImportedAtUtc = clock.GetUtcNow().UtcDateTime,
@@ -153,6 +163,9 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
                 _hash.AppendData(rest, 0, read);
             return Convert.ToHexStringLower(_hash.GetHashAndReset());
         }
+
+        /// <summary>Back to the first byte, with a fresh hash, after a fingerprint taken on its own.</summary>
+        public void Rewind() => _file.Position = 0;
 
         public async ValueTask DisposeAsync()
         {

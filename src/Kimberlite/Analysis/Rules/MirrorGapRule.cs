@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Kimberlite.Statistics;
-using Kimberlite.Statistics.Comtrade;
 
 namespace Kimberlite.Analysis.Rules;
 
@@ -40,10 +39,9 @@ public sealed class MirrorGapRule : IFindingRule
         // far beyond their rounding, sets those aside before the exact one in decimals. A tolerance below
         // a thousandth of a per cent leaves no such margin and goes straight to the exact comparison.
         var agreeWithin = options.MirrorGapTolerancePercent >= 0.001m ? (double)options.MirrorGapTolerancePercent / 100 * (1 - 1e-9) : -1;
-        var trade = data.Trade as Dictionary<TradeKey, TradeTotal> ?? new Dictionary<TradeKey, TradeTotal>(data.Trade);
-        foreach (var (key, exported) in trade)
+        foreach (var (key, exported) in data.Trade)
         {
-            if (key.Flow != 'X' || !trade.TryGetValue(key.Mirror('M'), out var imported))
+            if (key.Flow != 'X' || !data.Trade.TryGetValue(key.Mirror('M'), out var imported))
                 continue;
             Compare(Measures.Carats, exported.Carats, imported.Carats);
             Compare(Measures.Usd, exported.Usd, imported.Usd);

@@ -31,16 +31,18 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
         // already would then be found only at the end, after all its rows were written and rolled back, with
         // SQLite's write lock held all along: when a file of the same name was imported before, it is
         // fingerprinted first, as any file was before (docs/decisions/011-import-in-one-pass.md).
-        await using var file = new FingerprintedFile(path);
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         string? sha256 = null;
         var fileName = Path.GetFileName(path);
         if (await db.Datasets.AnyAsync(d => d.FileName == fileName, cancellationToken))
         {
-            sha256 = await file.Sha256Async(cancellationToken);
+            sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
             if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is { } existing)
                 return new ImportResult(ImportOutcome.AlreadyImported, existing, StatisticsFormat.Comtrade, 0, 0, 0, []);
-            file.Rewind();
+            file.Position = 0;
         }
+        using var hash = SHA256.Create();
+        await using var hashed = new CryptoStream(file, hash, CryptoStreamMode.Read, leaveOpen: true);
         var problems = new List<ImportProblem>();
         var rows = 0;
         var totals = new TradeFlowTotals();
@@ -59,7 +61,7 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
         // One pass: rows are checked as they are written, inside a transaction that a single problem rolls back.
         IEnumerable<TradeFlow> Checked()
         {
-            foreach (var (flow, rowProblems) in Read(file.Stream))
+            foreach (var (flow, rowProblems) in Read(hashed))
             {
                 rows++;
                 if (rowProblems is not null)
@@ -90,7 +92,8 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
                 db.ChangeTracker.Clear();
                 return new ImportResult(ImportOutcome.Refused, null, StatisticsFormat.Comtrade, rows, 0, 0, problems);
             }
-            sha256 = await file.Sha256Async(cancellationToken);
+            await hashed.CopyToAsync(Stream.Null, cancellationToken); // whatever the reader left, so the hash is the whole file's
+            sha256 = Convert.ToHexStringLower(hash.Hash!);
             if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is { } existing)
             {
                 await transaction.RollbackAsync(cancellationToken);
@@ -144,56 +147,6 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
         var row = new Row(csv, columns);
         while (csv.Read())
             yield return row.Next();
-    }
-
-    /// <summary>The file being imported, read once: its SHA-256 is computed from the bytes as they go to the reader.</summary>
-    private sealed class FingerprintedFile(string path) : IAsyncDisposable
-    {
-        private readonly FileStream _file = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-
-        public Stream Stream => field ??= new Reading(this);
-
-        /// <summary>The fingerprint of the whole file, reading whatever the reader left.</summary>
-        public async Task<string> Sha256Async(CancellationToken cancellationToken)
-        {
-            var rest = new byte[1 << 16];
-            int read;
-            while ((read = await _file.ReadAsync(rest, cancellationToken)) > 0)
-                _hash.AppendData(rest, 0, read);
-            return Convert.ToHexStringLower(_hash.GetHashAndReset());
-        }
-
-        /// <summary>Back to the first byte, with a fresh hash, after a fingerprint taken on its own.</summary>
-        public void Rewind() => _file.Position = 0;
-
-        public async ValueTask DisposeAsync()
-        {
-            _hash.Dispose();
-            await _file.DisposeAsync();
-        }
-
-        private sealed class Reading(FingerprintedFile owner) : Stream
-        {
-            public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-            public override int Read(Span<byte> buffer)
-            {
-                var read = owner._file.Read(buffer);
-                owner._hash.AppendData(buffer[..read]);
-                return read;
-            }
-
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => owner._file.Length;
-            public override long Position { get => owner._file.Position; set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Kimberlite.Statistics.Comtrade;
@@ -28,24 +29,23 @@ public readonly record struct TradeKey
         : throw new ArgumentException($"Not a yearly flow between two countries: {reporter} {partner} {flow} {year}.");
 
     /// <summary>False for what cannot be a key: codes longer than three ASCII characters, a year outside 1900–2155.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryOf(ReadOnlySpan<char> reporter, ReadOnlySpan<char> partner, char flow, int year, out TradeKey key)
-    {
-        key = default;
-        if (year is < FirstYear or > LastYear || flow is '\0' or > '\x7F' || !TryPack(reporter, out var r) || !TryPack(partner, out var p))
-            return false;
-        key = new TradeKey(r << 40 | p << 16 | (ulong)flow << 8 | (uint)(year - FirstYear));
-        return true;
-    }
+    public static bool TryOf(ReadOnlySpan<char> reporter, ReadOnlySpan<char> partner, char flow, int year, out TradeKey key) =>
+        TryPack(reporter, partner, flow, year, out key);
 
     /// <summary>The same from the UTF-8 bytes a database hands over.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryOf(ReadOnlySpan<byte> reporter, ReadOnlySpan<byte> partner, ReadOnlySpan<byte> flow, int year, out TradeKey key)
     {
         key = default;
-        if (flow.Length != 1 || year is < FirstYear or > LastYear || flow[0] is 0 or > 0x7F || !TryPack(reporter, out var r) || !TryPack(partner, out var p))
+        return flow.Length == 1 && TryPack(reporter, partner, flow[0], year, out key);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryPack<T>(ReadOnlySpan<T> reporter, ReadOnlySpan<T> partner, uint flow, int year, out TradeKey key) where T : unmanaged, IBinaryInteger<T>
+    {
+        key = default;
+        if (year is < FirstYear or > LastYear || flow is 0 or > 0x7F || !TryPack(reporter, out var r) || !TryPack(partner, out var p))
             return false;
-        key = new TradeKey(r << 40 | p << 16 | (ulong)flow[0] << 8 | (uint)(year - FirstYear));
+        key = new TradeKey(r << 40 | p << 16 | (ulong)flow << 8 | (uint)(year - FirstYear));
         return true;
     }
 
@@ -56,31 +56,18 @@ public readonly record struct TradeKey
 
     public override string ToString() => $"{Reporter}|{Partner}|{Flow}|{Year}";
 
-    private static bool TryPack(ReadOnlySpan<char> code, out ulong packed)
+    /// <summary>Up to three ASCII characters, as characters or UTF-8 bytes, left-aligned in 24 bits.</summary>
+    private static bool TryPack<T>(ReadOnlySpan<T> code, out ulong packed) where T : unmanaged, IBinaryInteger<T>
     {
         packed = 0;
         if (code.Length is 0 or > 3)
             return false;
-        foreach (var c in code)
+        foreach (var unit in code)
         {
-            if (c is '\0' or > '\x7F')
+            var c = uint.CreateTruncating(unit);
+            if (c is 0 or > 0x7F)
                 return false;
             packed = packed << 8 | c;
-        }
-        packed <<= 8 * (3 - code.Length);
-        return true;
-    }
-
-    private static bool TryPack(ReadOnlySpan<byte> code, out ulong packed)
-    {
-        packed = 0;
-        if (code.Length is 0 or > 3)
-            return false;
-        foreach (var b in code)
-        {
-            if (b is 0 or > 0x7F)
-                return false;
-            packed = packed << 8 | b;
         }
         packed <<= 8 * (3 - code.Length);
         return true;

@@ -160,9 +160,13 @@ public sealed class EvidenceStore(KimberliteDb db, string directory, AuditLog au
             if (Image.Identify(content) is not { } info || (long)info.Width * info.Height > MaxPixels)
                 throw new UnreadableImageException($"The image is larger than {MaxPixels / 1_000_000} million pixels: send a smaller photograph.");
             using var image = Image.Load<Rgba32>(content);
-            var pixels = new Rgba32[image.Width * image.Height];
-            image.CopyPixelDataTo(pixels);
-            using var clean = Image.LoadPixelData<Rgba32>(pixels, image.Width, image.Height);
+            // Row by row into a new image: two images in memory at a time, not three.
+            using var clean = new Image<Rgba32>(image.Width, image.Height);
+            image.ProcessPixelRows(clean, (source, target) =>
+            {
+                for (var y = 0; y < source.Height; y++)
+                    source.GetRowSpan(y).CopyTo(target.GetRowSpan(y));
+            });
             using var output = new MemoryStream();
             // Photographs stay JPEG; everything else becomes PNG.
             if (format.Name == "JPEG")

@@ -99,7 +99,7 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
                 Guid.TryParse(clientText, out var clientId) ? clientId : null, mapping.Kind ?? "incident", Text("category"),
                 Parse("occurredOn", Date), Parse("latitude", Number), Parse("longitude", Number), Parse("precisionMetres", Whole),
                 Text("countryIso3"), Parse("siteId", Whole), Text("severity"), Parse("killed", Whole), Parse("injured", Whole), Parse("affected", Whole),
-                Text("perpetrator"), Text("description"), Text("reporterName"), Text("reporterContact"), organisation?.Acronym,
+                Text("perpetrator"), Text("description"), Text("reporterName"), Text("reporterContact"), null, // the organisation goes to SubmitAsync by id, with no lookup per row
                 Parse("visitedOn", Date), Parse("workers", Whole), Parse("women", Whole), Parse("childrenUnder15", Whole), Parse("children15To18", Whole),
                 Text("childrenWork"), Text("armedPresence"), Text("armedGroup"), Text("interference")?.Split(' ', StringSplitOptions.RemoveEmptyEntries),
                 Parse("mercury", Flag), Text("stateServices"), Text("traceability"), Text("notes"));

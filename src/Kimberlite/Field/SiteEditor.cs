@@ -19,6 +19,10 @@ public enum SiteOutcome { Done, Repeated, NotFound, Forbidden, Invalid }
 /// </summary>
 public sealed class SiteEditor(KimberliteDb db, AuditLog audit)
 {
+    /// <summary>Only the analysts of the organisation that recorded a site change it; IPIS sites belong to no organisation and stay as published.</summary>
+    public static bool CanChange(ClaimsPrincipal user, MiningSite site) =>
+        site.OrganisationId is { } owner && user.HasRoleIn(owner, MemberRole.Analyst);
+
     public async Task<(SiteOutcome Outcome, MiningSite? Site, Dictionary<string, string[]> Errors)> SaveAsync(
         ClaimsPrincipal user, int? id, SiteInput input, CancellationToken cancellationToken)
     {
@@ -28,7 +32,7 @@ public sealed class SiteEditor(KimberliteDb db, AuditLog audit)
             site = await db.MiningSites.FirstOrDefaultAsync(s => s.Id == existing, cancellationToken);
             if (site is null)
                 return (SiteOutcome.NotFound, null, []);
-            if (site.OrganisationId is not { } owner || !user.HasRoleIn(owner, MemberRole.Analyst))
+            if (!CanChange(user, site))
                 return (SiteOutcome.Forbidden, site, []);
         }
         var errors = Check(input);

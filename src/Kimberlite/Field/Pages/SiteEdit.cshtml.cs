@@ -24,7 +24,7 @@ public sealed class SiteEditModel(KimberliteDb db, SiteEditor editor) : PageMode
             var site = await db.MiningSites.AsNoTracking().FirstOrDefaultAsync(s => s.Id == existing, cancellationToken);
             if (site is null)
                 return NotFound();
-            if (site.OrganisationId is not { } owner || !User.HasRoleIn(owner, MemberRole.Analyst))
+            if (!SiteEditor.CanChange(User, site))
                 return Forbid();
             Input = new SiteInput(site.Name, site.CountryIso3, site.Locality, site.Latitude, site.Longitude, site.Kind.ToString(), site.Minerals, site.Status, site.InCompliantZone, null);
         }

@@ -23,5 +23,5 @@ public sealed class SitesModel(KimberliteDb db) : PageModel
         Sites = await query.OrderBy(s => s.CountryIso3).ThenBy(s => s.Name).ThenBy(s => s.Id).ToListAsync(cancellationToken);
     }
 
-    public bool CanEdit(MiningSite site) => site.OrganisationId is { } owner && User.HasRoleIn(owner, MemberRole.Analyst);
+    public bool CanEdit(MiningSite site) => SiteEditor.CanChange(User, site);
 }

@@ -196,21 +196,85 @@ public sealed class ComtradeTests : EmptyAppTest
         Assert.Equal(expected, findings.Count(f => f.Rule == FindingRule.MirrorGap && f.Measure == "carats"));
     }
 
+    // kp_production.csv, as bundled: the Kimberley Process production of the Central African Republic in 2012.
+    private const string CarProduction2012 = "CAF,2012,365916,62000000,,https://en.israelidiamond.co.il/wikidiamond/diamond-industry-history/diamonds-central-african-republic/,Israel Diamond Institute wiki (citing KP),\"CAR produced 365,916 carats of rough diamonds valued at $62 million in 2012\",exact carats / rounded value,";
+
+    private async Task ImportProduction(params string[] rows)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var content = ImportFiles.Csv("country_iso3,year,carats,usd,usd_per_carat_published,source,source_publisher,as_published,precision,notes", rows);
+        Assert.Equal(ImportOutcome.Imported, (await scope.ServiceProvider.GetRequiredService<StatisticsImporter>()
+            .ImportAsync(content, "kp_production.csv", new Provenance(), cancellationToken: Cancel)).Outcome);
+    }
+
+    [Theory]
+    [InlineData("113507.6", 0)]    // exports 413 507.6 ct = (365 916 produced + 10 000 imported) × 1.10: within the 10 % left for stocks
+    [InlineData("113507.61", 1)]   // a hundredth of a carat beyond
+    public async Task AComtradeBalanceSetsDeclaredExportsAgainstProductionPlusDeclaredImports(string toEmirates, int expected)
+    {
+        await ImportProduction(CarProduction2012);
+        await Import(
+            Row("CAF", "BEL", "X", "710210", "carat", "300000", "40000000", year: 2012),
+            Row("CAF", "ARE", "X", "710231", "carat", toEmirates, "15000000", year: 2012),
+            Row("CAF", "COD", "M", "710210", "carat", "10000", "1000000", year: 2012),
+            // The world is never a partner country: its total is not added to the exports.
+            Row("CAF", "W00", "X", "7102", "carat", "9000000", "1000000000", year: 2012));
+        await using var scope = App.Services.CreateAsyncScope();
+
+        var balances = (await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel)).Active
+            .Where(f => f.Rule == FindingRule.Balance).ToList();
+
+        Assert.Equal(expected, balances.Count);
+        if (expected == 0)
+            return;
+        var finding = balances[0];
+        Assert.Equal(("comtrade|CAF|2012|carats", "CAF", 413507.61m, 375916m), (finding.Key, finding.CountryIso3, finding.Observed, finding.Expected));
+        Assert.Equal(
+            [("exports", 413507.61m, "UN Comtrade"), ("production", 365916m, "Israel Diamond Institute wiki (citing KP)"), ("imports", 10000m, "UN Comtrade")],
+            FindingTexts.Inputs(finding).Select(i => (i.Role, i.Value, i.Publisher!)));
+    }
+
+    [Fact]
+    public async Task AComtradeYearWithImportsNotCountedInCaratsIsNoBalance()
+    {
+        await ImportProduction(CarProduction2012);
+        await Import(
+            Row("CAF", "BEL", "X", "710210", "carat", "9000000", "40000000", year: 2012),
+            Row("CAF", "COD", "M", "710210", "kg", "10", "1000000", year: 2012));
+        await using var scope = App.Services.CreateAsyncScope();
+
+        var findings = (await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel)).Active;
+
+        // 9 million carats exported against 365 916 produced, but the imports' weight in carats is unknown.
+        Assert.DoesNotContain(findings, f => f.Rule == FindingRule.Balance);
+    }
+
     [Fact]
     public async Task EveryAnomalyPlantedByTheBenchmarkGeneratorIsFoundAndNothingElse()
     {
         var generator = new Kimberlite.Bench.ComtradeGenerator(reporters: 20, partnersPerReporter: 6, firstYear: 2000, years: 5, seed: 11, plantedShare: 0.05);
-        var path = Path.Combine(ImportFiles.NewFolder(), "generated.csv");
-        var planted = generator.Write(path, CountryCodes.All.ToList());
+        var folder = ImportFiles.NewFolder();
+        var (path, productionPath) = (Path.Combine(folder, "generated.csv"), Path.Combine(folder, "production.csv"));
+        var plantedGaps = generator.Write(path, CountryCodes.All.ToList());
+        var plantedBalances = generator.WriteProduction(productionPath, CountryCodes.All.ToList());
         await using var scope = App.Services.CreateAsyncScope();
         Assert.Equal(ImportOutcome.Imported, (await scope.ServiceProvider.GetRequiredService<ComtradeImporter>().ImportAsync(path, new Provenance(), Cancel)).Outcome);
+        Assert.Equal(ImportOutcome.Imported, (await scope.ServiceProvider.GetRequiredService<StatisticsImporter>()
+            .ImportAsync(await File.ReadAllBytesAsync(productionPath, Cancel), "production.csv", new Provenance(), cancellationToken: Cancel)).Outcome);
 
         var findings = (await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel)).Active;
 
-        Assert.NotEmpty(planted);
+        // Two producers, each with one year of five planted; the production drops then, a sudden change too.
+        Assert.NotEmpty(plantedGaps);
+        Assert.Equal(2, plantedBalances.Count);
         Assert.Equal(
-            planted.Select(p => $"comtrade|{p.Exporter}|{p.Importer}|{p.Year}|carats").Order(),
-            findings.Select(f => f.Key).Order());
+            plantedGaps.Select(p => $"comtrade|{p.Exporter}|{p.Importer}|{p.Year}|carats").Order(),
+            findings.Where(f => f.Rule == FindingRule.MirrorGap).Select(f => f.Key).Order());
+        Assert.Equal(
+            plantedBalances.Select(p => $"comtrade|{p.Country}|{p.Year}|carats").Order(),
+            findings.Where(f => f.Rule == FindingRule.Balance).Select(f => f.Key).Order());
+        Assert.All(findings, f => Assert.Contains(f.Rule, new[] { FindingRule.MirrorGap, FindingRule.Balance, FindingRule.SuddenChange }));
+        Assert.All(findings.Where(f => f.Rule == FindingRule.SuddenChange), f => Assert.Contains((f.CountryIso3, f.Year!.Value), plantedBalances));
     }
 
     [Fact]

@@ -1,10 +1,14 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Kimberlite.Statistics;
+using Kimberlite.Statistics.Comtrade;
 
 namespace Kimberlite.Analysis.Rules;
 
 /// <summary>
 /// Exports in a year exceed production plus imports by more than the tolerance (left for stocks): the
-/// check that removed the Republic of Congo from the Kimberley Process in 2004. Carats, preferred sources.
+/// check that removed the Republic of Congo from the Kimberley Process in 2004. Carats, preferred sources;
+/// and the same on what each country declared to UN Comtrade, against its production.
 /// </summary>
 public sealed class BalanceRule : IFindingRule
 {
@@ -35,6 +39,71 @@ public sealed class BalanceRule : IFindingRule
                     Rule, $"{profile.Iso3}|{export.Year}|carats", profile.Iso3, null, export.Year, Measures.Year(export.Year), Metric.Export,
                     Measures.Carats, export.Value, supply, null, ceiling, options.BalanceTolerancePercent, inputs);
             }
+        }
+
+        foreach (var candidate in ComtradeBalances(data, options))
+            yield return candidate;
+    }
+
+    /// <summary>
+    /// A country's yearly exports to its partner countries as it declared them to UN Comtrade, against its
+    /// production (the preferred figure) plus the imports it declared there. A year with a total not counted
+    /// in carats is left out, on either side: what that total weighs is unknown.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private List<FindingCandidate> ComtradeBalances(AnalysisData data, AnalysisOptions options)
+    {
+        var years = new Dictionary<TradeKey, (Declared Exports, Declared Imports)>();
+        foreach (var (key, total) in data.Trade)
+        {
+            ref var year = ref CollectionsMarshal.GetValueRefOrAddDefault(years, key.ReporterAndYear, out _);
+            if (key.Flow == 'X')
+                year.Exports.Add(total);
+            else if (key.Flow == 'M')
+                year.Imports.Add(total);
+        }
+
+        var found = new List<FindingCandidate>();
+        foreach (var (key, (exports, imports)) in years)
+        {
+            if (exports.Totals == 0 || exports.Uncounted || imports.Uncounted)
+                continue;
+            var (country, year) = (key.Reporter, key.Year);
+            if (!data.Profiles.TryGetValue(country, out var profile) || profile.Production.Carats.FirstOrDefault(p => p.Year == year) is not { } production)
+                continue;
+            var supply = production.Value + imports.Carats;
+            var ceiling = supply * (1 + options.BalanceTolerancePercent / 100m);
+            if (exports.Carats <= ceiling)
+                continue;
+            List<FindingInput> inputs =
+            [
+                new("exports", exports.Carats, Measures.UnitOf(Measures.Carats), null, exports.DatasetId, "UN Comtrade", null, Measures.Year(year)),
+                Measures.Input("production", production.Value, Measures.Carats, production.Source),
+            ];
+            if (imports.Totals > 0)
+                inputs.Add(new("imports", imports.Carats, Measures.UnitOf(Measures.Carats), null, imports.DatasetId, "UN Comtrade", null, Measures.Year(year)));
+            found.Add(new FindingCandidate(
+                Rule, $"comtrade|{country}|{year}|carats", country, null, year, Measures.Year(year), Metric.Export,
+                Measures.Carats, exports.Carats, supply, null, ceiling, options.BalanceTolerancePercent, inputs));
+        }
+        return found;
+    }
+
+    /// <summary>One flow of a country's year, added up over its partner countries; the dataset cited is the latest.</summary>
+    private struct Declared
+    {
+        public decimal Carats;
+        public int Totals, DatasetId;
+        public bool Uncounted;
+
+        public void Add(TradeTotal total)
+        {
+            Totals++;
+            DatasetId = Math.Max(DatasetId, total.DatasetId);
+            if (total.Carats is { } carats)
+                Carats += carats;
+            else
+                Uncounted = true;
         }
     }
 }

@@ -24,6 +24,9 @@ public readonly record struct TradeKey
     public TradeKey Mirror(char flow) =>
         new((_value >> 16 & 0xFF_FFFF) << 40 | (_value >> 40 & 0xFF_FFFF) << 16 | (ulong)flow << 8 | (_value & 0xFF));
 
+    /// <summary>The reporter's year, every partner and flow together: what a country's balance adds up under.</summary>
+    public TradeKey ReporterAndYear => new(_value & 0xFFFF_FF00_0000_00FF);
+
     public static TradeKey Of(string reporter, string partner, char flow, int year) =>
         TryOf(reporter, partner, flow, year, out var key) ? key
         : throw new ArgumentException($"Not a yearly flow between two countries: {reporter} {partner} {flow} {year}.");

@@ -76,11 +76,15 @@ public sealed class ComtradeTests : EmptyAppTest
             Row("AGO", "BEL", "X", "710210", "carat", "7", "7", month: "3", freq: "M"));
 
         Assert.Equal(ImportOutcome.Imported, result.Outcome);
-        var totals = await App.WithDb(db => db.TradeFlowTotals.AsNoTracking().OrderBy(t => t.PartnerIso3).ThenBy(t => t.Subheadings).ToListAsync());
+        var block = Assert.Single(await App.WithDb(db => db.TradeTotalsBlocks.AsNoTracking().ToListAsync()));
+        var totals = block.Totals().OrderBy(t => t.Key.Partner).ThenBy(t => t.Subheadings).ToList();
         // The world and the monthly record are not totalled; subheadings and heading are totalled apart; kilograms never make carats.
         Assert.Equal(
-            [("ARE", true, 1, (decimal?)null, (decimal?)10m), ("BEL", false, 1, 1000.75m, 150100m), ("BEL", true, 2, 1000.75m, 150100.00m)],
-            totals.Select(t => (t.PartnerIso3, t.Subheadings, t.Records, t.Carats, t.Usd)));
+            [("AGO", "ARE", 'X', 2020, true, (decimal?)null, (decimal?)10m), ("AGO", "BEL", 'X', 2020, false, 1000.75m, 150100m), ("AGO", "BEL", 'X', 2020, true, 1000.75m, 150100.00m)],
+            totals.Select(t => (t.Key.Reporter, t.Key.Partner, t.Key.Flow, t.Key.Year, t.Subheadings, t.Carats, t.Usd)));
+        // Exactly, to the last decimal place written: 150 000.10 + 99.90 keeps its two places.
+        Assert.Equal("150100.00", totals[2].Usd!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal((result.DatasetId!.Value, 3), (block.DatasetId, block.Count));
         var flows = await App.WithDb(db => db.TradeFlows.AsNoTracking().OrderBy(f => f.Line).Select(f => f.PrimaryValue).ToListAsync());
         Assert.Equal([150000.10m, 99.90m, 150100m, 10m, 5m, 7m], flows);
     }
@@ -120,7 +124,7 @@ public sealed class ComtradeTests : EmptyAppTest
         Assert.Equal((ImportOutcome.Imported, ImportOutcome.AlreadyImported, ImportOutcome.AlreadyImported), (first.Outcome, second.Outcome, renamed.Outcome));
         Assert.Equal((first.DatasetId, first.DatasetId), (second.DatasetId, renamed.DatasetId));
         Assert.Equal(1, await App.WithDb(db => db.TradeFlows.CountAsync()));
-        Assert.Equal(1, await App.WithDb(db => db.TradeFlowTotals.CountAsync()));
+        Assert.Equal(1, await App.WithDb(db => db.TradeTotalsBlocks.CountAsync()));
         Assert.Equal(1, await App.WithDb(db => db.Datasets.CountAsync()));
     }
 
@@ -275,6 +279,21 @@ public sealed class ComtradeTests : EmptyAppTest
             findings.Where(f => f.Rule == FindingRule.Balance).Select(f => f.Key).Order());
         Assert.All(findings, f => Assert.Contains(f.Rule, new[] { FindingRule.MirrorGap, FindingRule.Balance, FindingRule.SuddenChange }));
         Assert.All(findings.Where(f => f.Rule == FindingRule.SuddenChange), f => Assert.Contains((f.CountryIso3, f.Year!.Value), plantedBalances));
+    }
+
+    [Fact]
+    public async Task TotalsThatAnOlderVersionKeptElsewhereAreMadeAgainFromTheRecordsAtStart()
+    {
+        await Import(Row("AGO", "BEL", "X", "7102", "carat", "1000000", "150000000"), Row("BEL", "AGO", "M", "7102", "carat", "1500000", "150000000"));
+        // As the migration to blocks leaves a database that had Comtrade data: records, no totals.
+        await App.WithDb(db => db.TradeTotalsBlocks.ExecuteDeleteAsync());
+        await using var scope = App.Services.CreateAsyncScope();
+
+        await scope.ServiceProvider.GetRequiredService<Kimberlite.Infrastructure.Data.DatabaseInitializer>().InitializeAsync(Cancel);
+        var findings = (await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel)).Active;
+
+        Assert.Equal(1, await App.WithDb(db => db.TradeTotalsBlocks.CountAsync()));
+        Assert.Equal("comtrade|AGO|BEL|2020|carats", Assert.Single(findings, f => f.Rule == FindingRule.MirrorGap).Key);
     }
 
     [Fact]

@@ -18,14 +18,14 @@ public sealed record AnalysisSummary(int Raised, int Changed, int Resolved, int 
 /// changed ones updated with their history, vanished ones resolved (never deleted). Deterministic:
 /// the same figures give the same findings, under the same keys, so an analyst's decision survives.
 /// </summary>
-public sealed class FindingsEngine(KimberliteDb db, ITradeTotalsReader totalsReader, IEnumerable<IFindingRule> rules, IOptions<AnalysisOptions> options, TimeProvider clock, ILogger<FindingsEngine> logger)
+public sealed class FindingsEngine(KimberliteDb db, IEnumerable<IFindingRule> rules, IOptions<AnalysisOptions> options, TimeProvider clock, ILogger<FindingsEngine> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<AnalysisSummary> AnalyzeAsync(CancellationToken cancellationToken = default)
     {
         var figures = await db.Figures.AsNoTracking().ToListAsync(cancellationToken);
-        var data = new AnalysisData(figures, Trade(await db.TradeFlowTotals.CountAsync(cancellationToken), cancellationToken));
+        var data = new AnalysisData(figures, await TradeAsync(cancellationToken));
         var candidates = rules.OrderBy(r => r.Rule)
             .SelectMany(r => r.Find(data, options.Value))
             .GroupBy(c => (c.Rule, c.Key)).Select(g => g.First())
@@ -104,21 +104,27 @@ public sealed class FindingsEngine(KimberliteDb db, ITradeTotalsReader totalsRea
     /// the imports kept them: where several files hold the same flow, the latest imported speaks for it;
     /// within a file, its six-digit subheadings where it has them, else the four-digit heading.
     /// </summary>
-    // Runs once per row of millions: compiled fully optimised at once rather than through the tiers.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private Dictionary<TradeKey, TradeTotal> Trade(int count, CancellationToken cancellationToken)
+    private async Task<Dictionary<TradeKey, TradeTotal>> TradeAsync(CancellationToken cancellationToken)
     {
         // Sized once: growing to a million entries would copy the table twenty times through the large-object heap.
-        var totals = new Dictionary<TradeKey, TradeTotal>(count);
-        foreach (var row in totalsReader.Read(db))
+        var totals = new Dictionary<TradeKey, TradeTotal>(await db.TradeTotalsBlocks.SumAsync(b => b.Count, cancellationToken));
+        // One block at a time, in the order the datasets were imported, so a later file's total replaces an earlier one's.
+        await foreach (var block in db.TradeTotalsBlocks.AsNoTracking().OrderBy(b => b.DatasetId).ThenBy(b => b.Part).AsAsyncEnumerable().WithCancellation(cancellationToken))
+            Keep(totals, block);
+        return totals;
+    }
+
+    // Runs once per total of millions: compiled fully optimised at once rather than through the tiers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Keep(Dictionary<TradeKey, TradeTotal> totals, TradeTotalsBlock block)
+    {
+        foreach (var row in block.Totals())
         {
-            cancellationToken.ThrowIfCancellationRequested();
             ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(totals, row.Key, out var exists);
-            if (exists && (held.DatasetId > row.DatasetId || held.DatasetId == row.DatasetId && held.Subheadings))
-                continue;
+            if (exists && held.DatasetId == row.DatasetId && held.Subheadings)
+                continue; // within a file, its subheadings speak for the flow rather than its heading
             held = new TradeTotal(row.Carats, row.Usd, row.DatasetId, row.Subheadings);
         }
-        return totals;
     }
 
     /// <summary>An analyst confirms or dismisses a finding, or opens it again, with a note; the history keeps each step.</summary>

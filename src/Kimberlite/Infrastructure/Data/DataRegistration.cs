@@ -25,7 +25,6 @@ public static class DataRegistration
         {
             builder.Services.AddDbContext<KimberliteDb, PostgresKimberliteDb>(o => o.UseNpgsql(options.Database.ConnectionString));
             builder.Services.AddSingleton<IBulkWriter, PostgresBulkWriter>();
-            builder.Services.AddSingleton<ITradeTotalsReader, PostgresTradeTotalsReader>();
         }
         else
         {
@@ -34,7 +33,6 @@ public static class DataRegistration
             var connection = options.Database.ConnectionString ?? $"Data Source={Path.Combine(dataDirectory, "kimberlite.db")}";
             builder.Services.AddDbContext<KimberliteDb, SqliteKimberliteDb>(o => o.UseSqlite(connection));
             builder.Services.AddSingleton<IBulkWriter, SqliteBulkWriter>();
-            builder.Services.AddSingleton<ITradeTotalsReader, SqliteTradeTotalsReader>();
         }
 
         builder.Services.AddSingleton(TimeProvider.System);

@@ -1,5 +1,6 @@
 using Kimberlite.Accounts;
 using Kimberlite.Analysis;
+using Kimberlite.Statistics.Comtrade;
 using Kimberlite.Statistics.Import;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -8,14 +9,16 @@ namespace Kimberlite.Infrastructure.Data;
 
 /// <summary>
 /// Brings a database up to date before anything uses it, whether the web app or a command starts
-/// first: applies the migrations, then loads the bundled data into a database that holds no dataset.
+/// first: applies the migrations (and makes the trade totals an older version did not keep), then loads
+/// the bundled data into a database that holds no dataset.
 /// </summary>
-public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, Field.BundledSites sites, FindingsEngine findings, IOptions<KimberliteOptions> options, ILogger<DatabaseInitializer> logger)
+public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, ComtradeImporter comtrade, Field.BundledSites sites, FindingsEngine findings, IOptions<KimberliteOptions> options, ILogger<DatabaseInitializer> logger)
 {
     /// <summary>Returns the migrations it applied.</summary>
     public async Task<IReadOnlyList<string>> InitializeAsync(CancellationToken cancellationToken = default)
     {
         var applied = await MigrateAsync(cancellationToken);
+        await comtrade.AddMissingTotalsAsync(cancellationToken);
         if (!await db.Organisations.AnyAsync(cancellationToken))
         {
             db.Organisations.AddRange(Organisation.Coalition());

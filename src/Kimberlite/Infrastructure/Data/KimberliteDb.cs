@@ -16,7 +16,7 @@ public class KimberliteDb(DbContextOptions options) : IdentityDbContext<User, Id
     public DbSet<Figure> Figures => Set<Figure>();
     public DbSet<ImportIssue> ImportIssues => Set<ImportIssue>();
     public DbSet<TradeFlow> TradeFlows => Set<TradeFlow>();
-    public DbSet<TradeFlowTotal> TradeFlowTotals => Set<TradeFlowTotal>();
+    public DbSet<TradeTotalsBlock> TradeTotalsBlocks => Set<TradeTotalsBlock>();
     public DbSet<Finding> Findings => Set<Finding>();
     public DbSet<FindingEvent> FindingEvents => Set<FindingEvent>();
     public DbSet<Organisation> Organisations => Set<Organisation>();

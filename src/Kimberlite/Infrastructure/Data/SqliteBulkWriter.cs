@@ -24,12 +24,26 @@ public sealed class SqliteBulkWriter : IBulkWriter
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("A bulk write runs inside the caller's transaction.");
-        await using (var pragma = connection.CreateCommand())
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA cache_size";
+        var cacheSize = Convert.ToInt64(await pragma.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        // A 256 MB page cache keeps the growing table and its index in memory until the commit; the pooled
+        // connection gives it back after, or it would hold it for as long as the server runs.
+        pragma.CommandText = "PRAGMA cache_size = -262144";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        try
         {
-            // A 256 MB page cache keeps the growing table and its index in memory until the commit.
-            pragma.CommandText = "PRAGMA cache_size = -262144";
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            await WriteAsync(connection, table, rows, cancellationToken);
         }
+        finally
+        {
+            pragma.CommandText = $"PRAGMA cache_size = {cacheSize}";
+            await pragma.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task WriteAsync<T>(SqliteConnection connection, BulkTable<T> table, IEnumerable<T> rows, CancellationToken cancellationToken)
+    {
 
         // Prepared before the encoder starts: a failure here must not leave it reading on its own.
         using var many = Prepare(connection, table, RowsPerStatement);

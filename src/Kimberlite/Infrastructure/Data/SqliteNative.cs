@@ -9,8 +9,6 @@ namespace Kimberlite.Infrastructure.Data;
 /// </summary>
 internal static unsafe partial class SqliteNative
 {
-    public const int Integer = 1, Float = 2, Text = 3, Null = 5;
-
     /// <summary>
     /// Asks SQLite, before its first connection opens, not to lock a connection around every call: ADO.NET
     /// never shares a connection between threads at once, and the locks cost a quarter of a bulk insert
@@ -37,26 +35,4 @@ internal static unsafe partial class SqliteNative
 
     [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_reset")]
     public static partial int Reset(IntPtr statement);
-
-    [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_column_type"), SuppressGCTransition]
-    public static partial int ColumnType(IntPtr statement, int column);
-
-    [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_column_int64"), SuppressGCTransition]
-    public static partial long ColumnInt64(IntPtr statement, int column);
-
-    [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_column_double"), SuppressGCTransition]
-    public static partial double ColumnDouble(IntPtr statement, int column);
-
-    [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_column_text"), SuppressGCTransition]
-    public static partial byte* ColumnText(IntPtr statement, int column);
-
-    [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_column_bytes"), SuppressGCTransition]
-    public static partial int ColumnBytes(IntPtr statement, int column);
-
-    /// <summary>A column's text as the bytes SQLite holds, valid until the next step.</summary>
-    public static ReadOnlySpan<byte> ColumnSpan(IntPtr statement, int column)
-    {
-        var text = ColumnText(statement, column);
-        return text is null ? default : new ReadOnlySpan<byte>(text, ColumnBytes(statement, column));
-    }
 }

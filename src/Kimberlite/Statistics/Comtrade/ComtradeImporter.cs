@@ -15,7 +15,7 @@ namespace Kimberlite.Statistics.Comtrade;
 /// partnerISO, refYear, refMonth, flowCode, cmdCode, qtyUnitAbbr, qty, netWgt, primaryValue, cifvalue,
 /// fobvalue, isReported, isAggregate). It streams in one pass: every row is checked (all or nothing, every problem
 /// listed) as it is written through the provider's bulk path, the file's SHA-256 computed from the same
-/// bytes, and the yearly totals the analysis reads added up.
+/// bytes, and the yearly totals the analysis reads added up and kept in blocks.
 /// </summary>
 public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimeProvider clock, ILogger<ComtradeImporter> logger)
 {
@@ -101,7 +101,7 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
                 return new ImportResult(ImportOutcome.AlreadyImported, existing, StatisticsFormat.Comtrade, 0, 0, 0, []);
             }
             dataset.Sha256 = sha256;
-            await writer.WriteAsync(db, TradeFlowTables.Totals, totals.All, cancellationToken);
+            await SaveAsync(totals, dataset.Id, cancellationToken);
             dataset.RowsRead = dataset.RowsLoaded = rows;
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -123,6 +123,45 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
         db.ChangeTracker.Clear();
         logger.LogInformation("Imported Comtrade dataset {DatasetId}: {Rows} rows", dataset.Id, rows);
         return new ImportResult(ImportOutcome.Imported, dataset.Id, StatisticsFormat.Comtrade, rows, rows, rows, []);
+    }
+
+    /// <summary>
+    /// Makes the yearly totals of the Comtrade datasets that have none, from their stored records, as their
+    /// import would have: those imported before totals were kept in blocks. Returns how many it made.
+    /// </summary>
+    public async Task<int> AddMissingTotalsAsync(CancellationToken cancellationToken = default)
+    {
+        var missing = await db.Datasets
+            .Where(d => d.Format == StatisticsFormat.Comtrade && !db.TradeTotalsBlocks.Any(b => b.DatasetId == d.Id))
+            .OrderBy(d => d.Id).Select(d => d.Id).ToListAsync(cancellationToken);
+        foreach (var id in missing)
+        {
+            var totals = new TradeFlowTotals();
+            await foreach (var flow in db.TradeFlows.AsNoTracking().Where(f => f.DatasetId == id).AsAsyncEnumerable().WithCancellation(cancellationToken))
+                totals.Add(flow);
+            try
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                await SaveAsync(totals, id, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                logger.LogInformation("Made the yearly totals of Comtrade dataset {DatasetId}", id);
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear(); // another server made them at the same moment
+            }
+        }
+        return missing.Count;
+    }
+
+    private async Task SaveAsync(TradeFlowTotals totals, int datasetId, CancellationToken cancellationToken)
+    {
+        foreach (var block in totals.Blocks(datasetId))
+        {
+            db.TradeTotalsBlocks.Add(block);
+            await db.SaveChangesAsync(cancellationToken);
+            db.Entry(block).State = EntityState.Detached; // megabytes each: not kept past their write
+        }
     }
 
     /// <summary>What the CSV reader throws on a file it cannot read, as opposed to a failure of the database.</summary>

@@ -2,7 +2,7 @@ using Kimberlite.Infrastructure.Data;
 
 namespace Kimberlite.Statistics.Comtrade;
 
-/// <summary>How trade flows and their yearly totals are written in bulk.</summary>
+/// <summary>How trade flows are written in bulk.</summary>
 internal static class TradeFlowTables
 {
     public static readonly BulkTable<TradeFlow> Flows = new("TradeFlows",
@@ -24,18 +24,5 @@ internal static class TradeFlowTables
         BulkColumn<TradeFlow>.Of(nameof(TradeFlow.CifValue), f => f.CifValue),
         BulkColumn<TradeFlow>.Of(nameof(TradeFlow.FobValue), f => f.FobValue),
         BulkColumn<TradeFlow>.Of(nameof(TradeFlow.IsReported), f => f.IsReported),
-    ]);
-
-    public static readonly BulkTable<TradeFlowTotal> Totals = new("TradeFlowTotals",
-    [
-        BulkColumn<TradeFlowTotal>.Of(nameof(TradeFlowTotal.DatasetId), t => t.DatasetId),
-        BulkColumn<TradeFlowTotal>.Of(nameof(TradeFlowTotal.ReporterIso3), t => t.ReporterIso3),
-        BulkColumn<TradeFlowTotal>.Of(nameof(TradeFlowTotal.PartnerIso3), t => t.PartnerIso3),
-        BulkColumn<TradeFlowTotal>.Of(nameof(TradeFlowTotal.FlowCode), t => t.FlowCode),
-        BulkColumn<TradeFlowTotal>.Of(nameof(TradeFlowTotal.Year), t => t.Year),
-        BulkColumn<TradeFlowTotal>.Of(nameof(TradeFlowTotal.Subheadings), t => t.Subheadings),
-        BulkColumn<TradeFlowTotal>.Of(nameof(TradeFlowTotal.Records), t => t.Records),
-        BulkColumn<TradeFlowTotal>.Of(nameof(TradeFlowTotal.Carats), t => t.Carats),
-        BulkColumn<TradeFlowTotal>.Of(nameof(TradeFlowTotal.Usd), t => t.Usd),
     ]);
 }

@@ -24,6 +24,11 @@ public readonly record struct TradeKey
     public TradeKey Mirror(char flow) =>
         new((_value >> 16 & 0xFF_FFFF) << 40 | (_value >> 40 & 0xFF_FFFF) << 16 | (ulong)flow << 8 | (_value & 0xFF));
 
+    /// <summary>The key as one number, as packed trade totals store it.</summary>
+    public ulong ToUInt64() => _value;
+
+    public static TradeKey FromUInt64(ulong value) => new(value);
+
     /// <summary>The reporter's year, every partner and flow together: what a country's balance adds up under.</summary>
     public TradeKey ReporterAndYear => new(_value & 0xFFFF_FF00_0000_00FF);
 

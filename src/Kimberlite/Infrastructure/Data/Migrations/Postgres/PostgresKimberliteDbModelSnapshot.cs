@@ -806,54 +806,27 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("TradeFlows");
                 });
 
-            modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlowTotal", b =>
+            modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeTotalsBlock", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<decimal?>("Carats")
-                        .HasPrecision(24, 4)
-                        .HasColumnType("numeric(24,4)");
-
                     b.Property<int>("DatasetId")
                         .HasColumnType("integer");
 
-                    b.Property<string>("FlowCode")
-                        .IsRequired()
-                        .HasMaxLength(4)
-                        .HasColumnType("character varying(4)");
-
-                    b.Property<string>("PartnerIso3")
-                        .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("character varying(3)");
-
-                    b.Property<int>("Records")
+                    b.Property<int>("Part")
                         .HasColumnType("integer");
 
-                    b.Property<string>("ReporterIso3")
-                        .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("character varying(3)");
-
-                    b.Property<bool>("Subheadings")
-                        .HasColumnType("boolean");
-
-                    b.Property<decimal?>("Usd")
-                        .HasPrecision(24, 4)
-                        .HasColumnType("numeric(24,4)");
-
-                    b.Property<int>("Year")
+                    b.Property<int>("Count")
                         .HasColumnType("integer");
 
-                    b.HasKey("Id");
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea");
 
-                    b.HasIndex("DatasetId");
+                    b.Property<int>("Layout")
+                        .HasColumnType("integer");
 
-                    b.ToTable("TradeFlowTotals");
+                    b.HasKey("DatasetId", "Part");
+
+                    b.ToTable("TradeTotalsBlocks");
                 });
 
             modelBuilder.Entity("Kimberlite.Statistics.Dataset", b =>
@@ -1336,7 +1309,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlowTotal", b =>
+            modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeTotalsBlock", b =>
                 {
                     b.HasOne("Kimberlite.Statistics.Dataset", null)
                         .WithMany()

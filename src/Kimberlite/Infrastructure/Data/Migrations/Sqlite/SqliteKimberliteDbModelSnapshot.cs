@@ -777,52 +777,27 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("TradeFlows");
                 });
 
-            modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlowTotal", b =>
+            modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeTotalsBlock", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<decimal?>("Carats")
-                        .HasPrecision(24, 4)
-                        .HasColumnType("TEXT");
-
                     b.Property<int>("DatasetId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("FlowCode")
-                        .IsRequired()
-                        .HasMaxLength(4)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PartnerIso3")
-                        .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Records")
+                    b.Property<int>("Part")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("ReporterIso3")
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Data")
                         .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("BLOB");
 
-                    b.Property<bool>("Subheadings")
+                    b.Property<int>("Layout")
                         .HasColumnType("INTEGER");
 
-                    b.Property<decimal?>("Usd")
-                        .HasPrecision(24, 4)
-                        .HasColumnType("TEXT");
+                    b.HasKey("DatasetId", "Part");
 
-                    b.Property<int>("Year")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("DatasetId");
-
-                    b.ToTable("TradeFlowTotals");
+                    b.ToTable("TradeTotalsBlocks");
                 });
 
             modelBuilder.Entity("Kimberlite.Statistics.Dataset", b =>
@@ -1291,7 +1266,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlowTotal", b =>
+            modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeTotalsBlock", b =>
                 {
                     b.HasOne("Kimberlite.Statistics.Dataset", null)
                         .WithMany()

@@ -1,0 +1,116 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Kimberlite.Statistics.Comtrade;
+
+/// <summary>
+/// The yearly totals of one Comtrade dataset, kept at import time so the analysis never reads the
+/// records: for each reporter, partner country, flow (exports X or imports M) and year, the carats and
+/// US$ of the six-digit subheadings and, apart, of the four-digit heading. Packed in blocks rather than a
+/// row each: a world-wide file has a million totals, read at every analysis (docs/decisions/012-trade-totals-in-blocks.md).
+/// </summary>
+public sealed class TradeTotalsBlock
+{
+    /// <summary>Totals in one block, about 4 MB: read and written one at a time, a block never weighs on memory.</summary>
+    public const int MaxTotals = 100_000;
+
+    /// <summary>The packing below; a block of another layout is refused rather than misread.</summary>
+    public const int CurrentLayout = 1;
+
+    // Per total: the key (8 bytes), flags (1), carats and US$ (16 each, as decimal's four integers).
+    private const int EntrySize = 8 + 1 + 16 + 16;
+    private const byte Subheadings = 1, HasCarats = 2, HasUsd = 4;
+
+    public int DatasetId { get; set; }
+    public int Part { get; set; }
+    public int Layout { get; set; } = CurrentLayout;
+    public int Count { get; set; }
+    public required byte[] Data { get; set; }
+
+    /// <summary>Packs totals, up to <see cref="MaxTotals"/> a block; always one block at least, empty when there are none.</summary>
+    public static IEnumerable<TradeTotalsBlock> Pack(int datasetId, int count, IEnumerable<TradeTotalRow> totals)
+    {
+        var (part, packed, inBlock) = (0, 0, 0);
+        var data = new byte[Math.Min(count, MaxTotals) * EntrySize];
+        foreach (var total in totals)
+        {
+            if (inBlock == MaxTotals)
+            {
+                yield return new TradeTotalsBlock { DatasetId = datasetId, Part = part++, Count = inBlock, Data = data };
+                data = new byte[Math.Min(count - packed, MaxTotals) * EntrySize];
+                inBlock = 0;
+            }
+            Write(data.AsSpan(inBlock++ * EntrySize, EntrySize), total);
+            packed++;
+        }
+        if (packed != count)
+            throw new ArgumentException($"{packed} totals given, {count} announced.", nameof(count));
+        yield return new TradeTotalsBlock { DatasetId = datasetId, Part = part, Count = inBlock, Data = data };
+    }
+
+    /// <summary>The totals of this block, in the order they were packed.</summary>
+    public IEnumerable<TradeTotalRow> Totals()
+    {
+        if (Layout != CurrentLayout || Data.Length != Count * EntrySize)
+            throw new InvalidDataException($"The trade totals of dataset {DatasetId} (part {Part}) are not in layout {CurrentLayout} or are cut short.");
+        for (var i = 0; i < Count; i++)
+            yield return Read(Data.AsSpan(i * EntrySize, EntrySize), DatasetId);
+    }
+
+    private static void Write(Span<byte> entry, TradeTotalRow total)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(entry, total.Key.ToUInt64());
+        entry[8] = (byte)((total.Subheadings ? Subheadings : 0) | (total.Carats is null ? 0 : HasCarats) | (total.Usd is null ? 0 : HasUsd));
+        decimal.GetBits(total.Carats ?? 0, MemoryMarshal.Cast<byte, int>(entry.Slice(9, 16)));
+        decimal.GetBits(total.Usd ?? 0, MemoryMarshal.Cast<byte, int>(entry.Slice(25, 16)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TradeTotalRow Read(ReadOnlySpan<byte> entry, int datasetId)
+    {
+        var flags = entry[8];
+        return new TradeTotalRow(
+            TradeKey.FromUInt64(BinaryPrimitives.ReadUInt64LittleEndian(entry)), datasetId, (flags & Subheadings) != 0,
+            (flags & HasCarats) != 0 ? new decimal(MemoryMarshal.Cast<byte, int>(entry.Slice(9, 16))) : null,
+            (flags & HasUsd) != 0 ? new decimal(MemoryMarshal.Cast<byte, int>(entry.Slice(25, 16))) : null);
+    }
+}
+
+/// <summary>One yearly total: of the six-digit subheadings, or of the four-digit heading.</summary>
+public readonly record struct TradeTotalRow(TradeKey Key, int DatasetId, bool Subheadings, decimal? Carats, decimal? Usd);
+
+internal sealed class TradeTotalsBlockConfiguration : IEntityTypeConfiguration<TradeTotalsBlock>
+{
+    public void Configure(EntityTypeBuilder<TradeTotalsBlock> b)
+    {
+        b.HasKey(t => new { t.DatasetId, t.Part });
+        b.HasOne<Dataset>().WithMany().HasForeignKey(t => t.DatasetId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+/// <summary>Totals one file's yearly records between countries as they stream by.</summary>
+public sealed class TradeFlowTotals
+{
+    private readonly Dictionary<(TradeKey Key, bool Subheadings), (decimal? Carats, decimal? Usd)> _totals = [];
+
+    /// <summary>Counts a record when it is yearly, exports or imports, between two countries; the rest are kept but not totalled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Add(TradeFlow flow)
+    {
+        if (flow.Month is not null || flow.PartnerIsAggregate || flow.FlowCode is not ("X" or "M")
+            || !TradeKey.TryOf(flow.ReporterIso3, flow.PartnerIso3, flow.FlowCode[0], flow.Year, out var tradeKey))
+            return;
+        ref var total = ref CollectionsMarshal.GetValueRefOrAddDefault(_totals, (tradeKey, flow.CommodityCode.Length > 4), out var exists);
+        if (!exists)
+            total = (0, 0);
+        // Carats only while every record counted in carats; US$ only while every record had a value.
+        total.Carats = total.Carats is { } c && flow.Carats is { } add ? c + add : null;
+        total.Usd = total.Usd is { } u && flow.PrimaryValue is { } value ? u + value : null;
+    }
+
+    public IEnumerable<TradeTotalsBlock> Blocks(int datasetId) =>
+        TradeTotalsBlock.Pack(datasetId, _totals.Count, _totals.Select(t => new TradeTotalRow(t.Key.Key, datasetId, t.Key.Subheadings, t.Value.Carats, t.Value.Usd)));
+}

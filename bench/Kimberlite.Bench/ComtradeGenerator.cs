@@ -16,8 +16,8 @@ public sealed class ComtradeGenerator(int reporters, int partnersPerReporter, in
     public static readonly string[] Subheadings = ["710210", "710221", "710229", "710231", "710239"];
     private const int ProducerEvery = 10, ProducerScale = 20, BalancePlantedEvery = 5, MostCaratsPerRecord = 101_000;
 
-    // What each country declared it exported and imported each year, in carats, as the file says it.
-    private readonly Dictionary<(string Country, int Year), (decimal Exported, decimal Imported)> _declared = [];
+    // What each reporter declared it exported and imported each year, in carats, as the file says it.
+    private readonly decimal[,] _exported = new decimal[reporters, years], _imported = new decimal[reporters, years];
 
     public long Rows => (long)reporters * partnersPerReporter * years * Subheadings.Length * 2;
 
@@ -26,7 +26,8 @@ public sealed class ComtradeGenerator(int reporters, int partnersPerReporter, in
     {
         var random = new Random(seed);
         var planted = new List<(string, string, int)>();
-        _declared.Clear();
+        Array.Clear(_exported);
+        Array.Clear(_imported);
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
         writer.Write("typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,cmdCode,cmdDesc,qtyUnitCode,qtyUnitAbbr,qty,netWgt,cifvalue,fobvalue,primaryValue,isReported,isAggregate\n");
         var line = new StringBuilder(256);
@@ -34,7 +35,8 @@ public sealed class ComtradeGenerator(int reporters, int partnersPerReporter, in
         for (var k = 1; k <= partnersPerReporter; k++)
         {
             var exporter = countries[r];
-            var importer = countries[(r + k) % reporters];
+            var importerIndex = (r + k) % reporters;
+            var importer = countries[importerIndex];
             var scale = r % ProducerEvery == 0 ? ProducerScale : 1;
             for (var y = 0; y < years; y++)
             {
@@ -51,8 +53,8 @@ public sealed class ComtradeGenerator(int reporters, int partnersPerReporter, in
                     var cif = Math.Round(usd * noise * 1.03m, 0);
                     Append(writer, line, year, exporter, "X", importer, code, carats, fob: usd, cif: null);
                     Append(writer, line, year, importer, "M", exporter, code, imported, fob: null, cif: cif);
-                    Declare(exporter, year, exported: carats, imported: 0);
-                    Declare(importer, year, exported: 0, imported: imported);
+                    _exported[r, y] += carats;
+                    _imported[importerIndex, y] += imported;
                 }
             }
         }
@@ -74,7 +76,7 @@ public sealed class ComtradeGenerator(int reporters, int partnersPerReporter, in
         for (var y = 0; y < years; y++)
         {
             var (country, year) = (countries[r], firstYear + y);
-            var (exported, imported) = _declared[(country, year)];
+            var (exported, imported) = (_exported[r, y], _imported[r, y]);
             decimal carats = (r % ProducerEvery == 0 ? ProducerScale : 1) * partnersPerReporter * Subheadings.Length * MostCaratsPerRecord;
             if (r % ProducerEvery == 0 && (r / ProducerEvery + y) % BalancePlantedEvery == 0 && imported < exported / 2)
             {
@@ -85,12 +87,6 @@ public sealed class ComtradeGenerator(int reporters, int partnersPerReporter, in
                 $"{country},{year},{carats},{Math.Round(carats * 100m, 0)},,synthetic,Kimberlite bench,,exact,\n"));
         }
         return planted;
-    }
-
-    private void Declare(string country, int year, decimal exported, decimal imported)
-    {
-        _declared.TryGetValue((country, year), out var declared);
-        _declared[(country, year)] = (declared.Exported + exported, declared.Imported + imported);
     }
 
     private static void Append(StreamWriter writer, StringBuilder line, int year, string reporter, string flow, string partner, string code, decimal carats, decimal? fob, decimal? cif)

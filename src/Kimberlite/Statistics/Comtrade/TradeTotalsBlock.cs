@@ -94,23 +94,38 @@ internal sealed class TradeTotalsBlockConfiguration : IEntityTypeConfiguration<T
 /// <summary>Totals one file's yearly records between countries as they stream by.</summary>
 public sealed class TradeFlowTotals
 {
-    private readonly Dictionary<(TradeKey Key, bool Subheadings), (decimal? Carats, decimal? Usd)> _totals = [];
+    // Subheadings and the heading apart: the analysis takes the subheadings where a file has them.
+    private readonly Dictionary<TradeKey, Total> _subheadings = [], _heading = [];
 
     /// <summary>Counts a record when it is yearly, exports or imports, between two countries; the rest are kept but not totalled.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(TradeFlow flow)
     {
         if (flow.Month is not null || flow.PartnerIsAggregate || flow.FlowCode is not ("X" or "M")
-            || !TradeKey.TryOf(flow.ReporterIso3, flow.PartnerIso3, flow.FlowCode[0], flow.Year, out var tradeKey))
+            || !TradeKey.TryOf(flow.ReporterIso3, flow.PartnerIso3, flow.FlowCode[0], flow.Year, out var key))
             return;
-        ref var total = ref CollectionsMarshal.GetValueRefOrAddDefault(_totals, (tradeKey, flow.CommodityCode.Length > 4), out var exists);
-        if (!exists)
-            total = (0, 0);
-        // Carats only while every record counted in carats; US$ only while every record had a value.
-        total.Carats = total.Carats is { } c && flow.Carats is { } add ? c + add : null;
-        total.Usd = total.Usd is { } u && flow.PrimaryValue is { } value ? u + value : null;
+        ref var total = ref CollectionsMarshal.GetValueRefOrAddDefault(flow.CommodityCode.Length > 4 ? _subheadings : _heading, key, out _);
+        if (flow.Carats is { } carats)
+            total.Carats += carats;
+        else
+            total.NotAllInCarats = true;
+        if (flow.PrimaryValue is { } usd)
+            total.Usd += usd;
+        else
+            total.NotAllValued = true;
     }
 
     public IEnumerable<TradeTotalsBlock> Blocks(int datasetId) =>
-        TradeTotalsBlock.Pack(datasetId, _totals.Count, _totals.Select(t => new TradeTotalRow(t.Key.Key, datasetId, t.Key.Subheadings, t.Value.Carats, t.Value.Usd)));
+        TradeTotalsBlock.Pack(datasetId, _subheadings.Count + _heading.Count,
+            _subheadings.Select(t => t.Value.Row(t.Key, datasetId, subheadings: true)).Concat(_heading.Select(t => t.Value.Row(t.Key, datasetId, subheadings: false))));
+
+    /// <summary>Carats only when every record counted in carats; US$ only when every record had a value.</summary>
+    private struct Total
+    {
+        public decimal Carats, Usd;
+        public bool NotAllInCarats, NotAllValued;
+
+        public readonly TradeTotalRow Row(TradeKey key, int datasetId, bool subheadings) =>
+            new(key, datasetId, subheadings, NotAllInCarats ? null : Carats, NotAllValued ? null : Usd);
+    }
 }

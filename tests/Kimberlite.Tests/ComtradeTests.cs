@@ -203,6 +203,9 @@ public sealed class ComtradeTests : EmptyAppTest
     // kp_production.csv, as bundled: the Kimberley Process production of the Central African Republic in 2012.
     private const string CarProduction2012 = "CAF,2012,365916,62000000,,https://en.israelidiamond.co.il/wikidiamond/diamond-industry-history/diamonds-central-african-republic/,Israel Diamond Institute wiki (citing KP),\"CAR produced 365,916 carats of rough diamonds valued at $62 million in 2012\",exact carats / rounded value,";
 
+    // The same file, 2022: a second year, so the finding page has a trend to draw.
+    private const string CarProduction2022 = "CAF,2022,118044,,,https://www.visualcapitalist.com/cp/world-diamond-mining-by-country/,Visual Capitalist (KP data + estimates by Dr Ashok Damarupurshad),\"118,044 carats\",exact as published,Visual Capitalist table (KP-based)";
+
     private async Task ImportProduction(params string[] rows)
     {
         await using var scope = App.Services.CreateAsyncScope();
@@ -216,7 +219,7 @@ public sealed class ComtradeTests : EmptyAppTest
     [InlineData("113507.61", 1)]   // a hundredth of a carat beyond
     public async Task AComtradeBalanceSetsDeclaredExportsAgainstProductionPlusDeclaredImports(string toEmirates, int expected)
     {
-        await ImportProduction(CarProduction2012);
+        await ImportProduction(CarProduction2012, CarProduction2022);
         await Import(
             Row("CAF", "BEL", "X", "710210", "carat", "300000", "40000000", year: 2012),
             Row("CAF", "ARE", "X", "710231", "carat", toEmirates, "15000000", year: 2012),
@@ -236,6 +239,13 @@ public sealed class ComtradeTests : EmptyAppTest
         Assert.Equal(
             [("exports", 413507.61m, "UN Comtrade"), ("production", 365916m, "Israel Diamond Institute wiki (citing KP)"), ("imports", 10000m, "UN Comtrade")],
             FindingTexts.Inputs(finding).Select(i => (i.Role, i.Value, i.Publisher!)));
+
+        // Its page says what it compared, and that its chart draws the statistics files' figures, not Comtrade's.
+        var page = System.Net.WebUtility.HtmlDecode(await App.CreateClient().GetStringAsync($"/findings/{finding.Id}?culture=en", Cancel));
+        // Sentences round to whole carats.
+        Assert.Contains("Central African Republic, 2012: exports (413,508 ct) exceed production plus imports (375,916 ct)", page);
+        Assert.Contains("Production and exports, ct, by year", page);
+        Assert.Contains("the UN Comtrade values compared are in the table below", page);
     }
 
     [Fact]

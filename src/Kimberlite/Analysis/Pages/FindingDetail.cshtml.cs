@@ -68,7 +68,9 @@ public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, F
         var profile = await reader.ProfileAsync(finding.CountryIso3, cancellationToken);
         var series = finding.Metric switch { Metric.Production => profile.Production, Metric.Import => profile.Imports, _ => profile.Exports };
         var points = finding.Measure switch { Measures.Carats => series.Carats, Measures.Usd => series.Usd, _ => series.UsdPerCarat };
-        // The trend's colours go by position: production first, exports second.
+        // The trend's colours go by position: production first, exports second. A balance sets exports against production: both.
+        if (finding.Rule == FindingRule.Balance && finding.Measure == Measures.Carats)
+            return Sparkline.Svg(finding.Year, profile.Production.Carats, profile.Exports.Carats);
         return finding.Metric == Metric.Production ? Sparkline.Svg(finding.Year, points) : Sparkline.Svg(finding.Year, [], points);
     }
 }

@@ -78,13 +78,15 @@ public sealed class ComtradeTests : EmptyAppTest
         Assert.Equal(ImportOutcome.Imported, result.Outcome);
         var block = Assert.Single(await App.WithDb(db => db.TradeTotalsBlocks.AsNoTracking().ToListAsync()));
         var totals = block.Totals().OrderBy(t => t.Key.Partner).ThenBy(t => t.Subheadings).ToList();
-        // The world and the monthly record are not totalled; subheadings and heading are totalled apart; kilograms never make carats.
+        // The monthly record is not totalled; the world is, as a partner of its own; subheadings and heading
+        // are totalled apart; kilograms never make carats.
         Assert.Equal(
-            [("AGO", "ARE", 'X', 2020, true, (decimal?)null, (decimal?)10m), ("AGO", "BEL", 'X', 2020, false, 1000.75m, 150100m), ("AGO", "BEL", 'X', 2020, true, 1000.75m, 150100.00m)],
+            [("AGO", "ARE", 'X', 2020, true, (decimal?)null, (decimal?)10m), ("AGO", "BEL", 'X', 2020, false, 1000.75m, 150100m),
+             ("AGO", "BEL", 'X', 2020, true, 1000.75m, 150100.00m), ("AGO", "WLD", 'X', 2020, false, 5m, 5m)],
             totals.Select(t => (t.Key.Reporter, t.Key.Partner, t.Key.Flow, t.Key.Year, t.Subheadings, t.Carats, t.Usd)));
         // Exactly, to the last decimal place written: 150 000.10 + 99.90 keeps its two places.
         Assert.Equal("150100.00", totals[2].Usd!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal((result.DatasetId!.Value, 3), (block.DatasetId, block.Count));
+        Assert.Equal((result.DatasetId!.Value, 4), (block.DatasetId, block.Count));
         var flows = await App.WithDb(db => db.TradeFlows.AsNoTracking().OrderBy(f => f.Line).Select(f => f.PrimaryValue).ToListAsync());
         Assert.Equal([150000.10m, 99.90m, 150100m, 10m, 5m, 7m], flows);
     }
@@ -148,8 +150,30 @@ public sealed class ComtradeTests : EmptyAppTest
         var key = TradeKey.Of(reporter, partner, flow, year);
         Assert.Equal((reporter, partner, flow, year), (key.Reporter, key.Partner, key.Flow, key.Year));
         Assert.Equal(TradeKey.Of(partner, reporter, 'M', year), key.Mirror('M'));
-        Assert.True(TradeKey.TryOf(System.Text.Encoding.UTF8.GetBytes(reporter), System.Text.Encoding.UTF8.GetBytes(partner), [(byte)flow], year, out var fromBytes));
-        Assert.Equal(key, fromBytes);
+        Assert.Equal(key, TradeKey.FromUInt64(key.ToUInt64()));
+    }
+
+    [Fact]
+    public void TotalsArePackedInBlocksOfAHundredThousandAndReadBackExactly()
+    {
+        decimal?[] values = [null, 0m, -7.5m, 0.0000000000000000000000000001m, 79228162514264337593543950335m, -79228162514264337593543950335m, 1234.5000m];
+        var countries = CountryCodes.All.ToList();
+        var totals = Enumerable.Range(0, 2 * TradeTotalsBlock.MaxTotals + 3)
+            .Select(i => new TradeTotalRow(TradeKey.Of(countries[i % 200], "BEL", i % 2 == 0 ? 'X' : 'M', 1900 + i % 256), 7, i % 3 == 0,
+                values[i % values.Length], values[(i + 3) % values.Length]))
+            .ToList();
+
+        var blocks = TradeTotalsBlock.Pack(7, totals.Count, totals).ToList();
+
+        Assert.Equal([TradeTotalsBlock.MaxTotals, TradeTotalsBlock.MaxTotals, 3], blocks.Select(b => b.Count));
+        Assert.Equal([0, 1, 2], blocks.Select(b => b.Part));
+        var read = blocks.SelectMany(b => b.Totals()).ToList();
+        Assert.Equal(totals, read);
+        // Same value and same scale: 1234.5000 stays written with its four places.
+        Assert.Equal("1234.5000", read[6].Carats!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Throws<ArgumentException>(() => TradeTotalsBlock.Pack(7, 2, totals.Take(3)).ToList());
+        Assert.Throws<ArgumentException>(() => TradeTotalsBlock.Pack(7, 4, totals.Take(3)).ToList());
+        Assert.Equal(0, Assert.Single(TradeTotalsBlock.Pack(7, 0, [])).Count);
     }
 
     [Theory]
@@ -224,8 +248,8 @@ public sealed class ComtradeTests : EmptyAppTest
             Row("CAF", "BEL", "X", "710210", "carat", "300000", "40000000", year: 2012),
             Row("CAF", "ARE", "X", "710231", "carat", toEmirates, "15000000", year: 2012),
             Row("CAF", "COD", "M", "710210", "carat", "10000", "1000000", year: 2012),
-            // The world is never a partner country: its total is not added to the exports.
-            Row("CAF", "W00", "X", "7102", "carat", "9000000", "1000000000", year: 2012));
+            // An area is never a partner country, and without the world's total it is not counted at all.
+            Row("CAF", "_X", "X", "7102", "carat", "9000000", "1000000000", year: 2012, isAggregate: "True"));
         await using var scope = App.Services.CreateAsyncScope();
 
         var balances = (await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel)).Active
@@ -246,6 +270,25 @@ public sealed class ComtradeTests : EmptyAppTest
         Assert.Contains("Central African Republic, 2012: exports (413,508 ct) exceed production plus imports (375,916 ct)", page);
         Assert.Contains("Production and exports, ct, by year", page);
         Assert.Contains("the UN Comtrade values compared are in the table below", page);
+    }
+
+    [Fact]
+    public async Task AComtradeBalanceTakesTheWorldsTotalWhereTheFileGivesOneWithTheAreasNotSpecified()
+    {
+        await ImportProduction(CarProduction2012);
+        await Import(
+            Row("CAF", "BEL", "X", "710210", "carat", "480000", "60000000", year: 2012),
+            Row("CAF", "W00", "X", "7102", "carat", "480000", "60000000", year: 2012),
+            Row("CAF", "COD", "M", "710210", "carat", "10000", "1000000", year: 2012),
+            Row("CAF", "_X", "M", "710210", "carat", "100000", "9000000", year: 2012, isAggregate: "True"),
+            Row("CAF", "W00", "M", "7102", "carat", "110000", "10000000", year: 2012));
+        await using var scope = App.Services.CreateAsyncScope();
+
+        var findings = (await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel)).Active;
+
+        // 480 000 exported against (365 916 produced + 110 000 imported from the world) × 1.10 = 523 507.6: no finding.
+        // With the partner countries alone (10 000 from COD), 413 507.6 would have been exceeded.
+        Assert.DoesNotContain(findings, f => f.Rule == FindingRule.Balance);
     }
 
     [Fact]
@@ -294,7 +337,9 @@ public sealed class ComtradeTests : EmptyAppTest
     [Fact]
     public async Task TotalsThatAnOlderVersionKeptElsewhereAreMadeAgainFromTheRecordsAtStart()
     {
-        await Import(Row("AGO", "BEL", "X", "7102", "carat", "1000000", "150000000"), Row("BEL", "AGO", "M", "7102", "carat", "1500000", "150000000"));
+        await Import(Row("AGO", "BEL", "X", "7102", "carat", "1000000", "150000000"), Row("BEL", "AGO", "M", "7102", "carat", "1500000", "150000000"),
+            Row("AGO", "W00", "X", "710210", "carat", "1000000.5", "150000000"), Row("BEL", "AGO", "M", "7102", "kg", "1", "2", month: "3", freq: "M"));
+        var imported = (await App.WithDb(db => db.TradeTotalsBlocks.AsNoTracking().SingleAsync())).Totals().ToList();
         // As the migration to blocks leaves a database that had Comtrade data: records, no totals.
         await App.WithDb(db => db.TradeTotalsBlocks.ExecuteDeleteAsync());
         await using var scope = App.Services.CreateAsyncScope();
@@ -302,7 +347,9 @@ public sealed class ComtradeTests : EmptyAppTest
         await scope.ServiceProvider.GetRequiredService<Kimberlite.Infrastructure.Data.DatabaseInitializer>().InitializeAsync(Cancel);
         var findings = (await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel)).Active;
 
-        Assert.Equal(1, await App.WithDb(db => db.TradeTotalsBlocks.CountAsync()));
+        var made = (await App.WithDb(db => db.TradeTotalsBlocks.AsNoTracking().SingleAsync())).Totals().ToList();
+        Assert.Equal(imported.OrderBy(t => t.Key.ToUInt64()).ThenBy(t => t.Subheadings), made.OrderBy(t => t.Key.ToUInt64()).ThenBy(t => t.Subheadings));
+        Assert.Equal(3, made.Count);
         Assert.Equal("comtrade|AGO|BEL|2020|carats", Assert.Single(findings, f => f.Rule == FindingRule.MirrorGap).Key);
     }
 

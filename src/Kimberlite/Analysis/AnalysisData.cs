@@ -20,7 +20,10 @@ public sealed class AnalysisData
 
     public IReadOnlyList<Figure> Figures { get; }
 
-    /// <summary>Yearly UN Comtrade totals of HS 7102 between two countries, by flow (X exports, M imports).</summary>
+    /// <summary>
+    /// Yearly UN Comtrade totals of HS 7102 between two countries, by flow (X exports, M imports), and each
+    /// reporter's total with the world (partner WLD) where its file gives one.
+    /// </summary>
     public IReadOnlyDictionary<TradeKey, TradeTotal> Trade { get; }
     public IReadOnlyDictionary<string, CountryProfile> Profiles { get; }
 

@@ -100,7 +100,7 @@ public sealed class FindingsEngine(KimberliteDb db, IEnumerable<IFindingRule> ru
     }
 
     /// <summary>
-    /// Yearly Comtrade totals between countries (never the world or an area), exports and imports, as
+    /// Yearly Comtrade totals between countries and with the world (never another area), exports and imports, as
     /// the imports kept them: where several files hold the same flow, the latest imported speaks for it;
     /// within a file, its six-digit subheadings where it has them, else the four-digit heading.
     /// </summary>

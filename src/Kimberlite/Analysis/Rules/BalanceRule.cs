@@ -46,30 +46,33 @@ public sealed class BalanceRule : IFindingRule
     }
 
     /// <summary>
-    /// A country's yearly exports to its partner countries as it declared them to UN Comtrade, against its
-    /// production (the preferred figure) plus the imports it declared there. A year with a total not counted
-    /// in carats is left out, on either side: what that total weighs is unknown.
+    /// A country's yearly exports as it declared them to UN Comtrade, against its production (the preferred
+    /// figure) plus the imports it declared there. Each flow is the file's total with the world where it
+    /// gives one (every partner, areas not specified included), else the sum over partner countries. A year
+    /// with a total not counted in carats is left out, on either side: what that total weighs is unknown.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<FindingCandidate> ComtradeBalances(AnalysisData data, AnalysisOptions options)
     {
-        var years = new Dictionary<TradeKey, (Declared Exports, Declared Imports)>();
+        var years = new Dictionary<TradeKey, (Flow Exports, Flow Imports)>();
         foreach (var (key, total) in data.Trade)
         {
+            if (key.Flow is not ('X' or 'M'))
+                continue;
             ref var year = ref CollectionsMarshal.GetValueRefOrAddDefault(years, key.ReporterAndYear, out _);
-            if (key.Flow == 'X')
-                year.Exports.Add(total);
-            else if (key.Flow == 'M')
-                year.Imports.Add(total);
+            ref var flow = ref key.Flow == 'X' ? ref year.Exports : ref year.Imports;
+            flow.Add(total, key.PartnerIsWorld);
         }
 
         var found = new List<FindingCandidate>();
-        foreach (var (key, (exports, imports)) in years)
+        foreach (var (key, (exported, imported)) in years)
         {
+            var (exports, imports) = (exported.Declared(), imported.Declared());
             if (exports.Totals == 0 || exports.Uncounted || imports.Uncounted)
                 continue;
             var (country, year) = (key.Reporter, key.Year);
-            if (!data.Profiles.TryGetValue(country, out var profile) || profile.Production.Carats.FirstOrDefault(p => p.Year == year) is not { } production)
+            if (CountryCodes.IsAggregate(country) || !data.Profiles.TryGetValue(country, out var profile)
+                || profile.Production.Carats.FirstOrDefault(p => p.Year == year) is not { } production)
                 continue;
             var supply = production.Value + imports.Carats;
             var ceiling = supply * (1 + options.BalanceTolerancePercent / 100m);
@@ -89,8 +92,25 @@ public sealed class BalanceRule : IFindingRule
         return found;
     }
 
-    /// <summary>One flow of a country's year, added up over its partner countries; the dataset cited is the latest.</summary>
-    private struct Declared
+    /// <summary>One flow of a country's year: with the world, and added up over its partner countries.</summary>
+    private struct Flow
+    {
+        private Sum _world, _partners;
+
+        public void Add(TradeTotal total, bool world)
+        {
+            if (world)
+                _world.Add(total);
+            else
+                _partners.Add(total);
+        }
+
+        /// <summary>The world's total where the file gives one: it counts partners that are no country.</summary>
+        public readonly Sum Declared() => _world.Totals > 0 ? _world : _partners;
+    }
+
+    /// <summary>Totals added up; the dataset cited is the latest.</summary>
+    private struct Sum
     {
         public decimal Carats;
         public int Totals, DatasetId;

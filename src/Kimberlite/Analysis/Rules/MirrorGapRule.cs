@@ -41,7 +41,7 @@ public sealed class MirrorGapRule : IFindingRule
         var agreeWithin = options.MirrorGapTolerancePercent >= 0.001m ? (double)options.MirrorGapTolerancePercent / 100 * (1 - 1e-9) : -1;
         foreach (var (key, exported) in data.Trade)
         {
-            if (key.Flow != 'X' || !data.Trade.TryGetValue(key.Mirror('M'), out var imported))
+            if (key.Flow != 'X' || key.PartnerIsWorld || !data.Trade.TryGetValue(key.Mirror('M'), out var imported))
                 continue;
             Compare(Measures.Carats, exported.Carats, imported.Carats);
             Compare(Measures.Usd, exported.Usd, imported.Usd);

@@ -27,19 +27,28 @@ public sealed class SqliteBulkWriter : IBulkWriter
         await using var pragma = connection.CreateCommand();
         pragma.CommandText = "PRAGMA cache_size";
         var cacheSize = Convert.ToInt64(await pragma.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-        // A 256 MB page cache keeps the growing table and its index in memory until the commit; the pooled
-        // connection gives it back after, or it would hold it for as long as the server runs.
+        // A 256 MB page cache keeps the growing table and its index in memory while they are written; the
+        // pooled connection gives it back after, or it would hold it for as long as the server runs.
         pragma.CommandText = "PRAGMA cache_size = -262144";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
+        pragma.CommandText = $"PRAGMA cache_size = {cacheSize}";
         try
         {
             await WriteAsync(connection, table, rows, cancellationToken);
         }
-        finally
+        catch
         {
-            pragma.CommandText = $"PRAGMA cache_size = {cacheSize}";
-            await pragma.ExecuteNonQueryAsync(CancellationToken.None);
+            // The write's own failure is the one to report (an unreadable file), not the cache's.
+            try
+            {
+                await pragma.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            catch (SqliteException)
+            {
+            }
+            throw;
         }
+        await pragma.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     private static async Task WriteAsync<T>(SqliteConnection connection, BulkTable<T> table, IEnumerable<T> rows, CancellationToken cancellationToken)

@@ -1,6 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-
 namespace Kimberlite.Statistics.Comtrade;
 
 /// <summary>
@@ -29,6 +26,11 @@ public readonly record struct TradeKey
 
     public static TradeKey FromUInt64(ulong value) => new(value);
 
+    /// <summary>The partner is the world: the reporter's total over all its partners.</summary>
+    public bool PartnerIsWorld => (_value >> 16 & 0xFF_FFFF) == World;
+
+    private const ulong World = 'W' << 16 | 'L' << 8 | 'D';
+
     /// <summary>The reporter's year, every partner and flow together: what a country's balance adds up under.</summary>
     public TradeKey ReporterAndYear => new(_value & 0xFFFF_FF00_0000_00FF);
 
@@ -37,21 +39,10 @@ public readonly record struct TradeKey
         : throw new ArgumentException($"Not a yearly flow between two countries: {reporter} {partner} {flow} {year}.");
 
     /// <summary>False for what cannot be a key: codes longer than three ASCII characters, a year outside 1900–2155.</summary>
-    public static bool TryOf(ReadOnlySpan<char> reporter, ReadOnlySpan<char> partner, char flow, int year, out TradeKey key) =>
-        TryPack(reporter, partner, flow, year, out key);
-
-    /// <summary>The same from the UTF-8 bytes a database hands over.</summary>
-    public static bool TryOf(ReadOnlySpan<byte> reporter, ReadOnlySpan<byte> partner, ReadOnlySpan<byte> flow, int year, out TradeKey key)
+    public static bool TryOf(ReadOnlySpan<char> reporter, ReadOnlySpan<char> partner, char flow, int year, out TradeKey key)
     {
         key = default;
-        return flow.Length == 1 && TryPack(reporter, partner, flow[0], year, out key);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryPack<T>(ReadOnlySpan<T> reporter, ReadOnlySpan<T> partner, uint flow, int year, out TradeKey key) where T : unmanaged, IBinaryInteger<T>
-    {
-        key = default;
-        if (year is < FirstYear or > LastYear || flow is 0 or > 0x7F || !TryPack(reporter, out var r) || !TryPack(partner, out var p))
+        if (year is < FirstYear or > LastYear || flow is '\0' or > '\x7F' || !TryPack(reporter, out var r) || !TryPack(partner, out var p))
             return false;
         key = new TradeKey(r << 40 | p << 16 | (ulong)flow << 8 | (uint)(year - FirstYear));
         return true;
@@ -64,16 +55,15 @@ public readonly record struct TradeKey
 
     public override string ToString() => $"{Reporter}|{Partner}|{Flow}|{Year}";
 
-    /// <summary>Up to three ASCII characters, as characters or UTF-8 bytes, left-aligned in 24 bits.</summary>
-    private static bool TryPack<T>(ReadOnlySpan<T> code, out ulong packed) where T : unmanaged, IBinaryInteger<T>
+    /// <summary>Up to three ASCII characters, left-aligned in 24 bits.</summary>
+    private static bool TryPack(ReadOnlySpan<char> code, out ulong packed)
     {
         packed = 0;
         if (code.Length is 0 or > 3)
             return false;
-        foreach (var unit in code)
+        foreach (var c in code)
         {
-            var c = uint.CreateTruncating(unit);
-            if (c is 0 or > 0x7F)
+            if (c is '\0' or > '\x7F')
                 return false;
             packed = packed << 8 | c;
         }

@@ -20,7 +20,7 @@ public sealed class TradeTotalsBlock
     /// <summary>The packing below; a block of another layout is refused rather than misread.</summary>
     public const int CurrentLayout = 1;
 
-    // Per total: the key (8 bytes), flags (1), carats and US$ (16 each, as decimal's four integers).
+    // Per total, little-endian: the key (8 bytes), flags (1), carats and US$ (16 each, as decimal's four integers).
     private const int EntrySize = 8 + 1 + 16 + 16;
     private const byte Subheadings = 1, HasCarats = 2, HasUsd = 4;
 
@@ -37,6 +37,8 @@ public sealed class TradeTotalsBlock
         var data = new byte[Math.Min(count, MaxTotals) * EntrySize];
         foreach (var total in totals)
         {
+            if (packed == count)
+                throw new ArgumentException($"More totals given than the {count} announced.", nameof(count));
             if (inBlock == MaxTotals)
             {
                 yield return new TradeTotalsBlock { DatasetId = datasetId, Part = part++, Count = inBlock, Data = data };
@@ -64,9 +66,21 @@ public sealed class TradeTotalsBlock
     {
         BinaryPrimitives.WriteUInt64LittleEndian(entry, total.Key.ToUInt64());
         entry[8] = (byte)((total.Subheadings ? Subheadings : 0) | (total.Carats is null ? 0 : HasCarats) | (total.Usd is null ? 0 : HasUsd));
-        decimal.GetBits(total.Carats ?? 0, MemoryMarshal.Cast<byte, int>(entry.Slice(9, 16)));
-        decimal.GetBits(total.Usd ?? 0, MemoryMarshal.Cast<byte, int>(entry.Slice(25, 16)));
+        WriteDecimal(entry.Slice(9, 16), total.Carats ?? 0);
+        WriteDecimal(entry.Slice(25, 16), total.Usd ?? 0);
     }
+
+    private static void WriteDecimal(Span<byte> into, decimal value)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        for (var i = 0; i < 4; i++)
+            BinaryPrimitives.WriteInt32LittleEndian(into[(4 * i)..], bits[i]);
+    }
+
+    private static decimal ReadDecimal(ReadOnlySpan<byte> from) =>
+        new([BinaryPrimitives.ReadInt32LittleEndian(from), BinaryPrimitives.ReadInt32LittleEndian(from[4..]),
+             BinaryPrimitives.ReadInt32LittleEndian(from[8..]), BinaryPrimitives.ReadInt32LittleEndian(from[12..])]);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TradeTotalRow Read(ReadOnlySpan<byte> entry, int datasetId)
@@ -74,8 +88,8 @@ public sealed class TradeTotalsBlock
         var flags = entry[8];
         return new TradeTotalRow(
             TradeKey.FromUInt64(BinaryPrimitives.ReadUInt64LittleEndian(entry)), datasetId, (flags & Subheadings) != 0,
-            (flags & HasCarats) != 0 ? new decimal(MemoryMarshal.Cast<byte, int>(entry.Slice(9, 16))) : null,
-            (flags & HasUsd) != 0 ? new decimal(MemoryMarshal.Cast<byte, int>(entry.Slice(25, 16))) : null);
+            (flags & HasCarats) != 0 ? ReadDecimal(entry.Slice(9, 16)) : null,
+            (flags & HasUsd) != 0 ? ReadDecimal(entry.Slice(25, 16)) : null);
     }
 }
 
@@ -97,11 +111,13 @@ public sealed class TradeFlowTotals
     // Subheadings and the heading apart: the analysis takes the subheadings where a file has them.
     private readonly Dictionary<TradeKey, Total> _subheadings = [], _heading = [];
 
-    /// <summary>Counts a record when it is yearly, exports or imports, between two countries; the rest are kept but not totalled.</summary>
+    /// <summary>Counts a record when it is yearly, exports or imports, with a partner country or the world; the rest are kept but not totalled.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(TradeFlow flow)
     {
-        if (flow.Month is not null || flow.PartnerIsAggregate || flow.FlowCode is not ("X" or "M")
+        // The world is totalled too, as a partner of its own: a reporter's total over every partner, areas not
+        // specified included, which a balance needs. Other areas and groups are not: they would count trade twice.
+        if (flow.Month is not null || flow.PartnerIsAggregate && flow.PartnerIso3 != "WLD" || flow.FlowCode is not ("X" or "M")
             || !TradeKey.TryOf(flow.ReporterIso3, flow.PartnerIso3, flow.FlowCode[0], flow.Year, out var key))
             return;
         ref var total = ref CollectionsMarshal.GetValueRefOrAddDefault(flow.CommodityCode.Length > 4 ? _subheadings : _heading, key, out _);

@@ -77,6 +77,17 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                 name: "IX_TradeFlowTotals_DatasetId",
                 table: "TradeFlowTotals",
                 column: "DatasetId");
+
+            // The totals as the version before kept them, made again from the records.
+            migrationBuilder.Sql("""
+                INSERT INTO "TradeFlowTotals" ("DatasetId", "ReporterIso3", "PartnerIso3", "FlowCode", "Year", "Subheadings", "Records", "Carats", "Usd")
+                SELECT "DatasetId", "ReporterIso3", "PartnerIso3", "FlowCode", "Year", length("CommodityCode") > 4, count(*),
+                       CASE WHEN count("Carats") = count(*) THEN sum("Carats") END,
+                       CASE WHEN count("PrimaryValue") = count(*) THEN sum("PrimaryValue") END
+                FROM "TradeFlows"
+                WHERE "Month" IS NULL AND NOT "PartnerIsAggregate" AND "FlowCode" IN ('X', 'M')
+                GROUP BY "DatasetId", "ReporterIso3", "PartnerIso3", "FlowCode", "Year", length("CommodityCode") > 4
+                """);
         }
     }
 }

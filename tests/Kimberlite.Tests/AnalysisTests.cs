@@ -31,6 +31,46 @@ public sealed class AnalysisTests : EmptyAppTest
         (await Analyze()).Active.Where(f => f.Rule == rule).OrderBy(f => f.Key).ToList();
 
     [Fact]
+    public async Task AFindingWrittenInBulkReadsBackAsTheSameFindingWrittenByEntityFramework()
+    {
+        var at = new DateTime(2026, 11, 30, 9, 41, 7, 123, DateTimeKind.Utc).AddTicks(4567);
+        Finding Make(string key) => new()
+        {
+            Rule = FindingRule.ValuationGap, Key = key, CountryIso3 = "CAF", PartnerIso3 = "BEL", Year = 2012, PeriodText = "2012", Metric = Statistics.Metric.Export,
+            Measure = "usdPerCarat", Observed = 123.456789m, Expected = -0.5m, ExpectedLow = null, ExpectedHigh = 1e20m, Gap = 0m, GapPercent = 33.3m,
+            TolerancePercent = 25m, RevenueLost = 1234567.123456m, RatePct = 4m, RateSource = "Loi « 2019 »", Severity = Severity.Serious,
+            Status = FindingStatus.Open, Resolved = false, Inputs = "[{\"role\":\"exports\"}]", InputsHash = new string('a', 64), RaisedAtUtc = at, UpdatedAtUtc = at.AddDays(1),
+        };
+        await App.WithDb(async db =>
+        {
+            db.Findings.Add(Make("by-ef"));
+            await db.SaveChangesAsync(Cancel);
+            await using var transaction = await db.Database.BeginTransactionAsync(Cancel);
+            await App.Services.GetRequiredService<Infrastructure.Data.IBulkWriter>().WriteAsync(db, FindingTables.Findings, [Make("in-bulk")], Cancel);
+            await transaction.CommitAsync(Cancel);
+            return 0;
+        });
+
+        var both = await App.WithDb(db => db.Findings.AsNoTracking().OrderBy(f => f.Key).ToListAsync(Cancel));
+
+        Assert.Equal(["by-ef", "in-bulk"], both.Select(f => f.Key));
+        var (ef, bulk) = (both[0], both[1]);
+        static object Fields(Finding f) => new
+        {
+            f.Rule, f.CountryIso3, f.PartnerIso3, f.Year, f.PeriodText, f.Metric, f.Measure, f.Observed, f.Expected, f.ExpectedLow, f.ExpectedHigh, f.Gap, f.GapPercent,
+            f.TolerancePercent, f.RevenueLost, f.RatePct, f.RateSource, f.Severity, f.Status, f.StatusNote, f.Resolved, f.Inputs, f.InputsHash, f.RaisedAtUtc, f.UpdatedAtUtc,
+            RaisedKind = f.RaisedAtUtc.Kind,
+        };
+        Assert.Equal(Fields(ef), Fields(bulk));
+        Assert.Equal(("Loi « 2019 »", 1e20m), (bulk.RateSource, bulk.ExpectedHigh));
+        // SQLite keeps text: the bulk path writes dates and decimals exactly as EF Core does, so EF compares them alike.
+        if (await App.WithDb(db => Task.FromResult(db.Database.IsSqlite())))
+            Assert.Equal(
+                await App.WithDb(db => db.Database.SqlQuery<string>($"SELECT \"RaisedAtUtc\" || '|' || \"Observed\" || '|' || \"Expected\" AS \"Value\" FROM \"Findings\" WHERE \"Key\" = 'by-ef'").SingleAsync(Cancel)),
+                await App.WithDb(db => db.Database.SqlQuery<string>($"SELECT \"RaisedAtUtc\" || '|' || \"Observed\" || '|' || \"Expected\" AS \"Value\" FROM \"Findings\" WHERE \"Key\" = 'in-bulk'").SingleAsync(Cancel)));
+    }
+
+    [Fact]
     public async Task SourceConflictOnDrCongo2022ProductionNamesTheSourcesAndIgnoresTheAgreeingOne()
     {
         // data/kp_production.csv lines 163, 196, 199

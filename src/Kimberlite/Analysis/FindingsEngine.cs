@@ -18,7 +18,7 @@ public sealed record AnalysisSummary(int Raised, int Changed, int Resolved, int 
 /// changed ones updated with their history, vanished ones resolved (never deleted). Deterministic:
 /// the same figures give the same findings, under the same keys, so an analyst's decision survives.
 /// </summary>
-public sealed class FindingsEngine(KimberliteDb db, IEnumerable<IFindingRule> rules, IOptions<AnalysisOptions> options, TimeProvider clock, ILogger<FindingsEngine> logger)
+public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumerable<IFindingRule> rules, IOptions<AnalysisOptions> options, TimeProvider clock, ILogger<FindingsEngine> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -33,7 +33,8 @@ public sealed class FindingsEngine(KimberliteDb db, IEnumerable<IFindingRule> ru
 
         var now = clock.GetUtcNow().UtcDateTime;
         var stored = await db.Findings.ToDictionaryAsync(f => (f.Rule, f.Key), cancellationToken);
-        int raised = 0, changed = 0, resolved = 0, reopened = 0, unchanged = 0;
+        int changed = 0, resolved = 0, reopened = 0, unchanged = 0;
+        var raised = new List<Finding>();
 
         foreach (var (key, candidate) in candidates.OrderBy(c => c.Key))
         {
@@ -43,8 +44,7 @@ public sealed class FindingsEngine(KimberliteDb db, IEnumerable<IFindingRule> ru
             {
                 finding = new Finding { Key = candidate.Key, CountryIso3 = candidate.Country, PeriodText = candidate.PeriodText, Measure = candidate.Measure, Inputs = inputs, InputsHash = hash, RaisedAtUtc = now };
                 Apply(finding, candidate, inputs, hash, now);
-                db.Findings.Add(finding); // its Raised step is written below, with every other new finding's
-                raised++;
+                raised.Add(finding); // written below in bulk, with its Raised step
                 continue;
             }
             if (finding.Resolved)
@@ -81,22 +81,25 @@ public sealed class FindingsEngine(KimberliteDb db, IEnumerable<IFindingRule> ru
         await using (var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null)
         {
             await db.SaveChangesAsync(cancellationToken);
-            // One statement for the Raised step of every new finding rather than an INSERT each: after an
-            // import of millions of rows the new findings run to thousands (docs/BENCHMARKS.md).
-            if (raised > 0)
+            // New findings in bulk and their Raised steps in one statement, rather than an INSERT each: after
+            // an import of millions of rows they run to thousands (docs/BENCHMARKS.md).
+            if (raised.Count > 0)
+            {
+                await writer.WriteAsync(db, FindingTables.Findings, raised, cancellationToken);
                 await db.Database.ExecuteSqlAsync($"""
                     INSERT INTO "FindingEvents" ("FindingId", "AtUtc", "Kind")
                     SELECT f."Id", f."RaisedAtUtc", {(int)FindingEventKind.Raised} FROM "Findings" f
                     WHERE NOT EXISTS (SELECT 1 FROM "FindingEvents" e WHERE e."FindingId" = f."Id" AND e."Kind" = {(int)FindingEventKind.Raised})
                     """, cancellationToken);
+            }
             if (transaction is not null)
                 await transaction.CommitAsync(cancellationToken);
         }
         logger.LogInformation("Analysis: {Raised} raised, {Changed} changed, {Resolved} resolved, {Reopened} reopened, {Unchanged} unchanged",
-            raised, changed, resolved, reopened, unchanged);
+            raised.Count, changed, resolved, reopened, unchanged);
         var active = await db.Findings.AsNoTracking().Where(f => !f.Resolved).OrderBy(f => f.Id).ToListAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        return new AnalysisSummary(raised, changed, resolved, reopened, unchanged, active);
+        return new AnalysisSummary(raised.Count, changed, resolved, reopened, unchanged, active);
     }
 
     /// <summary>

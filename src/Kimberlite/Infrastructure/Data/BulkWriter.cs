@@ -12,7 +12,7 @@ public interface IBulkWriter
     Task WriteAsync<T>(KimberliteDb db, BulkTable<T> table, IEnumerable<T> rows, CancellationToken cancellationToken);
 }
 
-public enum BulkKind { Int32, Boolean, Text, Decimal }
+public enum BulkKind { Int32, Boolean, Text, Decimal, DateTime }
 
 /// <summary>One column of a bulk-written table and how to read its value from a row.</summary>
 public sealed class BulkColumn<T>
@@ -25,12 +25,15 @@ public sealed class BulkColumn<T>
     public Func<T, bool?>? Boolean { get; private init; }
     public Func<T, string?>? Text { get; private init; }
     public Func<T, decimal?>? Decimal { get; private init; }
+    /// <summary>UTC, as EF Core stores a <see cref="System.DateTime"/>.</summary>
+    public Func<T, DateTime?>? DateTime { get; private init; }
 
     public NpgsqlDbType PostgresType => Kind switch
     {
         BulkKind.Int32 => NpgsqlDbType.Integer,
         BulkKind.Boolean => NpgsqlDbType.Boolean,
         BulkKind.Text => NpgsqlDbType.Varchar,
+        BulkKind.DateTime => NpgsqlDbType.TimestampTz,
         _ => NpgsqlDbType.Numeric,
     };
 
@@ -38,6 +41,7 @@ public sealed class BulkColumn<T>
     public static BulkColumn<T> Of(string name, Func<T, bool?> value) => new(name, BulkKind.Boolean) { Boolean = value };
     public static BulkColumn<T> Of(string name, Func<T, string?> value) => new(name, BulkKind.Text) { Text = value };
     public static BulkColumn<T> Of(string name, Func<T, decimal?> value) => new(name, BulkKind.Decimal) { Decimal = value };
+    public static BulkColumn<T> Of(string name, Func<T, DateTime?> value) => new(name, BulkKind.DateTime) { DateTime = value };
 }
 
 /// <summary>A table written in bulk: its name and its columns, in the order they are written.</summary>

@@ -33,6 +33,9 @@ public sealed class PostgresBulkWriter : IBulkWriter
                     case BulkKind.Decimal when column.Decimal!(row) is { } value:
                         copy.Write(value, column.PostgresType);
                         break;
+                    case BulkKind.DateTime when column.DateTime!(row) is { } value:
+                        copy.Write(value, column.PostgresType);
+                        break;
                     default:
                         copy.WriteNull();
                         break;

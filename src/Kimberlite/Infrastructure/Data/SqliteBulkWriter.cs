@@ -200,6 +200,10 @@ public sealed class SqliteBulkWriter : IBulkWriter
                         Room(40);
                         Slice(DecimalText(value, Text.AsSpan(_textLength)));
                         break;
+                    case BulkKind.DateTime when column.DateTime!(row) is { } value:
+                        Room(40);
+                        Slice(DateTimeText(value, Text.AsSpan(_textLength)));
+                        break;
                     default:
                         Kinds[_cell++] = Null;
                         break;
@@ -228,6 +232,12 @@ public sealed class SqliteBulkWriter : IBulkWriter
                 Array.Resize(ref Text, Math.Max(Text.Length * 2, _textLength + bytes));
         }
     }
+
+    /// <summary>A date and time as Microsoft.Data.Sqlite stores it for EF Core (yyyy-MM-dd HH:mm:ss.FFFFFFF).</summary>
+    internal static int DateTimeText(DateTime value, Span<byte> into) =>
+        value.TryFormat(into, out var length, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture)
+            ? length
+            : throw new ArgumentException("No room for a date.", nameof(into));
 
     /// <summary>
     /// A decimal as EF Core's SQLite provider stores it (format 0.0###…: at least one decimal, no

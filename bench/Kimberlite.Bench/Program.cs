@@ -122,7 +122,7 @@ async Task<(int Mirror, int Balance)> RunKimberlite(string engine, Dictionary<st
     Report($"Kimberlite analysis, {engine}", clock.Elapsed.TotalSeconds, $"{summary.Active.Count} findings, {found.Mirror} mirror gaps, {found.Balance} balances");
     return found;
 
-    int Count(FindingRule rule) => summary.Active.Count(f => f.Rule == rule && f.Key.StartsWith("comtrade|", StringComparison.Ordinal));
+    int Count(FindingRule rule) => summary.Active.Count(f => f.Rule == rule && f.FromComtrade);
 }
 
 async Task<(int Mirror, int Balance)> RunDuckDb(string path, string production)

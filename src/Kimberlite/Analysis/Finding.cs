@@ -26,6 +26,11 @@ public sealed class Finding
     public FindingRule Rule { get; set; }
     /// <summary>Stable within the rule: what was compared (country, partner, period, measure, basis), never a database id.</summary>
     public required string Key { get; set; }
+
+    /// <summary>The start of the key of a finding on UN Comtrade figures, which tells it from its Kimberley Process twin.</summary>
+    public const string ComtradeKeyPrefix = "comtrade|";
+
+    public bool FromComtrade => Key.StartsWith(ComtradeKeyPrefix, StringComparison.Ordinal);
     public required string CountryIso3 { get; set; }
     public string? PartnerIso3 { get; set; }
     public int? Year { get; set; }

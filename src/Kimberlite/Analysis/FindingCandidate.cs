@@ -28,6 +28,10 @@ public static class Measures
         new(role, value, UnitOf(measure), figure?.Id, figure?.DatasetId, figure?.SourcePublisher, figure?.SourceAddress,
             figure is null ? null : PeriodOf(figure));
 
+    /// <summary>A UN Comtrade total as an input: its dataset, no single figure.</summary>
+    public static FindingInput Comtrade(string role, decimal value, string measure, int datasetId, int year) =>
+        new(role, value, UnitOf(measure), null, datasetId, "UN Comtrade", null, Year(year));
+
     public static string PeriodOf(Figure f) =>
         f.PeriodText is { } p && p != "FY" ? $"{f.YearText} {p}" : f.YearText;
 

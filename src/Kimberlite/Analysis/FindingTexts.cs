@@ -30,7 +30,7 @@ public sealed class FindingTexts(IStringLocalizer<Texts> texts, CountryNamer nam
         if (f.Rule == FindingRule.ValuationGap && f.PartnerIso3 is null)
             detail.Add(texts[f.Key.EndsWith("|regional") ? "Input_regionalMedian" : "Input_productionValuation"]);
         // A name, the same in every language: it tells a Comtrade finding from its Kimberley Process twin.
-        if (f.Key.StartsWith("comtrade|", StringComparison.Ordinal))
+        if (f.FromComtrade)
             detail.Add("UN Comtrade");
         return texts["Finding_Title", Rule(f.Rule), names.Name(f.CountryIso3), f.PeriodText, string.Join(" · ", detail)];
     }

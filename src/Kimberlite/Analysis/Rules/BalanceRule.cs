@@ -24,20 +24,10 @@ public sealed class BalanceRule : IFindingRule
                 if (production is null)
                     continue;
                 var imports = profile.Imports.Carats.FirstOrDefault(p => p.Year == export.Year);
-                var supply = production.Value + (imports?.Value ?? 0);
-                var ceiling = supply * (1 + options.BalanceTolerancePercent / 100m);
-                if (export.Value <= ceiling)
-                    continue;
-                List<FindingInput> inputs =
-                [
-                    Measures.Input("exports", export.Value, Measures.Carats, export.Source),
-                    Measures.Input("production", production.Value, Measures.Carats, production.Source),
-                ];
-                if (imports is not null)
-                    inputs.Add(Measures.Input("imports", imports.Value, Measures.Carats, imports.Source));
-                yield return new FindingCandidate(
-                    Rule, $"{profile.Iso3}|{export.Year}|carats", profile.Iso3, null, export.Year, Measures.Year(export.Year), Metric.Export,
-                    Measures.Carats, export.Value, supply, null, ceiling, options.BalanceTolerancePercent, inputs);
+                if (Shortfall($"{profile.Iso3}|{export.Year}|carats", profile.Iso3, export.Year,
+                        Measures.Input("exports", export.Value, Measures.Carats, export.Source), production,
+                        imports is null ? null : Measures.Input("imports", imports.Value, Measures.Carats, imports.Source), options) is { } found)
+                    yield return found;
             }
         }
 
@@ -74,22 +64,29 @@ public sealed class BalanceRule : IFindingRule
             if (CountryCodes.IsAggregate(country) || !data.Profiles.TryGetValue(country, out var profile)
                 || profile.Production.Carats.FirstOrDefault(p => p.Year == year) is not { } production)
                 continue;
-            var supply = production.Value + imports.Carats;
-            var ceiling = supply * (1 + options.BalanceTolerancePercent / 100m);
-            if (exports.Carats <= ceiling)
+            // Most years balance: the inputs are made only for a shortfall.
+            if (exports.Carats <= (production.Value + imports.Carats) * (1 + options.BalanceTolerancePercent / 100m))
                 continue;
-            List<FindingInput> inputs =
-            [
-                new("exports", exports.Carats, Measures.UnitOf(Measures.Carats), null, exports.DatasetId, "UN Comtrade", null, Measures.Year(year)),
-                Measures.Input("production", production.Value, Measures.Carats, production.Source),
-            ];
-            if (imports.Totals > 0)
-                inputs.Add(new("imports", imports.Carats, Measures.UnitOf(Measures.Carats), null, imports.DatasetId, "UN Comtrade", null, Measures.Year(year)));
-            found.Add(new FindingCandidate(
-                Rule, $"comtrade|{country}|{year}|carats", country, null, year, Measures.Year(year), Metric.Export,
-                Measures.Carats, exports.Carats, supply, null, ceiling, options.BalanceTolerancePercent, inputs));
+            found.Add(Shortfall($"{Finding.ComtradeKeyPrefix}{country}|{year}|carats", country, year,
+                Measures.Comtrade("exports", exports.Carats, Measures.Carats, exports.DatasetId, year), production,
+                imports.Totals > 0 ? Measures.Comtrade("imports", imports.Carats, Measures.Carats, imports.DatasetId, year) : null, options)!);
         }
         return found;
+    }
+
+    /// <summary>A finding when exports exceed production plus imports (none when not given) beyond the tolerance.</summary>
+    private FindingCandidate? Shortfall(string key, string country, int year, FindingInput exports, SeriesPoint production, FindingInput? imports, AnalysisOptions options)
+    {
+        var supply = production.Value + (imports?.Value ?? 0);
+        var ceiling = supply * (1 + options.BalanceTolerancePercent / 100m);
+        if (exports.Value <= ceiling)
+            return null;
+        List<FindingInput> inputs = [exports, Measures.Input("production", production.Value, Measures.Carats, production.Source)];
+        if (imports is not null)
+            inputs.Add(imports);
+        return new FindingCandidate(
+            Rule, key, country, null, year, Measures.Year(year), Metric.Export,
+            Measures.Carats, exports.Value, supply, null, ceiling, options.BalanceTolerancePercent, inputs);
     }
 
     /// <summary>One flow of a country's year: with the world, and added up over its partner countries.</summary>

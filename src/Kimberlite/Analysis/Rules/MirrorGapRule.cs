@@ -53,9 +53,9 @@ public sealed class MirrorGapRule : IFindingRule
                     || Math.Abs((double)o - (double)e) <= Math.Abs((double)e) * agreeWithin || !Beyond(e, o, options))
                     return;
                 var (reporter, partner, year) = (key.Reporter, key.Partner, key.Year);
-                if (Gap($"comtrade|{reporter}|{partner}|{year}|{measure}", reporter, partner, year, measure, e, o,
-                        new FindingInput("exports", e, Measures.UnitOf(measure), null, exported.DatasetId, "UN Comtrade", null, Measures.Year(year)),
-                        new FindingInput("mirrorImports", o, Measures.UnitOf(measure), null, imported.DatasetId, "UN Comtrade", null, Measures.Year(year)),
+                if (Gap($"{Finding.ComtradeKeyPrefix}{reporter}|{partner}|{year}|{measure}", reporter, partner, year, measure, e, o,
+                        Measures.Comtrade("exports", e, measure, exported.DatasetId, year),
+                        Measures.Comtrade("mirrorImports", o, measure, imported.DatasetId, year),
                         options) is { } c)
                     gaps.Add(c);
             }

@@ -1,8 +1,11 @@
 using Kimberlite.Analysis;
+using Kimberlite.Infrastructure.Data;
 using Kimberlite.Statistics;
 using Kimberlite.Statistics.Comtrade;
 using Kimberlite.Statistics.Import;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Kimberlite.Tests;
@@ -335,6 +338,56 @@ public sealed class ComtradeTests : EmptyAppTest
     }
 
     [Fact]
+    public async Task TradeRecordsKeepNoCaratsOfTheirOwnAndTheWayBackPutsThemBack()
+    {
+        await Import(Row("AGO", "BEL", "X", "710210", "CT", "1000000.25", "150000000"), Row("BEL", "AGO", "M", "710210", "kg", "200", "151000000"));
+        // Carats are read from quantity and unit: a column of their own would repeat the quantity on millions of rows,
+        // and an index on the dataset would cost a tenth of every bulk import (docs/decisions/013-lean-trade-records.md).
+        Assert.Empty(await App.WithDb(Indexes));
+        Assert.DoesNotContain("Carats", await App.WithDb(Columns));
+
+        await App.WithDb(async db =>
+        {
+            await db.GetInfrastructure().GetRequiredService<IMigrator>().MigrateAsync("TradeTotalsBlocks", Cancel);
+            return 0;
+        });
+        var (carats, indexes) = await App.WithDb(async db => (await Texts(db, """SELECT CAST("Carats" AS TEXT) FROM "TradeFlows" ORDER BY "Line" """), await Indexes(db)));
+        await App.WithDb(async db =>
+        {
+            await db.Database.MigrateAsync(Cancel);
+            return 0;
+        });
+
+        Assert.Equal([1000000.25m, null], carats.Select(c => c is null ? (decimal?)null : decimal.Parse(c, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(["DatasetId"], indexes);
+        Assert.Empty(await App.WithDb(Indexes));
+        Assert.Empty(await App.WithDb(db => db.Database.GetPendingMigrationsAsync(Cancel)));
+        var flows = await App.WithDb(db => db.TradeFlows.AsNoTracking().OrderBy(f => f.Line).ToListAsync(Cancel));
+        Assert.Equal([1000000.25m, null], flows.Select(f => f.Carats));
+    }
+
+    /// <summary>The trade records' indexes other than their primary key, each as its columns.</summary>
+    private static Task<List<string?>> Indexes(KimberliteDb db) => Texts(db, TestDatabase.IsPostgres
+        ? """SELECT string_agg(a.attname, ',') FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = '"TradeFlows"'::regclass AND NOT i.indisprimary GROUP BY i.indexrelid"""
+        : """SELECT group_concat(c.name) FROM pragma_index_list('TradeFlows') l, pragma_index_info(l.name) c GROUP BY l.name""");
+
+    private static Task<List<string?>> Columns(KimberliteDb db) => Texts(db, TestDatabase.IsPostgres
+        ? "SELECT column_name FROM information_schema.columns WHERE table_name = 'TradeFlows'"
+        : "SELECT name FROM pragma_table_info('TradeFlows')");
+
+    private static async Task<List<string?>> Texts(KimberliteDb db, string sql)
+    {
+        await db.Database.OpenConnectionAsync(Cancel);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync(Cancel);
+        var texts = new List<string?>();
+        while (await reader.ReadAsync(Cancel))
+            texts.Add(reader.IsDBNull(0) ? null : reader.GetString(0));
+        return texts;
+    }
+
+    [Fact]
     public async Task TotalsThatAnOlderVersionKeptElsewhereAreMadeAgainFromTheRecordsAtStart()
     {
         await Import(Row("AGO", "BEL", "X", "7102", "carat", "1000000", "150000000"), Row("BEL", "AGO", "M", "7102", "carat", "1500000", "150000000"),
@@ -344,7 +397,7 @@ public sealed class ComtradeTests : EmptyAppTest
         await App.WithDb(db => db.TradeTotalsBlocks.ExecuteDeleteAsync());
         await using var scope = App.Services.CreateAsyncScope();
 
-        await scope.ServiceProvider.GetRequiredService<Kimberlite.Infrastructure.Data.DatabaseInitializer>().InitializeAsync(Cancel);
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(Cancel);
         var findings = (await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel)).Active;
 
         var made = (await App.WithDb(db => db.TradeTotalsBlocks.AsNoTracking().SingleAsync())).Totals().ToList();

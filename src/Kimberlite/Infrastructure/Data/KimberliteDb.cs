@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore.Metadata.Conventions;
+using Microsoft.EntityFrameworkCore.Metadata.Conventions.Infrastructure;
 using Kimberlite.Accounts;
 using Kimberlite.Analysis;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -35,8 +37,12 @@ public class KimberliteDb(DbContextOptions options) : IdentityDbContext<User, Id
         Datasets.AsNoTracking().Where(d => d.Sha256 == sha256).Select(d => (int?)d.Id).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>Every date is stored in UTC and read back as UTC, so the API writes it with its Z.</summary>
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Conventions.Replace<ForeignKeyIndexConvention>(services =>
+            new Statistics.Comtrade.ForeignKeyIndexExceptTradeFlows(services.GetRequiredService<ProviderConventionSetBuilderDependencies>()));
+    }
 
     private sealed class UtcDateTimeConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
         v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));

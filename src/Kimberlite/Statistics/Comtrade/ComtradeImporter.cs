@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -20,7 +19,6 @@ namespace Kimberlite.Statistics.Comtrade;
 public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimeProvider clock, ILogger<ComtradeImporter> logger)
 {
     private static readonly string[] Required = ["reporteriso", "partneriso", "flowcode", "cmdcode", "primaryvalue"];
-    private static readonly FrozenSet<string> CaratUnits = new[] { "carat", "carats", "ct", "crt" }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Problems beyond this many are counted, not listed: a wrong file can have millions.</summary>
     public const int MaxListedProblems = 1000;
@@ -263,7 +261,6 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
             row.CommodityCode = commodity!;
             row.QtyUnit = unit;
             row.Qty = quantity;
-            row.Carats = unit is not null && CaratUnits.Contains(unit) ? quantity : null;
             row.NetWeightKg = weight;
             row.PrimaryValue = primary;
             row.CifValue = cifValue;

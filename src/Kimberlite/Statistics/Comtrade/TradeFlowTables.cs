@@ -18,7 +18,6 @@ internal static class TradeFlowTables
         BulkColumn<TradeFlow>.Of(nameof(TradeFlow.CommodityCode), f => f.CommodityCode),
         BulkColumn<TradeFlow>.Of(nameof(TradeFlow.QtyUnit), f => f.QtyUnit),
         BulkColumn<TradeFlow>.Of(nameof(TradeFlow.Qty), f => f.Qty),
-        BulkColumn<TradeFlow>.Of(nameof(TradeFlow.Carats), f => f.Carats),
         BulkColumn<TradeFlow>.Of(nameof(TradeFlow.NetWeightKg), f => f.NetWeightKg),
         BulkColumn<TradeFlow>.Of(nameof(TradeFlow.PrimaryValue), f => f.PrimaryValue),
         BulkColumn<TradeFlow>.Of(nameof(TradeFlow.CifValue), f => f.CifValue),

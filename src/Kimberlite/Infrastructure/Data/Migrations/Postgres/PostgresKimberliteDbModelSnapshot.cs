@@ -733,10 +733,6 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
-                    b.Property<decimal?>("Carats")
-                        .HasPrecision(24, 4)
-                        .HasColumnType("numeric(24,4)");
-
                     b.Property<decimal?>("CifValue")
                         .HasPrecision(24, 4)
                         .HasColumnType("numeric(24,4)");
@@ -800,8 +796,6 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("DatasetId");
 
                     b.ToTable("TradeFlows");
                 });

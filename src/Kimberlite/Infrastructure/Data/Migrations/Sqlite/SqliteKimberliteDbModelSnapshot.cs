@@ -704,10 +704,6 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<decimal?>("Carats")
-                        .HasPrecision(24, 4)
-                        .HasColumnType("TEXT");
-
                     b.Property<decimal?>("CifValue")
                         .HasPrecision(24, 4)
                         .HasColumnType("TEXT");
@@ -771,8 +767,6 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("DatasetId");
 
                     b.ToTable("TradeFlows");
                 });

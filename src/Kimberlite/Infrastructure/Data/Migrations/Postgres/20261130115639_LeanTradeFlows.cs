@@ -1,0 +1,42 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
+{
+    /// <summary>Trade records without their stored carats (derived from quantity and unit) and without an index on their dataset (docs/decisions/013-lean-trade-records.md).</summary>
+    public partial class LeanTradeFlows : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_TradeFlows_DatasetId",
+                table: "TradeFlows");
+
+            migrationBuilder.DropColumn(
+                name: "Carats",
+                table: "TradeFlows");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<decimal>(
+                name: "Carats",
+                table: "TradeFlows",
+                type: "numeric(24,4)",
+                precision: 24,
+                scale: 4,
+                nullable: true);
+
+            // The carats a record held before they were derived from its quantity and unit.
+            migrationBuilder.Sql("""UPDATE "TradeFlows" SET "Carats" = "Qty" WHERE lower("QtyUnit") IN ('carat', 'carats', 'ct', 'crt')""");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TradeFlows_DatasetId",
+                table: "TradeFlows",
+                column: "DatasetId");
+        }
+    }
+}

@@ -171,10 +171,15 @@ public sealed class SqliteBulkWriter : IBulkWriter
         public byte[] Text = new byte[RowsPerBatch * columns * 8];
         public int Rows;
         private int _cell, _textLength;
+        // Per column, the last string encoded and its cell: bulk rows repeat the same codes (the same string
+        // objects), and a cell may point at the bytes of another, so a repeated string is neither encoded nor copied.
+        private readonly string?[] _lastText = new string?[columns];
+        private readonly int[] _lastCell = new int[columns];
 
         public Batch Clear()
         {
             Rows = _cell = _textLength = 0;
+            Array.Clear(_lastText);
             return this;
         }
 
@@ -182,8 +187,10 @@ public sealed class SqliteBulkWriter : IBulkWriter
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add<T>(BulkTable<T> table, T row)
         {
-            foreach (var column in table.Columns)
+            var columns = table.Columns;
+            for (var c = 0; c < columns.Length; c++)
             {
+                var column = columns[c];
                 switch (column.Kind)
                 {
                     case BulkKind.Int32 when column.Int32!(row) is { } value:
@@ -193,6 +200,12 @@ public sealed class SqliteBulkWriter : IBulkWriter
                         Whole(value ? 1 : 0);
                         break;
                     case BulkKind.Text when column.Text!(row) is { } value:
+                        if (ReferenceEquals(value, _lastText[c]))
+                        {
+                            Again(_lastCell[c]);
+                            break;
+                        }
+                        (_lastText[c], _lastCell[c]) = (value, _cell);
                         Room(Encoding.UTF8.GetMaxByteCount(value.Length));
                         Slice(Encoding.UTF8.GetBytes(value, Text.AsSpan(_textLength)));
                         break;
@@ -216,6 +229,14 @@ public sealed class SqliteBulkWriter : IBulkWriter
         {
             Kinds[_cell] = Integer;
             Values[_cell++] = value;
+        }
+
+        /// <summary>The same text as an earlier cell of this batch, pointing at its bytes.</summary>
+        private void Again(int cell)
+        {
+            Kinds[_cell] = Text8;
+            Values[_cell] = Values[cell];
+            Lengths[_cell++] = Lengths[cell];
         }
 
         private void Slice(int length)

@@ -39,8 +39,7 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
                 return new ImportResult(ImportOutcome.AlreadyImported, existing, StatisticsFormat.Comtrade, 0, 0, 0, []);
             file.Position = 0;
         }
-        using var hash = SHA256.Create();
-        await using var hashed = new CryptoStream(file, hash, CryptoStreamMode.Read, leaveOpen: true);
+        await using var hashed = new HashingStream(file);
         var problems = new List<ImportProblem>();
         var rows = 0;
         var totals = new TradeFlowTotals();
@@ -91,7 +90,7 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
                 return new ImportResult(ImportOutcome.Refused, null, StatisticsFormat.Comtrade, rows, 0, 0, problems);
             }
             await hashed.CopyToAsync(Stream.Null, cancellationToken); // whatever the reader left, so the hash is the whole file's
-            sha256 = Convert.ToHexStringLower(hash.Hash!);
+            sha256 = Convert.ToHexStringLower(await hashed.HashAsync());
             if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is { } existing)
             {
                 await transaction.RollbackAsync(cancellationToken);
@@ -204,15 +203,14 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
             _period = columns.GetValueOrDefault("period", -1), _freq = columns.GetValueOrDefault("freqcode", -1), _unit = columns.GetValueOrDefault("qtyunitabbr", -1), _qty = columns.GetValueOrDefault("qty", -1),
             _netWgt = columns.GetValueOrDefault("netwgt", -1), _cif = columns.GetValueOrDefault("cifvalue", -1), _fob = columns.GetValueOrDefault("fobvalue", -1), _reported = columns.GetValueOrDefault("isreported", -1),
             _aggregate = columns.GetValueOrDefault("isaggregate", -1);
-        // Looked up by the reader's spans: a string is made only the first time a code is met.
-        private readonly Dictionary<string, string?>.AlternateLookup<ReadOnlySpan<char>> _countries = Codes(), _flows = Codes(), _commodities = Codes(), _units = Codes();
+        private static readonly Func<string, string?> Flow = f => f.Length is > 0 and <= 4 && f.All(char.IsAsciiLetter) ? f.ToUpperInvariant() : null,
+            Commodity = c => c.StartsWith("7102", StringComparison.Ordinal) && c.Length <= 12 && c.All(char.IsAsciiDigit) ? c : null,
+            Unit = u => u[..Math.Min(20, u.Length)];
+        private readonly Codes _reporters = new(Country), _partners = new(Country), _flows = new(Flow), _commodities = new(Commodity), _units = new(Unit);
         private readonly TradeFlow _row = new() { ReporterIso3 = "", PartnerIso3 = "", FlowCode = "", CommodityCode = "" };
         private int _line = 1;
         private List<ImportProblem>? _problems;
 
-        private static Dictionary<string, string?>.AlternateLookup<ReadOnlySpan<char>> Codes() => new Dictionary<string, string?>().GetAlternateLookup<ReadOnlySpan<char>>();
-
-        private int Column(string name) => columns.GetValueOrDefault(name, -1);
 
         // Runs once per row of millions: compiled fully optimised at once rather than through the tiers.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -220,17 +218,17 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
         {
             _line++;
             _problems = null;
-            var reporterCode = Known(_countries, Text(_reporter), Country);
+            var reporterCode = _reporters.Read(Text(_reporter));
             if (reporterCode is null or "WLD")
                 Refuse(_reporter, "Import_UnknownCountryCode");
             var partnerText = Text(_partner);
-            var partnerCode = Known(_countries, partnerText, Country);
+            var partnerCode = _partners.Read(partnerText);
             if (partnerText.IsEmpty)
                 Refuse(_partner, "Import_Required");
-            var flow = Known(_flows, Text(_flowCode), f => f.Length is > 0 and <= 4 && f.All(char.IsAsciiLetter) ? f.ToUpperInvariant() : null);
+            var flow = _flows.Read(Text(_flowCode));
             if (flow is null)
                 Refuse(_flowCode, "Import_UnknownFlow");
-            var commodity = Known(_commodities, Text(_cmd), c => c.StartsWith("7102", StringComparison.Ordinal) && c.Length <= 12 && c.All(char.IsAsciiDigit) ? c : null);
+            var commodity = _commodities.Read(Text(_cmd));
             if (commodity is null)
                 Refuse(_cmd, "Import_NotRoughDiamonds");
             var (year, month) = When(Int(_refYear), Int(_refMonth), Text(_period), Text(_freq));
@@ -243,7 +241,7 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
                 Refuse(_value, "Import_Required");
             var cifValue = Number(_cif);
             var fobValue = Number(_fob);
-            var unit = Known(_units, Text(_unit), u => u[..Math.Min(20, u.Length)]);
+            var unit = _units.Read(Text(_unit));
 
             if (_problems is not null)
                 return (null, _problems);
@@ -284,20 +282,6 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
         private void Refuse(int i, string reason) =>
             (_problems ??= []).Add(new ImportProblem(_line, i >= 0 ? csv.GetName(i) : "(row)", i >= 0 ? Text(i).ToString() : null, ImportIssueKind.Refused, reason));
 
-        /// <summary>What a code reads as (null when refused), checked the first time it is met; empty text reads as null.</summary>
-        private static string? Known(Dictionary<string, string?>.AlternateLookup<ReadOnlySpan<char>> known, ReadOnlySpan<char> text, Func<string, string?> check)
-        {
-            if (text.IsEmpty)
-                return null;
-            if (known.TryGetValue(text, out var code))
-                return code;
-            var key = text.ToString();
-            code = check(key);
-            if (known.Dictionary.Count < MaxRemembered)
-                known.Dictionary[key] = code;
-            return code;
-        }
-
         /// <summary>An ISO3 code; Comtrade writes the world W00.</summary>
         private static string? Country(string text)
         {
@@ -324,5 +308,34 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
             text.Equals("true", StringComparison.OrdinalIgnoreCase) || text is "1" ? true
             : text.Equals("false", StringComparison.OrdinalIgnoreCase) || text is "0" ? false
             : null;
+
+        /// <summary>
+        /// One column of codes, read on the reader's spans: a string is made and checked only the first time a
+        /// code is met, and a run of the same code (bulk files come sorted) is not even looked up.
+        /// </summary>
+        private sealed class Codes(Func<string, string?> check)
+        {
+            private readonly Dictionary<string, string?>.AlternateLookup<ReadOnlySpan<char>> _known = new Dictionary<string, string?>().GetAlternateLookup<ReadOnlySpan<char>>();
+            private string _lastText = "";
+            private string? _lastCode;
+
+            /// <summary>What a code reads as (null when refused); empty text reads as null.</summary>
+            public string? Read(ReadOnlySpan<char> text)
+            {
+                if (text.IsEmpty)
+                    return null;
+                if (text.SequenceEqual(_lastText))
+                    return _lastCode;
+                if (!_known.TryGetValue(text, out var key, out var code))
+                {
+                    key = text.ToString();
+                    code = check(key);
+                    if (_known.Dictionary.Count < MaxRemembered)
+                        _known.Dictionary[key] = code;
+                }
+                (_lastText, _lastCode) = (key, code);
+                return code;
+            }
+        }
     }
 }

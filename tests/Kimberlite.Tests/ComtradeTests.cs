@@ -338,21 +338,6 @@ public sealed class ComtradeTests : EmptyAppTest
     }
 
     [Fact]
-    public async Task TheFingerprintOfAFileReadInPiecesOfAnySizeIsItsSha256()
-    {
-        var bytes = new byte[3_000_017];
-        new Random(7).NextBytes(bytes);
-        await using var hashed = new HashingStream(new MemoryStream(bytes));
-
-        // As the import reads: a text reader's buffer, then what it left read in one go.
-        var head = new byte[70_001];
-        Assert.Equal(head.Length, hashed.ReadAtLeast(head, head.Length));
-        await hashed.CopyToAsync(Stream.Null, Cancel);
-
-        Assert.Equal(System.Security.Cryptography.SHA256.HashData(bytes), await hashed.HashAsync());
-    }
-
-    [Fact]
     public async Task TradeRecordsKeepNoCaratsOfTheirOwnAndTheWayBackPutsThemBack()
     {
         await Import(Row("AGO", "BEL", "X", "710210", "CT", "1000000.25", "150000000"), Row("BEL", "AGO", "M", "710210", "kg", "200", "151000000"));

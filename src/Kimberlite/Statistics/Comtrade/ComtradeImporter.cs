@@ -39,7 +39,8 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
                 return new ImportResult(ImportOutcome.AlreadyImported, existing, StatisticsFormat.Comtrade, 0, 0, 0, []);
             file.Position = 0;
         }
-        await using var hashed = new HashingStream(file);
+        using var hash = SHA256.Create();
+        await using var hashed = new CryptoStream(file, hash, CryptoStreamMode.Read, leaveOpen: true);
         var problems = new List<ImportProblem>();
         var rows = 0;
         var totals = new TradeFlowTotals();
@@ -90,7 +91,7 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
                 return new ImportResult(ImportOutcome.Refused, null, StatisticsFormat.Comtrade, rows, 0, 0, problems);
             }
             await hashed.CopyToAsync(Stream.Null, cancellationToken); // whatever the reader left, so the hash is the whole file's
-            sha256 = Convert.ToHexStringLower(await hashed.HashAsync());
+            sha256 = Convert.ToHexStringLower(hash.Hash!);
             if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is { } existing)
             {
                 await transaction.RollbackAsync(cancellationToken);

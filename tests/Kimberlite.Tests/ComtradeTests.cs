@@ -338,9 +338,28 @@ public sealed class ComtradeTests : EmptyAppTest
     }
 
     [Fact]
+    public async Task RecordsOfManyBatchesWithRunsOfTheSameCodesAreStoredAsTheFileWroteThem()
+    {
+        // Many batches of the bulk writer (4,096 rows; a few of them reused in turn), in runs of the same codes as bulk
+        // files come, with an empty unit now and then: a repeated code is written once per batch and later cells point at it.
+        var reporters = new[] { "AGO", "BEL", "CAF" };
+        var expected = Enumerable.Range(0, 30_000).Select(i => (
+            Reporter: reporters[i / 5000 % 3], Partner: i / 7 % 2 == 0 ? "ARE" : "BEL", Flow: i / 1500 % 2 == 0 ? "X" : "M",
+            Cmd: i / 500 % 2 == 0 ? "710210" : "710221", Unit: i % 997 == 0 ? null : i / 2000 % 2 == 0 ? "carat" : "kg", Qty: i + 0.5m)).ToList();
+
+        var result = await Import(expected.Select(e => Row(e.Reporter, e.Partner, e.Flow, e.Cmd, e.Unit ?? "", e.Qty.ToString(System.Globalization.CultureInfo.InvariantCulture), "1")).ToArray());
+
+        Assert.Equal((ImportOutcome.Imported, 30_000), (result.Outcome, result.RowsLoaded));
+        var stored = await App.WithDb(db => db.TradeFlows.AsNoTracking().OrderBy(f => f.Line)
+            .Select(f => new { f.ReporterIso3, f.PartnerIso3, f.FlowCode, f.CommodityCode, f.QtyUnit, f.Qty }).ToListAsync(Cancel));
+        Assert.Equal(expected, stored.Select(f => (f.ReporterIso3, f.PartnerIso3, f.FlowCode, f.CommodityCode, f.QtyUnit, f.Qty!.Value)));
+    }
+
+    [Fact]
     public async Task TradeRecordsKeepNoCaratsOfTheirOwnAndTheWayBackPutsThemBack()
     {
-        await Import(Row("AGO", "BEL", "X", "710210", "CT", "1000000.25", "150000000"), Row("BEL", "AGO", "M", "710210", "kg", "200", "151000000"));
+        await Import(Row("AGO", "BEL", "X", "710210", "CT", "1000000.25", "150000000"), Row("BEL", "AGO", "M", "710210", "kg", "200", "151000000"),
+            Row("AGO", "ARE", "X", "710210", "carat", "5", "1"), Row("AGO", "CHE", "X", "710210", "Carats", "6", "1"), Row("AGO", "ISR", "X", "710210", "crt", "7", "1"));
         // Carats are read from quantity and unit: a column of their own would repeat the quantity on millions of rows,
         // and an index on the dataset would cost a tenth of every bulk import (docs/decisions/013-lean-trade-records.md).
         Assert.Empty(await App.WithDb(Indexes));
@@ -358,12 +377,12 @@ public sealed class ComtradeTests : EmptyAppTest
             return 0;
         });
 
-        Assert.Equal([1000000.25m, null], carats.Select(c => c is null ? (decimal?)null : decimal.Parse(c, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal([1000000.25m, null, 5m, 6m, 7m], carats.Select(c => c is null ? (decimal?)null : decimal.Parse(c, System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal(["DatasetId"], indexes);
         Assert.Empty(await App.WithDb(Indexes));
         Assert.Empty(await App.WithDb(db => db.Database.GetPendingMigrationsAsync(Cancel)));
         var flows = await App.WithDb(db => db.TradeFlows.AsNoTracking().OrderBy(f => f.Line).ToListAsync(Cancel));
-        Assert.Equal([1000000.25m, null], flows.Select(f => f.Carats));
+        Assert.Equal([1000000.25m, null, 5m, 6m, 7m], flows.Select(f => f.Carats));
     }
 
     /// <summary>The trade records' indexes other than their primary key, each as its columns.</summary>

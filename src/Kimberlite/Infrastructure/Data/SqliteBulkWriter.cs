@@ -27,7 +27,7 @@ public sealed class SqliteBulkWriter : IBulkWriter
         await using var pragma = connection.CreateCommand();
         pragma.CommandText = "PRAGMA cache_size";
         var cacheSize = Convert.ToInt64(await pragma.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-        // A 256 MB page cache keeps the growing table and its index in memory while they are written; the
+        // A 256 MB page cache keeps the growing table (and any index) in memory while it is written; the
         // pooled connection gives it back after, or it would hold it for as long as the server runs.
         pragma.CommandText = "PRAGMA cache_size = -262144";
         await pragma.ExecuteNonQueryAsync(cancellationToken);

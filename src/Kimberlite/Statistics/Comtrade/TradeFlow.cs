@@ -71,5 +71,7 @@ internal sealed class TradeFlowConfiguration : IEntityTypeConfiguration<TradeFlo
 internal sealed class ForeignKeyIndexExceptTradeFlows(ProviderConventionSetBuilderDependencies dependencies) : ForeignKeyIndexConvention(dependencies)
 {
     protected override IConventionIndex? CreateIndex(IReadOnlyList<IConventionProperty> properties, bool unique, IConventionEntityTypeBuilder entityTypeBuilder) =>
-        entityTypeBuilder.Metadata.ClrType == typeof(TradeFlow) ? null : base.CreateIndex(properties, unique, entityTypeBuilder);
+        entityTypeBuilder.Metadata.ClrType == typeof(TradeFlow) && properties is [{ Name: nameof(TradeFlow.DatasetId) }]
+            ? null
+            : base.CreateIndex(properties, unique, entityTypeBuilder);
 }

@@ -36,7 +36,7 @@ public class KimberliteDb(DbContextOptions options) : IdentityDbContext<User, Id
     public Task<int?> DatasetIdWithShaAsync(string sha256, CancellationToken cancellationToken) =>
         Datasets.AsNoTracking().Where(d => d.Sha256 == sha256).Select(d => (int?)d.Id).FirstOrDefaultAsync(cancellationToken);
 
-    /// <summary>Every date is stored in UTC and read back as UTC, so the API writes it with its Z.</summary>
+    /// <summary>Every date is stored in UTC and read back as UTC, so the API writes it with its Z; trade records get no index on their dataset.</summary>
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();

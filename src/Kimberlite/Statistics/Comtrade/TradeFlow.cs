@@ -59,7 +59,6 @@ internal sealed class TradeFlowConfiguration : IEntityTypeConfiguration<TradeFlo
         foreach (var p in new[] { nameof(TradeFlow.Qty), nameof(TradeFlow.NetWeightKg), nameof(TradeFlow.PrimaryValue), nameof(TradeFlow.CifValue), nameof(TradeFlow.FobValue) })
             b.Property(p).HasPrecision(24, 4);
         b.HasOne<Dataset>().WithMany().HasForeignKey(f => f.DatasetId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }
 

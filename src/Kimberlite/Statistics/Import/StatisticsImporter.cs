@@ -34,7 +34,7 @@ public sealed record ImportResult(
 /// Imports a statistics file: recognises its layout, reads every row, reports every problem with its
 /// line, column and value, and stores all of it in one transaction — or nothing.
 /// </summary>
-public sealed class StatisticsImporter(KimberliteDb db, TimeProvider clock, ILogger<StatisticsImporter> logger)
+public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, TimeProvider clock, ILogger<StatisticsImporter> logger)
 {
     public async Task<ImportResult> ImportAsync(
         byte[] content, string fileName, Provenance provenance, ImportMode mode = ImportMode.AllOrNothing,
@@ -131,20 +131,28 @@ public sealed class StatisticsImporter(KimberliteDb db, TimeProvider clock, ILog
             RowsLoaded = table.Rows.Count - refusedRows,
             RowsRefused = refusedRows,
             Issues = problems.Select(p => new ImportIssue { Line = p.Line, Column = p.Column, Value = Clip(p.Value, 1000), Kind = p.Kind, Reason = p.Reason }).ToList(),
-            Figures = figures,
         };
         db.Datasets.Add(dataset);
-        try
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // The same file arrived twice at once: the other import won, and this one changes nothing.
-            db.ChangeTracker.Clear();
-            if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is not { } raced)
-                throw;
-            return new ImportResult(ImportOutcome.AlreadyImported, raced, format, 0, 0, 0, []);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // The same file arrived twice at once: the other import won, and this one changes nothing.
+                await transaction.RollbackAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is not { } raced)
+                    throw;
+                return new ImportResult(ImportOutcome.AlreadyImported, raced, format, 0, 0, 0, []);
+            }
+            // The figures go through the bulk writer, in the same transaction as their dataset.
+            foreach (var figure in figures)
+                figure.DatasetId = dataset.Id;
+            await writer.WriteAsync(db, FigureTables.Figures, figures, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         db.ChangeTracker.Clear();
         logger.LogInformation("Imported dataset {DatasetId} ({Format}): {Rows} rows read, {Loaded} loaded, {Figures} figures",

@@ -14,9 +14,9 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                 name: "IX_TradeFlows_DatasetId",
                 table: "TradeFlows");
 
-            migrationBuilder.DropColumn(
-                name: "Carats",
-                table: "TradeFlows");
+            // SQLite's own DROP COLUMN, inside the migration's transaction: EF Core would rebuild the table with
+            // foreign keys off, outside any transaction, copying millions of records.
+            migrationBuilder.Sql("""ALTER TABLE "TradeFlows" DROP COLUMN "Carats";""");
         }
 
         /// <inheritdoc />

@@ -370,7 +370,7 @@ public sealed class ComtradeTests : EmptyAppTest
             await db.GetInfrastructure().GetRequiredService<IMigrator>().MigrateAsync("TradeTotalsBlocks", Cancel);
             return 0;
         });
-        var (carats, indexes) = await App.WithDb(async db => (await Texts(db, """SELECT CAST("Carats" AS TEXT) FROM "TradeFlows" ORDER BY "Line" """), await Indexes(db)));
+        var (carats, indexes) = await App.WithDb(async db => (await Texts(db, """SELECT CAST("Carats" AS TEXT) AS "Value" FROM "TradeFlows" ORDER BY "Line" """), await Indexes(db)));
         await App.WithDb(async db =>
         {
             await db.Database.MigrateAsync(Cancel);
@@ -387,24 +387,15 @@ public sealed class ComtradeTests : EmptyAppTest
 
     /// <summary>The trade records' indexes other than their primary key, each as its columns.</summary>
     private static Task<List<string?>> Indexes(KimberliteDb db) => Texts(db, TestDatabase.IsPostgres
-        ? """SELECT string_agg(a.attname, ',') FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = '"TradeFlows"'::regclass AND NOT i.indisprimary GROUP BY i.indexrelid"""
-        : """SELECT group_concat(c.name) FROM pragma_index_list('TradeFlows') l, pragma_index_info(l.name) c GROUP BY l.name""");
+        ? """SELECT string_agg(a.attname, ',') AS "Value" FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = '"TradeFlows"'::regclass AND NOT i.indisprimary GROUP BY i.indexrelid"""
+        : """SELECT group_concat(c.name) AS "Value" FROM pragma_index_list('TradeFlows') l, pragma_index_info(l.name) c GROUP BY l.name""");
 
     private static Task<List<string?>> Columns(KimberliteDb db) => Texts(db, TestDatabase.IsPostgres
-        ? "SELECT column_name FROM information_schema.columns WHERE table_name = 'TradeFlows'"
-        : "SELECT name FROM pragma_table_info('TradeFlows')");
+        ? """SELECT column_name::text AS "Value" FROM information_schema.columns WHERE table_name = 'TradeFlows'"""
+        : """SELECT name AS "Value" FROM pragma_table_info('TradeFlows')""");
 
-    private static async Task<List<string?>> Texts(KimberliteDb db, string sql)
-    {
-        await db.Database.OpenConnectionAsync(Cancel);
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql;
-        await using var reader = await command.ExecuteReaderAsync(Cancel);
-        var texts = new List<string?>();
-        while (await reader.ReadAsync(Cancel))
-            texts.Add(reader.IsDBNull(0) ? null : reader.GetString(0));
-        return texts;
-    }
+    /// <summary>The first column of what a query returns, named "Value" as EF Core reads it.</summary>
+    private static Task<List<string?>> Texts(KimberliteDb db, string sql) => db.Database.SqlQueryRaw<string?>(sql).ToListAsync(Cancel);
 
     [Fact]
     public async Task TotalsThatAnOlderVersionKeptElsewhereAreMadeAgainFromTheRecordsAtStart()

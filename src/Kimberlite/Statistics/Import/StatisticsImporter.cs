@@ -4,8 +4,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Kimberlite.Statistics.Import;
 
-/// <summary>Who published a file, where and when it was retrieved. Missing parts get honest defaults.</summary>
-public sealed record Provenance(string? Title = null, string? Publisher = null, string? Address = null, DateOnly? RetrievedOn = null);
+/// <summary>
+/// Who published a file, where and when it was retrieved, and who brought it in: a person (with the
+/// organisation they imported for) or the command line. The publisher is only ever what the user stated.
+/// </summary>
+public sealed record Provenance(string? Title = null, string? Publisher = null, string? Address = null, DateOnly? RetrievedOn = null)
+{
+    /// <summary>The person's e-mail, or "command line (user)"; the audit trail's actor.</summary>
+    public string? ImportedBy { get; init; }
+    public int? ImportedByOrganisationId { get; init; }
+    /// <summary>The sheet of a workbook the user chose; else the importer picks the one it recognises.</summary>
+    public string? Sheet { get; init; }
+}
 
 public enum ImportMode
 {
@@ -28,6 +38,14 @@ public sealed record ImportResult(
     IReadOnlyList<ImportProblem> Problems)
 {
     public IEnumerable<ImportProblem> Refusals => Problems.Where(p => p.Kind == ImportIssueKind.Refused);
+
+    /// <summary>How many problems the file has in all, where only the first of them are listed in Problems.</summary>
+    public int? ProblemCount { get; init; }
+    /// <summary>A publisher the layout suggests (the Kimberley Process for its own export): shown for the user to confirm, never applied unstated.</summary>
+    public string? SuggestedPublisher { get; init; }
+    /// <summary>The text encoding the file was read with, or the workbook sheet read, for the report.</summary>
+    public string? Encoding { get; init; }
+    public string? Sheet { get; init; }
 }
 
 /// <summary>

@@ -7,10 +7,29 @@ namespace Kimberlite.Statistics.Import;
 /// <summary>A row of a file, with the line a person sees in a text editor or spreadsheet.</summary>
 public sealed record TableRow(int Line, string[] Cells, int CellCount);
 
+/// <summary>
+/// How to find the table in a file: the sheet to read (else the first whose header is recognised), and
+/// what makes a row the header (else the first row that is not empty), so title rows above it are skipped.
+/// </summary>
+public sealed record TableReadOptions(string? Sheet = null, Func<IReadOnlyList<string>, bool>? IsHeader = null);
+
 /// <summary>The header and rows of a CSV or XLSX file, as text: parsing meaning is the importer's job.</summary>
 public sealed record Table(IReadOnlyList<string> Headers, IReadOnlyList<TableRow> Rows)
 {
-    public static Table Read(byte[] content, string fileName)
+    /// <summary>The text encoding the file was read with ("UTF-8", "UTF-8 (BOM)", "UTF-16 LE", "Windows-1252"); null for a workbook.</summary>
+    public string? Encoding { get; init; }
+    /// <summary>The sheet read, for a workbook.</summary>
+    public string? Sheet { get; init; }
+    /// <summary>Every sheet of a workbook, in order; empty for a text file.</summary>
+    public IReadOnlyList<string> Sheets { get; init; } = [];
+    /// <summary>The line of the header (1 unless title rows stand above it).</summary>
+    public int HeaderLine { get; init; } = 1;
+    /// <summary>The text of the title or note rows above the header, one entry per row (a unit such as "thousands of US$" may stand there).</summary>
+    public IReadOnlyList<string> Preamble { get; init; } = [];
+
+    public static Table Read(byte[] content, string fileName) => Read(content, fileName, null);
+
+    public static Table Read(byte[] content, string fileName, TableReadOptions? options)
     {
         var isXlsx = fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase)
             || (content.Length > 4 && content[0] == 'P' && content[1] == 'K' && content[2] == 3 && content[3] == 4);

@@ -18,6 +18,8 @@ public sealed record Table(IReadOnlyList<string> Headers, IReadOnlyList<TableRow
 {
     /// <summary>The text encoding the file was read with ("UTF-8", "UTF-8 (BOM)", "UTF-16 LE", "Windows-1252"); null for a workbook.</summary>
     public string? Encoding { get; init; }
+    /// <summary>The delimiter of a text file (',', ';' or tab); null for a workbook.</summary>
+    public char? Delimiter { get; init; }
     /// <summary>The sheet read, for a workbook.</summary>
     public string? Sheet { get; init; }
     /// <summary>Every sheet of a workbook, in order; empty for a text file.</summary>

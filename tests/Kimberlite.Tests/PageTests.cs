@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kimberlite.Tests;
 
@@ -182,11 +183,21 @@ public sealed partial class PageTests(BundledApp app) : IClassFixture<BundledApp
     [Fact]
     public async Task ACountryWhoseFiguresHaveNoUnderstoodYearSaysSoInsteadOfNotPublished()
     {
-        var (_, html) = await Get("/");
+        // The Republic of Congo with one figure only, of a period Kimberlite does not understand.
+        await using var empty = new EmptyKimberliteApp();
+        await using (var scope = empty.Services.CreateAsyncScope())
+        {
+            var result = await scope.ServiceProvider.GetRequiredService<Kimberlite.Statistics.Import.StatisticsImporter>().ImportAsync(
+                ImportFiles.Csv(ImportFiles.NationalHeader,
+                    "COG,2004,annual (pre-July 2004),export,total,5200000,,,https://example.org/ap,Associated Press,5.2 million carats,rounded,"),
+                "cog.csv", new Kimberlite.Statistics.Import.Provenance("Congo 2004", "Associated Press"), cancellationToken: Cancel);
+            Assert.Equal(Kimberlite.Statistics.Import.ImportOutcome.Imported, result.Outcome);
+        }
+        var response = await empty.CreateClient().GetAsync("/", Cancel);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Cancel));
         var congo = html[html.IndexOf("id=\"c-COG\"", StringComparison.Ordinal)..];
         congo = congo[..congo.IndexOf("</section>", StringComparison.Ordinal)];
 
-        // data/kp_trade.csv: COG's 2004 exports are "annual (pre-July 2004)", a period not understood.
         Assert.Contains("aucun chiffre annuel compris", congo);
         Assert.Contains("href=\"/countries/COG#table-title\"", congo);
     }

@@ -51,11 +51,17 @@ public sealed class CommandContext(IServiceProvider services, IStringLocalizer<T
     }
 
     /// <summary>An argument named in the help in the reader's language (FICHIER, FILE, FICHEIRO).</summary>
-    public Argument<string> Argument(string name, string valueNameKey, string descriptionKey) => new(name)
+    public Argument<string> Argument(string name, string valueNameKey, string descriptionKey)
     {
-        HelpName = texts[valueNameKey],
-        Description = texts[descriptionKey],
-    };
+        var argument = new Argument<string>(name) { HelpName = texts[valueNameKey], Description = texts[descriptionKey] };
+        // `import statistics --colour` names an option it does not know, not a file called --colour.
+        argument.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ Value: ['-', _, ..] value }])
+                result.AddError(texts["Cli_UnknownOption", value]);
+        });
+        return argument;
+    }
 
     /// <summary>
     /// A relative path is read from the shell's directory ($PWD) first: `dotnet run --project` starts

@@ -11,6 +11,7 @@ namespace Kimberlite.Infrastructure.Commands;
 public static class CommandHelp
 {
     private const string Executable = "kimberlite";
+    private const int MaxTermWidth = 24;
 
     /// <summary>`kimberlite import statistics`: how a user types the command.</summary>
     public static string Path(Command command)
@@ -48,7 +49,8 @@ public static class CommandHelp
             ("-h, --help", texts["Cli_Help_Help"].Value),
             .. root is null ? [] : new[] { ("--version", texts["Cli_Help_Version"].Value) },
         ];
-        var width = details.SelectMany(d => d.Lines).Concat(general).Max(l => l.Term.Length) + 2;
+        // A term longer than this (--role admin|coordinator|…) puts its description on the next line.
+        var width = Math.Min(details.SelectMany(d => d.Lines).Concat(general).Max(l => l.Term.Length), MaxTermWidth) + 2;
 
         if (root is not null)
         {
@@ -66,16 +68,26 @@ public static class CommandHelp
             writer.WriteLine($"  {Usage(leaf)}");
             writer.WriteLine($"      {leaf.Description}");
             foreach (var (term, description) in lines)
-                writer.WriteLine($"        {term.PadRight(width)}{description}");
+                WriteTerm(writer, "        ", term, description, width);
         }
         writer.WriteLine();
         writer.WriteLine(texts["Cli_HelpOptions"]);
         foreach (var (term, description) in general)
-            writer.WriteLine($"  {term.PadRight(width + 6)}{description}");
+            WriteTerm(writer, "  ", term, description, width + 6);
         if (root is not null)
         {
             writer.WriteLine();
             writer.WriteLine(texts["Cli_HelpSettings"]);
         }
+    }
+
+    private static void WriteTerm(TextWriter writer, string indent, string term, string description, int width)
+    {
+        if (term.Length + 2 > width)
+        {
+            writer.WriteLine(indent + term);
+            term = "";
+        }
+        writer.WriteLine(indent + term.PadRight(width) + description);
     }
 }

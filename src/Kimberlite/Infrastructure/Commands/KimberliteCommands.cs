@@ -127,13 +127,16 @@ public static class KimberliteCommands
         var (texts, errors) = (context.Texts, context.Errors);
         var command = line.CommandResult.Command;
         var unmatched = line.UnmatchedTokens;
+        // An unknown option may have been taken for the file: `import statistics --colour x.csv`.
+        var stray = unmatched.FirstOrDefault(t => t.StartsWith('-'))
+            ?? line.Tokens.FirstOrDefault(t => t.Type == TokenType.Argument && t.Value is ['-', _, ..])?.Value;
         string? problem = null;
         if (command.Subcommands.Count > 0 && unmatched is [var word, ..] && !word.StartsWith('-'))
             problem = texts["Cli_UnknownCommand", string.Join(' ', words)];
         else if (command.Subcommands.Count > 0 && command.Action is null && unmatched.Count == 0)
             problem = texts["Cli_CommandIncomplete", CommandHelp.Path(command)];
-        else if (unmatched.FirstOrDefault(t => t.StartsWith('-')) is { } option)
-            problem = texts["Cli_UnknownOption", option];
+        else if (stray is not null)
+            problem = texts["Cli_UnknownOption", stray];
         else if (unmatched.Count > 0)
             problem = texts["Cli_UnexpectedArgument", unmatched[0]];
         if (problem is not null)
@@ -143,25 +146,23 @@ public static class KimberliteCommands
             return 2;
         }
 
-        // A missing value or a value refused: one line each, the line's own words, without the whole help.
-        var messages = new List<string>();
-        foreach (var argument in command.Arguments.Where(a => a.Arity.MinimumNumberOfValues > 0 && line.GetResult(a) is null or { Tokens.Count: 0 }))
+        // A missing or refused value: one line each, in the reader's language, without the whole help.
+        var messages = line.Errors.Select(error => error.SymbolResult switch
+        {
+            OptionResult { IdentifierTokenCount: 0 } o => texts["Cli_OptionRequired", o.Option.Name].Value,
+            OptionResult { Tokens.Count: 0 } o => texts["Cli_OptionNeedsValue", o.IdentifierToken?.Value ?? o.Option.Name].Value,
+            ArgumentResult { Parent: OptionResult { IdentifierTokenCount: 0 } o } => texts["Cli_OptionRequired", o.Option.Name].Value,
+            ArgumentResult { Parent: OptionResult { Tokens.Count: 0 } o } => texts["Cli_OptionNeedsValue", o.IdentifierToken?.Value ?? o.Option.Name].Value,
+            ArgumentResult { Tokens.Count: 0 } a => texts["Cli_ArgumentMissing", a.Argument.HelpName ?? a.Argument.Name, CommandHelp.Path(command)].Value,
+            // The features' own refusals (a date, a word not among the choices), already in the reader's language.
+            OptionResult or ArgumentResult => error.Message,
+            _ => null,
+        }).OfType<string>().ToList();
+        // What the library says of the command as a whole, when nothing above said it better.
+        foreach (var argument in command.Arguments.Where(a => a.Arity.MinimumNumberOfValues > 0 && line.GetResult(a) is null))
             messages.Add(texts["Cli_ArgumentMissing", argument.HelpName ?? argument.Name, CommandHelp.Path(command)]);
         foreach (var option in command.Options.Where(o => o.Required && line.GetResult(o) is null))
             messages.Add(texts["Cli_OptionRequired", option.Name]);
-        foreach (var error in line.Errors)
-        {
-            var message = error.SymbolResult switch
-            {
-                OptionResult { Tokens.Count: 0 } o => texts["Cli_OptionNeedsValue", o.IdentifierToken?.Value ?? o.Option.Name].Value,
-                ArgumentResult { Parent: OptionResult { Tokens.Count: 0 } o } => texts["Cli_OptionNeedsValue", o.IdentifierToken?.Value ?? o.Option.Name].Value,
-                OptionResult or ArgumentResult => error.Message,
-                // What the library says of the command as a whole (a missing argument or option) is said above.
-                _ => null,
-            };
-            if (message is not null)
-                messages.Add(message);
-        }
         if (messages.Count == 0)
             messages.AddRange(line.Errors.Select(e => e.Message));
         foreach (var message in messages.Distinct())

@@ -34,6 +34,8 @@ public sealed record SubmissionResult(SubmissionOutcome Outcome, string? Kind, i
 public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporters, AuditLog audit, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Canonical = new(JsonSerializerDefaults.Web);
+    // A revision's content is read by people: accents as they are (the hash keeps Canonical, which escapes them).
+    private static readonly JsonSerializerOptions Readable = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
     /// Records a submission once. With `replaces`, the identifier of a version it replaces (an edit in KoboToolbox or ODK), the
@@ -205,7 +207,7 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
             {
                 incident.Category, incident.OccurredOn, incident.CountryIso3, incident.Latitude, incident.Longitude, incident.PrecisionMetres, incident.SiteId,
                 incident.Severity, incident.Killed, incident.Injured, incident.Affected, incident.Perpetrator, incident.Description, incident.Status, incident.PublicSummary,
-            }, Canonical);
+            }, Readable);
             incident.SubmissionHash = hash;
             incident.Category = ApiCodes.Parse<IncidentCategory>(s.Category)!.Value;
             incident.OccurredOn = s.OccurredOn!.Value;
@@ -231,7 +233,7 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
             {
                 visit.SiteId, visit.VisitedOn, visit.Workers, visit.Women, visit.ChildrenUnder15, visit.Children15To18, visit.ChildrenWork, visit.ArmedPresence,
                 visit.ArmedGroup, visit.Interference, visit.Mercury, visit.StateServices, visit.Traceability, visit.Notes,
-            }, Canonical);
+            }, Readable);
             var newer = Visit(s, hash, organisation, visit.SubmittedById);
             (newer.Id, newer.ClientId, newer.SubmittedAtUtc) = (visit.Id, visit.ClientId, visit.SubmittedAtUtc);
             db.Entry(visit).CurrentValues.SetValues(newer);

@@ -98,7 +98,7 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
                 Refuse(headerLine, path, repeat, "Kobo_InRepeat");
             else if (isTable)
                 Refuse(headerLine, path, field, "Kobo_MissingColumn");
-            else
+            else if (field != "replaces")
                 // JSON leaves out the questions a submission did not answer: a path no submission answers may be a misspelling, or just unanswered.
                 problems.Add(new ImportProblem(headerLine, path, field, ImportIssueKind.Note, "Kobo_NoAnswer"));
         }

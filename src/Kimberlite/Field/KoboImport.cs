@@ -69,7 +69,8 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
             var clientColumn = fields["clientId"];
             export = KoboExport.Read(content, fileName, headers => headers.Any(h => h.Trim() == clientColumn || h.Trim() == clientColumn.Replace('/', '-')));
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidDataException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is JsonException or FormatException or InvalidDataException or InvalidOperationException or ArgumentException or IOException
+            or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or System.Xml.XmlException)
         {
             Refuse(1, "(file)", e.Message, "Kobo_Unreadable");
             return new KoboResult(false, 0, 0, problems);

@@ -105,6 +105,40 @@ public sealed class SiteVisit
     public string? Notes { get; set; }
 }
 
+/// <summary>
+/// An earlier version of an incident or visit that a KoboToolbox or ODK edit replaced (meta/deprecatedID, Kobo's
+/// meta/rootUuid, ODK Central's KEY): its identifier, so an older export finds it instead of adding a second record,
+/// and what it said, without the reporter, who stays only encrypted on the record itself.
+/// </summary>
+public sealed class FieldRevision
+{
+    public int Id { get; set; }
+    public int? IncidentId { get; set; }
+    public int? SiteVisitId { get; set; }
+    /// <summary>The identifier the replaced version carried (its instanceID).</summary>
+    public Guid ClientId { get; set; }
+    /// <summary>The identifier of the version that replaced it.</summary>
+    public Guid ReplacedBy { get; set; }
+    /// <summary>The replaced version's SubmissionHash; null when it never reached Kimberlite (only its successor did).</summary>
+    public string? SubmissionHash { get; set; }
+    /// <summary>The replaced version's fields as JSON (camelCase), reporter left out; null when it never reached Kimberlite.</summary>
+    public string? Content { get; set; }
+    public DateTime ReplacedAtUtc { get; set; }
+}
+
+internal sealed class FieldRevisionConfiguration : IEntityTypeConfiguration<FieldRevision>
+{
+    public void Configure(EntityTypeBuilder<FieldRevision> b)
+    {
+        b.HasIndex(r => r.ClientId).IsUnique();
+        b.HasIndex(r => r.ReplacedBy);
+        b.Property(r => r.SubmissionHash).HasMaxLength(64);
+        b.Property(r => r.Content).HasMaxLength(20_000);
+        b.HasOne<Incident>().WithMany().HasForeignKey(r => r.IncidentId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<SiteVisit>().WithMany().HasForeignKey(r => r.SiteVisitId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class SiteVisitConfiguration : IEntityTypeConfiguration<SiteVisit>
 {
     public void Configure(EntityTypeBuilder<SiteVisit> b)

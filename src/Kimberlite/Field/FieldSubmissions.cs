@@ -22,7 +22,8 @@ public sealed record FieldSubmission(
     string? ArmedPresence = null, string? ArmedGroup = null, string[]? Interference = null, bool? Mercury = null, string? StateServices = null,
     string? Traceability = null, string? Notes = null);
 
-public enum SubmissionOutcome { Created, Repeated, Conflict, Invalid }
+/// <summary>Revised: the submission replaced an earlier version of a record, which it now holds (the earlier one kept as a FieldRevision).</summary>
+public enum SubmissionOutcome { Created, Repeated, Conflict, Invalid, Revised }
 
 public sealed record SubmissionResult(SubmissionOutcome Outcome, string? Kind, int? Id, IDictionary<string, string[]> Errors);
 
@@ -33,8 +34,15 @@ public sealed record SubmissionResult(SubmissionOutcome Outcome, string? Kind, i
 public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporters, AuditLog audit, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Canonical = new(JsonSerializerDefaults.Web);
+    // A revision's content is read by people: accents as they are (the hash keeps Canonical, which escapes them).
+    private static readonly JsonSerializerOptions Readable = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public async Task<SubmissionResult> SubmitAsync(FieldSubmission s, int? userId, IReadOnlyList<int> organisations, string actor, CancellationToken cancellationToken, bool audited = true)
+    /// <summary>
+    /// Records a submission once. With `replaces`, the identifier of a version it replaces (an edit in KoboToolbox or ODK), the
+    /// record holding that version is updated, its current version kept as a revision, instead of a second record being added.
+    /// </summary>
+    public async Task<SubmissionResult> SubmitAsync(FieldSubmission s, int? userId, IReadOnlyList<int> organisations, string actor, CancellationToken cancellationToken, bool audited = true,
+        Guid? replaces = null)
     {
         var errors = Check(s);
         int? organisation = null;
@@ -57,6 +65,27 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(s with { Organisation = null }, Canonical) + "|" + organisation)));
         if (await ExistingAsync(s.ClientId!.Value, hash, cancellationToken) is { } existing)
             return existing;
+        if (replaces is { } earlier && earlier != s.ClientId && earlier != Guid.Empty)
+        {
+            if (await FindAsync(earlier, cancellationToken) is { } holder)
+                return holder.Kind != (s.Kind == "visit" ? "visit" : "incident")
+                    ? new SubmissionResult(SubmissionOutcome.Conflict, holder.Kind, holder.Id, new Dictionary<string, string[]>())
+                    : await ReviseAsync(holder, s, hash, organisation!.Value, cancellationToken);
+            // The version it replaces never came here: this one is the record, and the earlier identifier is kept so that an
+            // older export holding it finds this record rather than adding a second one.
+            var created = await SubmitAsync(s, userId, organisations, actor, cancellationToken, audited);
+            if (created.Outcome == SubmissionOutcome.Created)
+            {
+                db.FieldRevisions.Add(new FieldRevision
+                {
+                    IncidentId = created.Kind == "incident" ? created.Id : null, SiteVisitId = created.Kind == "visit" ? created.Id : null,
+                    ClientId = earlier, ReplacedBy = s.ClientId.Value, ReplacedAtUtc = clock.GetUtcNow().UtcDateTime,
+                });
+                await db.SaveChangesAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+            }
+            return created;
+        }
         if (s.Kind == "visit")
             return await SaveAsync(Visit(s, hash, organisation!.Value, userId), s.ClientId.Value, hash, actor, audited, cancellationToken);
 
@@ -121,15 +150,98 @@ public sealed class FieldSubmissions(KimberliteDb db, ReporterProtector reporter
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    /// <summary>What already stands under this identifier, whichever kind it is: the same body is a repeat, another a conflict.</summary>
+    /// <summary>
+    /// What already stands under this identifier, whichever kind it is: the same body is a repeat, another a conflict. An
+    /// earlier version that an edit replaced is a repeat too (nothing new), or a conflict when its body differs from what was kept.
+    /// </summary>
     private async Task<SubmissionResult?> ExistingAsync(Guid clientId, string hash, CancellationToken cancellationToken)
     {
-        var existing = await db.Incidents.AsNoTracking().Where(i => i.ClientId == clientId).Select(i => new { Kind = "incident", i.Id, i.SubmissionHash }).FirstOrDefaultAsync(cancellationToken)
-            ?? await db.SiteVisits.AsNoTracking().Where(v => v.ClientId == clientId).Select(v => new { Kind = "visit", v.Id, v.SubmissionHash }).FirstOrDefaultAsync(cancellationToken);
-        if (existing is null)
+        if (await FindAsync(clientId, cancellationToken) is not { } existing)
             return null;
-        var outcome = existing.SubmissionHash == hash ? SubmissionOutcome.Repeated : SubmissionOutcome.Conflict;
+        var outcome = existing.Hash is null || existing.Hash == hash ? SubmissionOutcome.Repeated : SubmissionOutcome.Conflict;
         return new SubmissionResult(outcome, existing.Kind, existing.Id, new Dictionary<string, string[]>());
+    }
+
+    private sealed record Holder(string Kind, int Id, string? Hash, Guid Current);
+
+    /// <summary>
+    /// The record that holds a version with this identifier, with the hash of that version (null for a version that never came
+    /// here) and the identifier of the record's current version: an earlier version is a revision's ClientId, the current one
+    /// the last revision's ReplacedBy, or the record's own ClientId when it was never edited.
+    /// </summary>
+    private async Task<Holder?> FindAsync(Guid clientId, CancellationToken cancellationToken)
+    {
+        var revision = await db.FieldRevisions.AsNoTracking().Where(r => r.ClientId == clientId || r.ReplacedBy == clientId)
+            .OrderBy(r => r.ClientId == clientId ? 0 : 1).Select(r => new { r.IncidentId, r.SiteVisitId, r.ClientId, r.SubmissionHash }).FirstOrDefaultAsync(cancellationToken);
+        var (kind, id) = revision is null ? ("", 0) : revision.IncidentId is { } incidentId ? ("incident", incidentId) : ("visit", revision.SiteVisitId!.Value);
+        var record = revision is null
+            ? await db.Incidents.AsNoTracking().Where(i => i.ClientId == clientId).Select(i => new { Kind = "incident", i.Id, i.SubmissionHash }).FirstOrDefaultAsync(cancellationToken)
+              ?? await db.SiteVisits.AsNoTracking().Where(v => v.ClientId == clientId).Select(v => new { Kind = "visit", v.Id, v.SubmissionHash }).FirstOrDefaultAsync(cancellationToken)
+            : kind == "incident"
+                ? await db.Incidents.AsNoTracking().Where(i => i.Id == id).Select(i => new { Kind = "incident", i.Id, i.SubmissionHash }).FirstAsync(cancellationToken)
+                : await db.SiteVisits.AsNoTracking().Where(v => v.Id == id).Select(v => new { Kind = "visit", v.Id, v.SubmissionHash }).FirstAsync(cancellationToken);
+        if (record is null)
+            return null;
+        var current = await db.FieldRevisions.AsNoTracking()
+            .Where(r => record.Kind == "incident" ? r.IncidentId == record.Id : r.SiteVisitId == record.Id)
+            .OrderByDescending(r => r.Id).Select(r => (Guid?)r.ReplacedBy).FirstOrDefaultAsync(cancellationToken) ?? clientId;
+        var isEarlier = revision is not null && revision.ClientId == clientId;
+        return new Holder(record.Kind, record.Id, isEarlier ? revision!.SubmissionHash : record.SubmissionHash, current);
+    }
+
+    /// <summary>
+    /// Brings a record to a newer version: what it held becomes a revision (without the reporter, who stays encrypted on the
+    /// record only), and a reviewed incident goes back to review, since what was verified is no longer what it says.
+    /// </summary>
+    private async Task<SubmissionResult> ReviseAsync(Holder holder, FieldSubmission s, string hash, int organisation, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var revision = new FieldRevision { ClientId = holder.Current, ReplacedBy = s.ClientId!.Value, ReplacedAtUtc = now };
+        if (holder.Kind == "incident")
+        {
+            var incident = await db.Incidents.FirstAsync(i => i.Id == holder.Id, cancellationToken);
+            if (incident.OrganisationId != organisation)
+                return new SubmissionResult(SubmissionOutcome.Conflict, holder.Kind, holder.Id, new Dictionary<string, string[]>());
+            (revision.IncidentId, revision.SubmissionHash) = (incident.Id, incident.SubmissionHash);
+            revision.Content = JsonSerializer.Serialize(new
+            {
+                incident.Category, incident.OccurredOn, incident.CountryIso3, incident.Latitude, incident.Longitude, incident.PrecisionMetres, incident.SiteId,
+                incident.Severity, incident.Killed, incident.Injured, incident.Affected, incident.Perpetrator, incident.Description, incident.Status, incident.PublicSummary,
+            }, Readable);
+            incident.SubmissionHash = hash;
+            incident.Category = ApiCodes.Parse<IncidentCategory>(s.Category)!.Value;
+            incident.OccurredOn = s.OccurredOn!.Value;
+            incident.CountryIso3 = s.CountryIso3!.ToUpperInvariant();
+            (incident.Latitude, incident.Longitude, incident.PrecisionMetres, incident.SiteId) = (s.Latitude!.Value, s.Longitude!.Value, s.PrecisionMetres, s.SiteId);
+            incident.Severity = ApiCodes.Parse<IncidentSeverity>(s.Severity)!.Value;
+            (incident.Killed, incident.Injured, incident.Affected) = (s.Killed, s.Injured, s.Affected);
+            incident.Perpetrator = ApiCodes.Parse<PerpetratorType>(s.Perpetrator) ?? PerpetratorType.Unknown;
+            incident.Description = s.Description!.Trim();
+            // A reporter left out of the new version (deleted from the export once imported, as docs/field asks) stays as recorded.
+            incident.ReporterName = reporters.Protect(s.ReporterName, incident.ClientId) ?? incident.ReporterName;
+            incident.ReporterContact = reporters.Protect(s.ReporterContact, incident.ClientId) ?? incident.ReporterContact;
+            if (incident.Status is IncidentStatus.Verified or IncidentStatus.Published)
+                (incident.Status, incident.PublishedAtUtc) = (IncidentStatus.UnderReview, null);
+        }
+        else
+        {
+            var visit = await db.SiteVisits.FirstAsync(v => v.Id == holder.Id, cancellationToken);
+            if (visit.OrganisationId != organisation)
+                return new SubmissionResult(SubmissionOutcome.Conflict, holder.Kind, holder.Id, new Dictionary<string, string[]>());
+            (revision.SiteVisitId, revision.SubmissionHash) = (visit.Id, visit.SubmissionHash);
+            revision.Content = JsonSerializer.Serialize(new
+            {
+                visit.SiteId, visit.VisitedOn, visit.Workers, visit.Women, visit.ChildrenUnder15, visit.Children15To18, visit.ChildrenWork, visit.ArmedPresence,
+                visit.ArmedGroup, visit.Interference, visit.Mercury, visit.StateServices, visit.Traceability, visit.Notes,
+            }, Readable);
+            var newer = Visit(s, hash, organisation, visit.SubmittedById);
+            (newer.Id, newer.ClientId, newer.SubmittedAtUtc) = (visit.Id, visit.ClientId, visit.SubmittedAtUtc);
+            db.Entry(visit).CurrentValues.SetValues(newer);
+        }
+        db.FieldRevisions.Add(revision);
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return new SubmissionResult(SubmissionOutcome.Revised, holder.Kind, holder.Id, new Dictionary<string, string[]>());
     }
 
     private static Dictionary<string, string[]> Validate(FieldSubmission s, DateTimeOffset now)

@@ -29,6 +29,7 @@ public class KimberliteDb(DbContextOptions options) : IdentityDbContext<User, Id
     public DbSet<Field.Incident> Incidents => Set<Field.Incident>();
     public DbSet<Field.SiteVisit> SiteVisits => Set<Field.SiteVisit>();
     public DbSet<Field.EvidenceFile> EvidenceFiles => Set<Field.EvidenceFile>();
+    public DbSet<Field.FieldRevision> FieldRevisions => Set<Field.FieldRevision>();
     /// <summary>ASP.NET Core's Data Protection keys, shared by every web server of one database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -134,7 +134,9 @@ public sealed class ImportModel(StatisticsImporter importer, KoboImporter kobo, 
         Preview(content, name);
         // Only the columns the mapping reads are shown, and who reported stays out of the page even for the
         // person who sent the file: a screen is seen by others, and an unmapped column may name someone too.
-        var mapped = mapping.Fields?.ToDictionary(f => f.Value.Trim(), f => f.Key) ?? [];
+        // A column mapped twice is refused by the check; here it only needs to be shown once, masked if either field is a reporter's.
+        var mapped = (mapping.Fields ?? []).GroupBy(f => f.Value.Trim())
+            .ToDictionary(g => g.Key, g => g.Select(f => f.Key).FirstOrDefault(k => k is "reporterName" or "reporterContact") ?? g.First().Key);
         if (FirstRows is { } table)
         {
             var columns = table.Headers.Select((h, i) => (Header: h.Trim(), Index: i)).Where(c => mapped.ContainsKey(c.Header)).ToList();

@@ -838,6 +838,10 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.Property<bool>("Bundled")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Encoding")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(500)
@@ -870,6 +874,10 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Sheet")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Title")
                         .IsRequired()
@@ -963,6 +971,9 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                         .HasPrecision(24, 6)
                         .HasColumnType("numeric(24,6)");
 
+                    b.Property<DateTime?>("ReleasedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Segment")
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
@@ -992,6 +1003,9 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.Property<decimal?>("Value")
                         .HasPrecision(24, 6)
                         .HasColumnType("numeric(24,6)");
+
+                    b.Property<bool>("ValueNotReported")
+                        .HasColumnType("boolean");
 
                     b.Property<int?>("Year")
                         .HasColumnType("integer");

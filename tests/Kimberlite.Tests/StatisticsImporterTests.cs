@@ -172,7 +172,8 @@ public sealed class StatisticsImporterTests : EmptyAppTest
         var result = await Import(ImportFiles.Csv("name,colour", "a,b"));
 
         Assert.Equal(ImportOutcome.Refused, result.Outcome);
-        Assert.Equal("Import_UnknownHeader", Assert.Single(result.Problems).Reason);
+        // The report names the columns found; the reason's text names the layouts Kimberlite reads.
+        Assert.Equal(("Import_UnknownHeader", "name | colour"), (Assert.Single(result.Problems).Reason, result.Problems[0].Value!));
     }
 
     [Fact]

@@ -322,4 +322,15 @@ internal static partial class StatisticsFormats
 
     [System.Text.RegularExpressions.GeneratedRegex(@"(?:exported|imported) by (.+?)(?:\s+in\s+[0-9]{4}.*)?\s*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex TradeMapReporter();
+
+    /// <summary>
+    /// Rows of the Kimberley Process export that give the same country, half and production type again: the
+    /// database holds such repeats (the Democratic Republic of Congo's 2022 H1 industrial production twice,
+    /// only one of them in the published total). Both are kept, as published, and each repeat is noted.
+    /// </summary>
+    public static IEnumerable<ImportProblem> RepeatedHalves(IEnumerable<Figure> figures, string countryHeader) =>
+        figures.GroupBy(f => (f.CountryIso3, f.YearText, f.PeriodText, f.Segment))
+            .Where(g => g.Count() > 1)
+            .SelectMany(g => g.Skip(1).Select(f => new ImportProblem(f.Line, countryHeader,
+                $"{f.CountryIso3} {f.YearText} {f.PeriodText} {f.Segment}: {g.First().Line}", ImportIssueKind.Note, "Import_KpRepeatedRow")));
 }

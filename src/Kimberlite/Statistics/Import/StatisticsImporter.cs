@@ -152,6 +152,9 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
             }
         }
 
+        if (format == StatisticsFormat.KpDatabaseExport)
+            problems.AddRange(StatisticsFormats.RepeatedHalves(figures, table.Headers[columns["country"]].Trim()));
+
         if (fileRefused || (refusedRows > 0 && mode == ImportMode.AllOrNothing))
             return Report(ImportOutcome.Refused, null, format, 0, 0, problems, suggestedPublisher);
         if (checkOnly)

@@ -35,8 +35,8 @@ public readonly record struct Period(PeriodKind Kind, int? Year, int? EndYear, i
 
     public static Period WholeYear(int year) => new(PeriodKind.Year, year, year, 1, 12);
 
-    // [0-9], not \d: \d also matches other scripts' digits ("２０２３"), which int.Parse refuses.
-    // "2011.0" is the year 2011 as a spreadsheet number cell writes it.
+    // ASCII digits only: \d also matches full-width and other scripts' digits, which int.Parse refuses.
+    // A year written 2011.0 (a spreadsheet's number saved as text) is the year 2011.
     private static readonly Regex YearOnly = new(@"^\s*([0-9]{4})(?:\.0+)?\s*$", RegexOptions.CultureInvariant);
     private static readonly Regex YearSpan = new(@"^\s*([0-9]{4})\s*[-–/]\s*([0-9]{4})\s*$", RegexOptions.CultureInvariant);
     private static readonly Regex Half = new(@"^\s*[HS]([12])\s*$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);

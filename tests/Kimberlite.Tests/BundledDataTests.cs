@@ -9,13 +9,14 @@ namespace Kimberlite.Tests;
 public sealed class BundledDataTests(BundledApp app) : IClassFixture<BundledApp>
 {
     [Fact]
-    public async Task AllFourStatisticsFilesLoadOnFirstStartWithTheirRowCounts()
+    public async Task AllFiveStatisticsFilesLoadOnFirstStartWithTheirRowCounts()
     {
         var datasets = await app.WithDb(db => db.Datasets.AsNoTracking().OrderBy(d => d.Id)
             .Select(d => new { d.FileName, d.RowsRead, d.RowsLoaded, d.RowsRefused, d.Bundled }).ToListAsync());
 
         Assert.Equal(
-            [("kp_production.csv", 217, 217), ("kp_trade.csv", 115, 115), ("national_stats.csv", 101, 101), ("fiscal_revenue.csv", 15, 14)],
+            [("kp_production.csv", 217, 217), ("kp_trade.csv", 115, 115), ("national_stats.csv", 101, 101), ("fiscal_revenue.csv", 15, 14),
+             ("kp_production_halfyear_2003-2024.xlsx", 1529, 1529)],
             datasets.Select(d => (d.FileName, d.RowsRead, d.RowsLoaded)));
         Assert.All(datasets, d => Assert.True(d.Bundled));
     }
@@ -52,7 +53,7 @@ public sealed class BundledDataTests(BundledApp app) : IClassFixture<BundledApp>
             await scope.ServiceProvider.GetRequiredService<Kimberlite.Infrastructure.Data.DatabaseInitializer>().InitializeAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(before, await app.WithDb(db => db.Figures.CountAsync()));
-        Assert.Equal(4, await app.WithDb(db => db.Datasets.CountAsync()));
+        Assert.Equal(5, await app.WithDb(db => db.Datasets.CountAsync()));
     }
 
     [Fact]

@@ -17,6 +17,8 @@ public sealed class PeriodTests
     [InlineData("2022", "Jan-Nov", PeriodKind.Span, 2022, 2022, 1, 11)]
     [InlineData("2012-2013", "", PeriodKind.Span, 2012, 2013, 1, 12)]
     [InlineData("2013-2015", "FY", PeriodKind.Span, 2013, 2015, 1, 12)]
+    [InlineData("2011.0", "", PeriodKind.Year, 2011, 2011, 1, 12)]
+    [InlineData("2011.0", "H2", PeriodKind.Half, 2011, 2011, 7, 12)]
     public void UnderstoodPeriods(string year, string period, PeriodKind kind, int from, int to, int startMonth, int endMonth) =>
         Assert.Equal(new Period(kind, from, to, startMonth, endMonth), Period.Parse(year, period));
 
@@ -30,6 +32,7 @@ public sealed class PeriodTests
     [InlineData("2015-2019", "5 years")]
     [InlineData("2012-2013", "14 Aug 2012 - ~Dec 2013")]
     [InlineData("2004", "annual (pre-expulsion)")]
+    [InlineData("2011.5", "")]
     public void PeriodsNotUnderstoodAreUnknown(string year, string period) =>
         Assert.Equal(PeriodKind.Unknown, Period.Parse(year, period).Kind);
 

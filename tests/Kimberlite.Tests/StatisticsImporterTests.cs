@@ -172,7 +172,8 @@ public sealed class StatisticsImporterTests : EmptyAppTest
         var result = await Import(ImportFiles.Csv("name,colour", "a,b"));
 
         Assert.Equal(ImportOutcome.Refused, result.Outcome);
-        Assert.Equal("Import_UnknownHeader", Assert.Single(result.Problems).Reason);
+        // The report names the columns found; the reason's text names the layouts Kimberlite reads.
+        Assert.Equal(("Import_UnknownHeader", "name | colour"), (Assert.Single(result.Problems).Reason, result.Problems[0].Value!));
     }
 
     [Fact]
@@ -292,10 +293,25 @@ public sealed class StatisticsImporterTests : EmptyAppTest
             ["Country", "Year", "Production volume (ct)", "Production value (USD)", "Production $/ct"],
             ["Angola", 2023, new Xlsx.Raw("9.75430981E+6"), new Xlsx.Raw("1.532E+9"), 157.06]);
 
-        var result = await Import(xlsx, "kp.xlsx", new Provenance("KP 2023"));
+        var result = await Import(xlsx, "kp.xlsx", new Provenance("KP 2023", "Kimberley Process"));
 
         Assert.Equal(ImportOutcome.Imported, result.Outcome);
         var figure = Assert.Single(await Figures());
         Assert.Equal((9754309.81m, 1532000000m, 157.06m, "Kimberley Process"), (figure.Carats!.Value, figure.Value!.Value, figure.UsdPerCaratPublished!.Value, figure.SourcePublisher!));
+    }
+
+    [Fact]
+    public async Task AValueColumnBeforeTheVolumeColumnNeverLoadsTheValueAsCarats()
+    {
+        // The Central African Republic, 2004 H1, as the Kimberley Process table gives it, with its value column first.
+        var content = ImportFiles.Csv(
+            "Country,Period,Production Value (US$),Production Volume (carats)",
+            "Central African Republic,2004 H1,27313390,184646.63");
+
+        var result = await Import(content, "kp-car.csv", new Provenance("KP", "Kimberley Process"));
+
+        Assert.Equal(ImportOutcome.Imported, result.Outcome);
+        var figure = Assert.Single(await Figures());
+        Assert.Equal((184646.63m, 27313390m), (figure.Carats!.Value, figure.Value!.Value));
     }
 }

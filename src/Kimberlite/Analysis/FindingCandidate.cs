@@ -18,9 +18,9 @@ public static class Measures
 {
     public const string Carats = "carats", Usd = "usd", UsdPerCarat = "usdPerCarat";
 
-    /// <summary>The measures a figure can be compared on: carats, and its value when it is in US$.</summary>
+    /// <summary>The measures a figure can be compared on: carats, and its value when it is in US$ and was reported.</summary>
     public static readonly (string Measure, Func<Figure, decimal?> Read)[] OfFigure =
-        [(Carats, f => f.Carats), (Usd, f => f.Currency == "USD" ? f.Value : null)];
+        [(Carats, f => f.Carats), (Usd, f => f.Usd)];
 
     public static string UnitOf(string measure) => measure switch { Carats => "ct", Usd => "USD", _ => "USD/ct" };
 

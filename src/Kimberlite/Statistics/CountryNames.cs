@@ -38,6 +38,14 @@ internal static class CountryNames
         ["Chinese Taipei"] = "TWN", ["Taiwan"] = "TWN", ["USA"] = "USA", ["United States"] = "USA", ["Laos"] = "LAO",
         ["Tanzania"] = "TZA", ["Vietnam"] = "VNM", ["Swaziland"] = "SWZ", ["Turkey"] = "TUR",
         ["Centrafrique"] = "CAF", ["République centrafricaine"] = "CAF", ["Cameroun"] = "CMR",
+        // The Kimberley Process statistics database's own names for its participants (the others are ISO's).
+        ["China, People's Republic of"] = "CHN", ["Kyrgyz Republic"] = "KGZ", ["Cote D'ivoire"] = "CIV",
+        // ITC Trade Map's names.
+        ["Hong Kong, China"] = "HKG", ["Macao, China"] = "MAC", ["Taipei, Chinese"] = "TWN",
+        ["Congo, Democratic Republic of the"] = "COD", ["Bolivia, Plurinational State of"] = "BOL", ["Moldova, Republic of"] = "MDA",
+        ["Korea, Democratic People's Republic of"] = "PRK", ["Lao People's Democratic Republic"] = "LAO",
+        ["Micronesia, Federated States of"] = "FSM", ["Palestine, State of"] = "PSE", ["Macedonia, North"] = "MKD",
+        ["Czech Republic"] = "CZE", ["European Union (EU 27)"] = "EUU", ["European Union (EU 28)"] = "EUU",
     };
 
     private static readonly Dictionary<string, string> Iso = new()

@@ -50,7 +50,7 @@ public sealed record FigureGroup(string Key, IReadOnlyList<Figure> Figures)
     /// <summary>Difference of a figure from the preferred one, in per cent, for carats and for value (same currency only).</summary>
     public (decimal? Carats, decimal? Value) DifferenceFromPreferred(Figure figure) =>
         (Percent(figure.Carats, Preferred.Carats),
-         figure.Currency == Preferred.Currency ? Percent(figure.Value, Preferred.Value) : null);
+         figure.Currency == Preferred.Currency && !figure.ValueNotReported && !Preferred.ValueNotReported ? Percent(figure.Value, Preferred.Value) : null);
 
     public bool SourcesDiffer => Figures.Skip(1).Any(f => DifferenceFromPreferred(f) is var (c, v) && (c is not null and not 0 || v is not null and not 0));
 
@@ -94,7 +94,7 @@ public sealed record CountryProfile(string Iso3, MetricSeries Production, Metric
                 .OfType<SeriesPoint>().ToList();
         return new MetricSeries(metric,
             Pick(f => f.Carats),
-            Pick(f => f.Currency == "USD" ? f.Value : null),
+            Pick(f => f.Usd),
             Pick(f => f.UsdPerCarat));
     }
 

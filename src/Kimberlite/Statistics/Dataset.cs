@@ -19,6 +19,10 @@ public sealed class Dataset
     public int RowsRead { get; set; }
     public int RowsLoaded { get; set; }
     public int RowsRefused { get; set; }
+    /// <summary>The text encoding the file was read with ("UTF-8", "Windows-1252"), or null for a workbook.</summary>
+    public string? Encoding { get; set; }
+    /// <summary>The sheet read, for a workbook.</summary>
+    public string? Sheet { get; set; }
     public List<ImportIssue> Issues { get; set; } = [];
     public List<Figure> Figures { get; set; } = [];
 }
@@ -46,6 +50,10 @@ public enum StatisticsFormat
     FiscalRevenue = 4,
     KpPublicTable = 5,
     Comtrade = 6,
+    /// <summary>The Kimberley Process statistics database's own export (sheet "Production of Diamonds"), by half-year.</summary>
+    KpDatabaseExport = 7,
+    /// <summary>An ITC Trade Map list of exporters or importers: one row per country, one column per year.</summary>
+    TradeMap = 8,
 }
 
 internal sealed class DatasetConfiguration : IEntityTypeConfiguration<Dataset>
@@ -57,6 +65,8 @@ internal sealed class DatasetConfiguration : IEntityTypeConfiguration<Dataset>
         b.Property(d => d.Address).HasMaxLength(2000);
         b.Property(d => d.FileName).HasMaxLength(500);
         b.Property(d => d.Sha256).HasMaxLength(64);
+        b.Property(d => d.Encoding).HasMaxLength(50);
+        b.Property(d => d.Sheet).HasMaxLength(200);
         b.HasIndex(d => d.Sha256).IsUnique();
         b.HasMany(d => d.Issues).WithOne().HasForeignKey(i => i.DatasetId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(d => d.Figures).WithOne().HasForeignKey(f => f.DatasetId).OnDelete(DeleteBehavior.Cascade);

@@ -48,15 +48,28 @@ public sealed class Figure
     public string? SourcePublisher { get; set; }
     public string? AsPublished { get; set; }
     public string? Notes { get; set; }
+    /// <summary>
+    /// A value of 0 beside carats: kept as published, but the source most likely did not report it
+    /// (the Kimberley Process database writes 0 for "not reported"), so it is never used as a valuation.
+    /// </summary>
+    public bool ValueNotReported { get; set; }
+    /// <summary>
+    /// When the source entered or last revised the figure, where it says so (the Kimberley Process database's
+    /// Last Modified, else Created), as its database wrote it: that database does not state its time zone.
+    /// </summary>
+    public DateTime? ReleasedAt { get; set; }
 
     public Period Period => new(PeriodKind, Year, EndYear, StartMonth, EndMonth);
 
     /// <summary>A segment that stands for the whole country ("total", "total (Sodiam)", or none).</summary>
     public bool IsTotal => Segment is null || Segment.StartsWith("total", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>US$ per carat: as published, else derived when both carats and a US$ value are given.</summary>
+    /// <summary>The value in US$ where there is one to compare: a value flagged as not reported is none.</summary>
+    public decimal? Usd => Currency == "USD" && !ValueNotReported ? Value : null;
+
+    /// <summary>US$ per carat: as published, else derived when both carats and a reported US$ value are given.</summary>
     public decimal? UsdPerCarat => UsdPerCaratPublished
-        ?? (Carats is > 0 && Value is not null && Currency == "USD" ? Math.Round(Value.Value / Carats.Value, 2) : null);
+        ?? (Carats is > 0 && Usd is { } usd ? Math.Round(usd / Carats.Value, 2) : null);
 }
 
 internal sealed class FigureConfiguration : IEntityTypeConfiguration<Figure>
@@ -82,6 +95,7 @@ internal sealed class FigureConfiguration : IEntityTypeConfiguration<Figure>
         b.Ignore(f => f.Period);
         b.Ignore(f => f.IsTotal);
         b.Ignore(f => f.UsdPerCarat);
+        b.Ignore(f => f.Usd);
         b.HasIndex(f => new { f.CountryIso3, f.Metric, f.Year });
     }
 }

@@ -36,5 +36,7 @@ internal static class FigureTables
         BulkColumn<Figure>.Of(nameof(Figure.SourcePublisher), f => f.SourcePublisher),
         BulkColumn<Figure>.Of(nameof(Figure.AsPublished), f => f.AsPublished),
         BulkColumn<Figure>.Of(nameof(Figure.Notes), f => f.Notes),
+        BulkColumn<Figure>.Of(nameof(Figure.ValueNotReported), f => f.ValueNotReported),
+        BulkColumn<Figure>.Of(nameof(Figure.ReleasedAt), f => f.ReleasedAt),
     ]);
 }

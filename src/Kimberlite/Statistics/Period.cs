@@ -35,12 +35,14 @@ public readonly record struct Period(PeriodKind Kind, int? Year, int? EndYear, i
 
     public static Period WholeYear(int year) => new(PeriodKind.Year, year, year, 1, 12);
 
-    private static readonly Regex YearOnly = new(@"^\s*(\d{4})\s*$", RegexOptions.CultureInvariant);
-    private static readonly Regex YearSpan = new(@"^\s*(\d{4})\s*[-–/]\s*(\d{4})\s*$", RegexOptions.CultureInvariant);
+    // ASCII digits only: \d also matches full-width and other scripts' digits, which int.Parse refuses.
+    // A year written 2011.0 (a spreadsheet's number saved as text) is the year 2011.
+    private static readonly Regex YearOnly = new(@"^\s*([0-9]{4})(?:\.0+)?\s*$", RegexOptions.CultureInvariant);
+    private static readonly Regex YearSpan = new(@"^\s*([0-9]{4})\s*[-–/]\s*([0-9]{4})\s*$", RegexOptions.CultureInvariant);
     private static readonly Regex Half = new(@"^\s*[HS]([12])\s*$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
     private static readonly Regex Quarter = new(@"^\s*[QT]([1-4])\s*$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
     private static readonly Regex MonthSpan = new(@"^\s*(\p{L}+)\.?\s*[-–]\s*(\p{L}+)\.?\s*$", RegexOptions.CultureInvariant);
-    private static readonly Regex CombinedPeriod = new(@"^\s*(\d{4})\s+(.+)$|^\s*(.+?)\s+(\d{4})\s*$", RegexOptions.CultureInvariant);
+    private static readonly Regex CombinedPeriod = new(@"^\s*([0-9]{4})\s+(.+)$|^\s*(.+?)\s+([0-9]{4})\s*$", RegexOptions.CultureInvariant);
 
     private static readonly string[] WholeYearWords = ["", "FY", "annual", "year", "annuel", "annuelle", "année", "anual", "ano", "full year"];
 

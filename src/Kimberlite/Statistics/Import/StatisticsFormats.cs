@@ -1,87 +1,10 @@
 namespace Kimberlite.Statistics.Import;
 
 /// <summary>
-/// The layouts `import statistics` reads, recognised by their header: the four files of the bundled
-/// collection and the Kimberley Process public statistics table. Each maps a row to the figures it states.
+/// Maps a row of each layout `import statistics` reads (StatisticsLayouts recognises them) to the figures it states.
 /// </summary>
-internal static class StatisticsFormats
+internal static partial class StatisticsFormats
 {
-    private static readonly string[] KpProductionColumns = ["country_iso3", "year", "carats", "usd", "usd_per_carat_published", "source", "source_publisher", "as_published", "precision", "notes"];
-    private static readonly string[] KpTradeColumns = ["reporter_iso3", "partner_iso3", "year", "period", "flow", "flow_detail", "carats", "usd", "share_pct", "source", "source_publisher", "as_published", "precision", "data_origin", "notes"];
-    private static readonly string[] NationalColumns = ["country_iso3", "year", "period", "metric", "segment", "carats", "value", "currency", "source", "source_publisher", "as_published", "precision", "notes"];
-    private static readonly string[] FiscalColumns = ["country_iso3", "year", "item", "amount", "currency", "rate_pct", "source", "source_publisher", "as_published", "notes"];
-
-    /// <summary>Canonical names of the Kimberley Process table, each with the words its headers may use.</summary>
-    private static readonly (string Canonical, string[][] Words)[] KpTableColumns =
-    [
-        ("production_usd_per_carat", [["production", "$/ct"], ["production", "per carat"], ["production", "/ct"]]),
-        ("import_usd_per_carat", [["import", "$/ct"], ["import", "per carat"], ["import", "/ct"]]),
-        ("export_usd_per_carat", [["export", "$/ct"], ["export", "per carat"], ["export", "/ct"]]),
-        ("country", [["country"], ["participant"], ["pays"]]),
-        ("period", [["period"], ["periode"], ["période"]]),
-        ("year", [["year"], ["annee"], ["année"]]),
-        ("production_carats", [["production", "volume"], ["production", "carat"], ["production", "ct"]]),
-        ("production_usd", [["production", "value"], ["production", "usd"], ["production", "us$"]]),
-        ("import_carats", [["import", "volume"], ["import", "carat"], ["import", "ct"]]),
-        ("import_usd", [["import", "value"], ["import", "usd"], ["import", "us$"]]),
-        ("import_certificates", [["import", "certificate"], ["import", "kpc"]]),
-        ("export_carats", [["export", "volume"], ["export", "carat"], ["export", "ct"]]),
-        ("export_usd", [["export", "value"], ["export", "usd"], ["export", "us$"]]),
-        ("export_certificates", [["export", "certificate"], ["export", "kpc"]]),
-    ];
-
-    private static readonly IReadOnlyDictionary<StatisticsFormat, string[]> KnownColumns = new Dictionary<StatisticsFormat, string[]>
-    {
-        [StatisticsFormat.KpProduction] = KpProductionColumns,
-        [StatisticsFormat.KpTrade] = KpTradeColumns,
-        [StatisticsFormat.NationalStatistics] = NationalColumns,
-        [StatisticsFormat.FiscalRevenue] = FiscalColumns,
-    };
-
-    public static readonly IReadOnlyDictionary<StatisticsFormat, string[]> RequiredColumns = new Dictionary<StatisticsFormat, string[]>
-    {
-        [StatisticsFormat.KpProduction] = ["country_iso3", "year", "carats", "usd"],
-        [StatisticsFormat.KpTrade] = ["reporter_iso3", "partner_iso3", "year", "flow", "carats", "usd"],
-        [StatisticsFormat.NationalStatistics] = ["country_iso3", "year", "metric", "carats", "value", "currency"],
-        [StatisticsFormat.FiscalRevenue] = ["country_iso3", "year", "item", "amount", "currency"],
-        [StatisticsFormat.KpPublicTable] = ["country"],
-    };
-
-    /// <summary>Recognises a layout and maps its header names to column indexes under canonical names.</summary>
-    public static (StatisticsFormat? Format, Dictionary<string, int> Columns) Detect(IReadOnlyList<string> headers)
-    {
-        var plain = headers.Select((h, i) => (Name: h.Trim().ToLowerInvariant(), Index: i))
-            .GroupBy(h => h.Name).ToDictionary(g => g.Key, g => g.First().Index);
-
-        StatisticsFormat? format =
-            plain.ContainsKey("usd_per_carat_published") ? StatisticsFormat.KpProduction
-            : plain.ContainsKey("reporter_iso3") && plain.ContainsKey("flow") ? StatisticsFormat.KpTrade
-            : plain.ContainsKey("metric") && plain.ContainsKey("segment") ? StatisticsFormat.NationalStatistics
-            : plain.ContainsKey("item") && plain.ContainsKey("amount") ? StatisticsFormat.FiscalRevenue
-            : null;
-        if (format is not null)
-        {
-            var known = KnownColumns[format.Value];
-            return (format, plain.Where(c => known.Contains(c.Key)).ToDictionary());
-        }
-
-        var table = new Dictionary<string, int>();
-        for (var i = 0; i < headers.Count; i++)
-        {
-            var words = headers[i].ToLowerInvariant().Replace('_', ' ');
-            foreach (var (canonical, alternatives) in KpTableColumns)
-                if (!table.ContainsKey(canonical) && alternatives.Any(all => all.All(words.Contains)))
-                {
-                    table[canonical] = i;
-                    break;
-                }
-        }
-        var hasFigures = table.Keys.Any(k => k.EndsWith("_carats") || k.EndsWith("_usd"));
-        return table.ContainsKey("country") && hasFigures && (table.ContainsKey("period") || table.ContainsKey("year"))
-            ? (StatisticsFormat.KpPublicTable, table)
-            : (null, plain);
-    }
-
     public static IEnumerable<Figure> Map(StatisticsFormat format, RowReader row) => format switch
     {
         StatisticsFormat.KpProduction => KpProduction(row),
@@ -89,6 +12,8 @@ internal static class StatisticsFormats
         StatisticsFormat.NationalStatistics => National(row),
         StatisticsFormat.FiscalRevenue => Fiscal(row),
         StatisticsFormat.KpPublicTable => KpTable(row),
+        StatisticsFormat.KpDatabaseExport => KpDatabaseExport(row),
+        StatisticsFormat.TradeMap => TradeMap(row),
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 
@@ -239,4 +164,173 @@ internal static class StatisticsFormats
         var o when o.StartsWith("eiti") => SourceKind.Eiti,
         _ => SourceKind.Other,
     };
+
+    /// <summary>
+    /// One row of the Kimberley Process database export: a country's production in one half of a year, whole
+    /// (`Production`), artisanal (`ASM`) or industrial (`LSM`); `No Production` states zero.
+    /// </summary>
+    private static IEnumerable<Figure> KpDatabaseExport(RowReader row)
+    {
+        var country = row.Country("country", required: true, acceptNames: true);
+        var halfText = row.Required("half");
+        var half = WholeNumber(halfText) switch { "1" => "H1", "2" => "H2", _ => null };
+        if (halfText is not null && half is null)
+            row.Refuse("half", halfText, "Import_KpHalfUnknown");
+        var period = row.Period("year", "half", half);
+        var tradeType = row.Text("trade_type");
+        var noProduction = string.Equals(tradeType, "No Production", StringComparison.OrdinalIgnoreCase);
+        if (tradeType is not null && !noProduction && !string.Equals(tradeType, "Production", StringComparison.OrdinalIgnoreCase))
+            row.Refuse("trade_type", tradeType, "Import_KpTradeTypeUnknown");
+        var productionType = row.Text("production_type");
+        var segment = productionType?.ToUpperInvariant() switch
+        {
+            null when noProduction => "total",
+            "PRODUCTION" => "total",
+            "ASM" => "artisanal",
+            "LSM" => "industrial",
+            _ => null,
+        };
+        if (segment is null)
+            row.Refuse("production_type", productionType, productionType is null ? "Import_Required" : "Import_KpProductionTypeUnknown");
+        var carats = row.Quantity("carats");
+        var usd = row.Quantity("usd");
+        if (row.Text("public") is { } visibility && !string.Equals(visibility, "Public", StringComparison.OrdinalIgnoreCase))
+            row.Refuse("public", visibility, "Import_KpNotPublic");
+        var released = ReleaseDate(row, "last_modified") ?? ReleaseDate(row, "created");
+        if (row.Refused)
+            yield break;
+        // The database writes 0 where a participant gave carats but no value: kept, flagged, never a valuation.
+        var valueNotReported = usd == 0 && carats is > 0;
+        if (valueNotReported)
+            row.Note("usd", row.Text("usd"), "Import_ValueNotReported");
+        yield return WithPeriod(row, new Figure
+        {
+            CountryIso3 = country!, Metric = Metric.Production, MetricText = "production", Segment = segment,
+            YearText = WholeNumber(row.Text("year")) ?? "", PeriodText = half,
+            Carats = carats, Value = usd, Currency = usd is null ? null : "USD", ValueNotReported = valueNotReported,
+            ReleasedAt = released, SourceKind = SourceKind.KimberleyProcess, Precision = "as published",
+            AsPublished = noProduction ? tradeType : null,
+        }, period);
+    }
+
+    /// <summary>"2003" or the spreadsheet number "2003.0": the whole number written; else the text as it is.</summary>
+    private static string? WholeNumber(string? text) =>
+        text is not null && SpreadsheetWhole().Match(text) is { Success: true } m ? m.Groups[1].Value : text;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*([0-9]+)(?:\.0+)?\s*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex SpreadsheetWhole();
+
+    /// <summary>The database's time stamp ("01Feb12:13:09:18"), a date, or a spreadsheet date number; anything else is noted and left out.</summary>
+    private static DateTime? ReleaseDate(RowReader row, string column)
+    {
+        var text = row.Text(column);
+        if (text is null)
+            return null;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        const System.Globalization.DateTimeStyles Utc = System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal;
+        if (DateTime.TryParseExact(text, ["ddMMMyy:HH:mm:ss", "yyyy-MM-dd", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-ddTHH:mm:ss", "dd/MM/yyyy", "dd/MM/yyyy HH:mm"], invariant, Utc, out var stamp))
+            return DateTime.SpecifyKind(stamp, DateTimeKind.Utc);
+        // A date cell of a workbook is a day number: 40940 is 1 February 2012.
+        if (double.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, invariant, out var serial) && serial is >= 25_000 and <= 75_000)
+            return DateTime.SpecifyKind(DateTime.FromOADate(serial), DateTimeKind.Utc);
+        row.Note(column, text, "Import_ReleaseDateNotUnderstood");
+        return null;
+    }
+
+    /// <summary>
+    /// One row of an ITC Trade Map list: a country and its trade in each year, in the unit the file states.
+    /// In a list of exporters (or importers) of a product the row is the reporter and its partner the world;
+    /// in a list of markets of one country (its title says "exported by Portugal") the row is the partner.
+    /// </summary>
+    private static IEnumerable<Figure> TradeMap(RowReader row)
+    {
+        var rowColumn = row.Has("exporters") ? "exporters" : "importers";
+        var name = row.Required(rowColumn);
+        if (name is not null && TradeMapAreas.Contains(Layout.Normalize(name)))
+        {
+            // An area with no country code ("Area Nes", "Free Zones"): its trade is nobody's to compare.
+            row.Note(rowColumn, name, "Import_TradeMapAreaLeftOut");
+            yield break;
+        }
+        var country = row.Country(rowColumn, required: false, acceptNames: true);
+        var figures = new List<Figure>();
+        foreach (var column in row.ColumnNames.Where(c => c.StartsWith("exported_") || c.StartsWith("imported_")).Order())
+        {
+            var parts = column.Split('_');
+            var export = parts[0] == "exported";
+            var year = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            var factor = parts.Length > 2 ? (parts[2] == "thousand" ? 1000m : 1m) : row.Context.UnitFactor;
+            var value = row.Quantity(column);
+            if (value is null)
+                continue;
+            // The row is the reporter where it lists those who make the flow (exporters of exports), else the partner.
+            var rowReports = export == (rowColumn == "exporters");
+            if (!rowReports && row.Context.Reporter is null)
+                continue;
+            if (value.Value > decimal.MaxValue / factor)
+            {
+                row.Refuse(column, row.Text(column), "Import_ValueTooLarge");
+                continue;
+            }
+            var usd = value.Value * factor;
+            figures.Add(WithPeriod(row, new Figure
+            {
+                CountryIso3 = rowReports ? country ?? "" : row.Context.Reporter!, PartnerIso3 = rowReports ? "WLD" : country,
+                Metric = export ? Metric.Export : Metric.Import, MetricText = export ? "export" : "import",
+                YearText = parts[1], Value = usd, Currency = "USD", SourceKind = SourceKind.Other,
+                Precision = factor == 1000m ? "rounded to US$ thousand" : "as published",
+                AsPublished = factor == 1000m ? $"{row.Text(column)} (US$ thousand)" : row.Text(column),
+            }, Period.WholeYear(year)));
+        }
+        if (row.Refused)
+            yield break;
+        foreach (var figure in figures)
+            yield return figure;
+    }
+
+    /// <summary>Trade Map's partners that are no country, by their normalised names.</summary>
+    private static readonly HashSet<string> TradeMapAreas =
+        ["areanes", "areasnes", "freezones", "bunkers", "shipstoresandbunkers", "specialcategories", "othereuropenes", "otherasianes", "otherafricanes", "neutralzone"];
+
+    /// <summary>
+    /// What a Trade Map file states once for all its rows, in its title rows or header: the unit of its values
+    /// and, for a country's list of markets, that country. An unstated unit is Trade Map's own, US$ thousand, and noted.
+    /// </summary>
+    public static ReadingContext TradeMapContext(ReadingContext context, IReadOnlyDictionary<string, int> columns, List<ImportProblem> problems)
+    {
+        var titles = context.Preamble.Select(Layout.Normalize).ToList();
+        decimal? factor = titles.Any(t => t.Contains("usdollarthousand") || t.Contains("usdthousand") || t.Contains("thousandusd")) ? 1000m
+            : titles.Any(t => t.Contains("usdollarmillion") || t.Contains("usdmillion")) ? 1_000_000m
+            : titles.Any(t => t.EndsWith("unitusdollar") || t.EndsWith("unitusd")) ? 1m
+            : null;
+        var valueColumns = columns.Keys.Where(c => c.StartsWith("exported_") || c.StartsWith("imported_")).ToList();
+        if (factor is null && valueColumns.Any(c => c.Split('_').Length == 2))
+            problems.Add(new ImportProblem(1, "(unit)", null, ImportIssueKind.Note, "Import_TradeMapUnitAssumed"));
+
+        string? reporter = null;
+        var rowColumn = columns.ContainsKey("exporters") ? "exporters" : "importers";
+        var rowIsPartner = valueColumns.Any(c => c.StartsWith("exported_") != (rowColumn == "exporters"));
+        if (rowIsPartner)
+        {
+            var title = context.Preamble.Select(t => TradeMapReporter().Match(t)).FirstOrDefault(m => m.Success);
+            reporter = title is null ? null : CountryNames.ToIso3(title.Groups[1].Value.Trim());
+            if (reporter is null)
+                problems.Add(new ImportProblem(1, "(title)", title?.Groups[1].Value.Trim(), ImportIssueKind.Refused, "Import_TradeMapReporterUnknown"));
+        }
+        return context with { UnitFactor = factor ?? 1000m, Reporter = reporter };
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:exported|imported) by (.+?)(?:\s+in\s+[0-9]{4}.*)?\s*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex TradeMapReporter();
+
+    /// <summary>
+    /// Rows of the Kimberley Process export that give the same country, half and production type again: the
+    /// database holds such repeats (the Democratic Republic of Congo's 2022 H1 industrial production twice,
+    /// only one of them in the published total). Both are kept, as published, and each repeat is noted.
+    /// </summary>
+    public static IEnumerable<ImportProblem> RepeatedHalves(IEnumerable<Figure> figures, string countryHeader) =>
+        figures.GroupBy(f => (f.CountryIso3, f.YearText, f.PeriodText, f.Segment))
+            .Where(g => g.Count() > 1)
+            .SelectMany(g => g.Skip(1).Select(f => new ImportProblem(f.Line, countryHeader,
+                $"{f.CountryIso3} {f.YearText} {f.PeriodText} {f.Segment}: {g.First().Line}", ImportIssueKind.Note, "Import_KpRepeatedRow")));
 }

@@ -67,7 +67,8 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
         Table table;
         try
         {
-            table = Table.Read(content, fileName);
+            // Title rows above the header (Trade Map's) are skipped: the header is the first row a layout recognises.
+            table = Table.Read(content, fileName, new TableReadOptions(provenance.Sheet, StatisticsLayouts.IsHeader));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -75,46 +76,68 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
             logger.LogInformation("Unreadable statistics file {File}: {Error}", fileName, e.GetType().Name);
             return Refused(null, 0, [new ImportProblem(1, "(file)", e.Message, ImportIssueKind.Refused, "Import_UnreadableFile")]);
         }
-
-        if (table.Headers.Count == 0 || table.Headers.All(string.IsNullOrWhiteSpace))
-            return Refused(null, 0, [new ImportProblem(1, "(header)", null, ImportIssueKind.Refused, "Import_EmptyFile")]);
-        var (format, columns) = StatisticsFormats.Detect(table.Headers);
-        if (format is null)
-            return Refused(null, table.Rows.Count, [new ImportProblem(1, "(header)", string.Join(",", table.Headers), ImportIssueKind.Refused, "Import_UnknownHeader")]);
-        var missing = StatisticsFormats.RequiredColumns[format.Value].Where(c => !columns.ContainsKey(c)).ToList();
-        if (missing.Count > 0)
-            return Refused(format, table.Rows.Count, missing.Select(c => new ImportProblem(1, c, null, ImportIssueKind.Refused, "Import_MissingColumn")).ToList());
-        if (table.Rows.Count == 0)
-            return Refused(format, 0, [new ImportProblem(2, "(row)", null, ImportIssueKind.Refused, "Import_NoRows")]);
-
-        // The Kimberley Process table is the Kimberley Process's own publication, whoever downloads it.
-        if (format == StatisticsFormat.KpPublicTable)
-            provenance = provenance with
+        ImportResult Report(ImportOutcome outcome, int? datasetId, StatisticsFormat? format, int loaded, int figureCount, List<ImportProblem> found, string? suggested) =>
+            new(outcome, datasetId, format, table.Rows.Count, loaded, figureCount, found.Count > MaxListed ? found[..MaxListed] : found)
             {
-                Publisher = provenance.Publisher ?? "Kimberley Process",
-                Address = provenance.Address ?? "https://kimberleyprocessstatistics.org/",
+                ProblemCount = found.Count, SuggestedPublisher = suggested, Encoding = table.Encoding, Sheet = table.Sheet,
             };
 
-        var problems = table.Headers
-            .Select((header, index) => (header, index))
-            .Where(h => h.header.Trim().Length > 0 && !columns.ContainsValue(h.index))
-            .Select(h => new ImportProblem(1, h.header.Trim(), null, ImportIssueKind.Note, "Import_ColumnIgnored"))
+        var headerLine = table.HeaderLine;
+        if (table.Headers.Count == 0 || table.Headers.All(string.IsNullOrWhiteSpace))
+            return Report(ImportOutcome.Refused, null, null, 0, 0, [new ImportProblem(headerLine, "(header)", null, ImportIssueKind.Refused, "Import_EmptyFile")], null);
+        var detection = StatisticsLayouts.Detect(table.Headers);
+        var columnsFound = string.Join(" | ", table.Headers.Select(h => h.Trim()).Where(h => h.Length > 0));
+        if (detection.Layout is not { } layout)
+        {
+            // No layout, or several: the user is told the columns found and, for several, which layouts they fit.
+            List<ImportProblem> unknown = [new(headerLine, "(header)", columnsFound, ImportIssueKind.Refused, detection.Candidates.Count == 0 ? "Import_UnknownHeader" : "Import_AmbiguousHeader")];
+            unknown.AddRange(detection.Candidates.Select(c => new ImportProblem(headerLine, "(layout)", c.Name, ImportIssueKind.Refused, "Import_LayoutMatched")));
+            return Report(ImportOutcome.Refused, null, null, 0, 0, unknown, null);
+        }
+        var format = layout.Format;
+        var columns = detection.Columns;
+        var suggestedPublisher = layout.SuggestedPublisher;
+        var problems = detection.Duplicates
+            .Select(i => new ImportProblem(headerLine, table.Headers[i].Trim(), null, ImportIssueKind.Refused, "Import_DuplicateColumn"))
+            .Concat(detection.Missing.Select(m => new ImportProblem(headerLine, HeaderOf(layout, m), null, ImportIssueKind.Refused, "Import_MissingColumn")))
             .ToList();
+        if (problems.Count > 0)
+            return Report(ImportOutcome.Refused, null, format, 0, 0, problems, suggestedPublisher);
+        if (table.Rows.Count == 0)
+            return Report(ImportOutcome.Refused, null, format, 0, 0, [new ImportProblem(headerLine + 1, "(row)", null, ImportIssueKind.Refused, "Import_NoRows")], suggestedPublisher);
+
+        // A layout may suggest its publisher; only the user states it (the preview shows the suggestion to confirm).
+        if (string.IsNullOrWhiteSpace(provenance.Publisher) && !columns.ContainsKey("source_publisher") && suggestedPublisher is not null)
+            problems.Add(new ImportProblem(headerLine, "(publisher)", suggestedPublisher, ImportIssueKind.Refused, "Import_PublisherMissing"));
+        var publisherMissing = problems.Count > 0;
+
+        problems.AddRange(table.Headers
+            .Select((header, index) => (header, index))
+            .Where(h => h.header.Trim().Length > 0 && !columns.Values.Contains(h.index))
+            .Select(h => new ImportProblem(headerLine, h.header.Trim(), null, ImportIssueKind.Note, "Import_ColumnIgnored")));
+        var context = new ReadingContext(
+            SpreadsheetNumbers: IsWorkbook(content),
+            DecimalComma: format == StatisticsFormat.KpDatabaseExport && (table.Delimiter ?? FirstLineDelimiter(content)) == ';',
+            Preamble: table.Preamble);
+        if (format == StatisticsFormat.TradeMap)
+            context = StatisticsFormats.TradeMapContext(context, columns, problems);
+        var fileRefused = problems.Any(p => p.Kind == ImportIssueKind.Refused);
+
         var figures = new List<Figure>();
         var refusedRows = 0;
         foreach (var row in table.Rows)
         {
             var rowProblems = new List<ImportProblem>();
-            var reader = new RowReader(row, columns, table.Headers, rowProblems);
+            var reader = new RowReader(row, columns, table.Headers, rowProblems) { Context = context };
             if (row.CellCount != table.Headers.Count)
                 reader.Refuse("(row)", $"{row.CellCount}", "Import_CellCount");
-            var mapped = StatisticsFormats.Map(format.Value, reader).ToList();
+            var mapped = StatisticsFormats.Map(format, reader).ToList();
             foreach (var figure in mapped)
             {
                 figure.SourcePublisher ??= provenance.Publisher;
                 figure.SourceAddress ??= provenance.Address;
             }
-            if (mapped.Any(f => string.IsNullOrWhiteSpace(f.SourcePublisher)))
+            if (!publisherMissing && mapped.Any(f => string.IsNullOrWhiteSpace(f.SourcePublisher)))
                 reader.Refuse(columns.ContainsKey("source_publisher") ? "source_publisher" : "(row)", null, "Import_PublisherMissing");
             if (reader.Refused)
             {
@@ -129,10 +152,13 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
             }
         }
 
-        if (refusedRows > 0 && mode == ImportMode.AllOrNothing)
-            return Refused(format, table.Rows.Count, problems);
+        if (format == StatisticsFormat.KpDatabaseExport)
+            problems.AddRange(StatisticsFormats.RepeatedHalves(figures, table.Headers[columns["country"]].Trim()));
+
+        if (fileRefused || (refusedRows > 0 && mode == ImportMode.AllOrNothing))
+            return Report(ImportOutcome.Refused, null, format, 0, 0, problems, suggestedPublisher);
         if (checkOnly)
-            return new ImportResult(ImportOutcome.Checked, null, format, table.Rows.Count, table.Rows.Count - refusedRows, figures.Count, problems);
+            return Report(ImportOutcome.Checked, null, format, table.Rows.Count - refusedRows, figures.Count, problems, suggestedPublisher);
 
         var dataset = new Dataset
         {
@@ -142,13 +168,15 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
             RetrievedOn = provenance.RetrievedOn,
             FileName = Path.GetFileName(fileName),
             Sha256 = sha256,
-            Format = format.Value,
+            Format = format,
             ImportedAtUtc = clock.GetUtcNow().UtcDateTime,
             Bundled = bundled,
             RowsRead = table.Rows.Count,
             RowsLoaded = table.Rows.Count - refusedRows,
             RowsRefused = refusedRows,
-            Issues = problems.Select(p => new ImportIssue { Line = p.Line, Column = p.Column, Value = Clip(p.Value, 1000), Kind = p.Kind, Reason = p.Reason }).ToList(),
+            Encoding = table.Encoding,
+            Sheet = Clip(table.Sheet, 200),
+            Issues = problems.Take(MaxListed).Select(p => new ImportIssue { Line = p.Line, Column = p.Column, Value = Clip(p.Value, 1000), Kind = p.Kind, Reason = p.Reason }).ToList(),
         };
         db.Datasets.Add(dataset);
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
@@ -164,7 +192,7 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
                 db.ChangeTracker.Clear();
                 if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is not { } raced)
                     throw;
-                return new ImportResult(ImportOutcome.AlreadyImported, raced, format, 0, 0, 0, []);
+                return Report(ImportOutcome.AlreadyImported, raced, format, 0, 0, [], suggestedPublisher) with { RowsRead = 0 };
             }
             // The figures go through the bulk writer, in the same transaction as their dataset.
             foreach (var figure in figures)
@@ -175,11 +203,29 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
         db.ChangeTracker.Clear();
         logger.LogInformation("Imported dataset {DatasetId} ({Format}): {Rows} rows read, {Loaded} loaded, {Figures} figures",
             dataset.Id, format, dataset.RowsRead, dataset.RowsLoaded, figures.Count);
-        return new ImportResult(ImportOutcome.Imported, dataset.Id, format, dataset.RowsRead, dataset.RowsLoaded, figures.Count, problems);
+        return Report(ImportOutcome.Imported, dataset.Id, format, dataset.RowsLoaded, figures.Count, problems, suggestedPublisher);
+    }
+
+    /// <summary>The problems listed in a report and stored with a dataset; the count of all of them is given beside.</summary>
+    public const int MaxListed = 1000;
+
+    /// <summary>The column as a file of the layout writes it, for a report: its first accepted header.</summary>
+    private static string HeaderOf(Layout layout, string required) =>
+        string.Join(" / ", required.Split('|').Select(name => layout.Columns.FirstOrDefault(c => c.Name == name)?.Headers[0] ?? name));
+
+    private static bool IsWorkbook(byte[] content) =>
+        content.Length > 4 && content[0] == 'P' && content[1] == 'K' && content[2] == 3 && content[3] == 4;
+
+    /// <summary>';' when the first line has more semicolons than commas (Excel in French), else ','.</summary>
+    private static char FirstLineDelimiter(byte[] content)
+    {
+        var end = Array.IndexOf(content, (byte)'\n');
+        var line = content.AsSpan(0, end < 0 ? content.Length : end);
+        return line.Count((byte)';') > line.Count((byte)',') ? ';' : ',';
     }
 
     private static ImportResult Refused(StatisticsFormat? format, int rows, IReadOnlyList<ImportProblem> problems) =>
-        new(ImportOutcome.Refused, null, format, rows, 0, 0, problems);
+        new(ImportOutcome.Refused, null, format, rows, 0, 0, problems) { ProblemCount = problems.Count };
 
     private static string? Clip(string? text, int length = 500) =>
         string.IsNullOrWhiteSpace(text) ? null : text.Length <= length ? text.Trim() : text[..length];

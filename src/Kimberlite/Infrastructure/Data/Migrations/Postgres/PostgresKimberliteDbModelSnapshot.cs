@@ -883,6 +883,10 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.Property<bool>("Bundled")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Encoding")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(500)
@@ -915,6 +919,10 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Sheet")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Title")
                         .IsRequired()
@@ -1008,6 +1016,9 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                         .HasPrecision(24, 6)
                         .HasColumnType("numeric(24,6)");
 
+                    b.Property<DateTime?>("ReleasedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Segment")
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
@@ -1037,6 +1048,9 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.Property<decimal?>("Value")
                         .HasPrecision(24, 6)
                         .HasColumnType("numeric(24,6)");
+
+                    b.Property<bool>("ValueNotReported")
+                        .HasColumnType("boolean");
 
                     b.Property<int?>("Year")
                         .HasColumnType("integer");

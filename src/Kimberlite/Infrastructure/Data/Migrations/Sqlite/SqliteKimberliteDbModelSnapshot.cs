@@ -850,6 +850,10 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.Property<bool>("Bundled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Encoding")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(500)
@@ -881,6 +885,10 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sheet")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Title")
@@ -973,6 +981,9 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                         .HasPrecision(24, 6)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ReleasedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Segment")
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
@@ -1002,6 +1013,9 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.Property<decimal?>("Value")
                         .HasPrecision(24, 6)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("ValueNotReported")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int?>("Year")
                         .HasColumnType("INTEGER");

@@ -63,7 +63,10 @@ public sealed class BulkColumn<T>
         if (property.PropertyInfo is not { } info || property.IsShadowProperty())
             throw new NotSupportedException($"{typeof(T).Name}.{property.Name} has no CLR property to read for a bulk write.");
         var clr = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
-        var provider = Nullable.GetUnderlyingType(property.GetProviderClrType() ?? property.ClrType) ?? property.GetProviderClrType() ?? property.ClrType;
+        var stored = property.GetTypeMapping().Converter?.ProviderClrType ?? property.GetProviderClrType() ?? clr;
+        var provider = Nullable.GetUnderlyingType(stored) ?? stored;
+        if (provider.IsEnum)
+            provider = Enum.GetUnderlyingType(provider);
         if (clr != provider && !(clr.IsEnum && provider == Enum.GetUnderlyingType(clr)))
             throw new NotSupportedException($"{typeof(T).Name}.{property.Name} is stored through a value converter ({clr.Name} as {provider.Name}): give it a bulk kind first.");
         var row = Expression.Parameter(typeof(T), "row");

@@ -250,7 +250,7 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
             using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = true, BufferSize = 1 << 16 });
             var headers = Enumerable.Range(0, csv.FieldCount).Select(i => csv.GetName(i)).ToList();
             var columns = ComtradeLayouts.Columns(headers);
-            if (columns.Count == 0)
+            if (!ComtradeLayouts.LooksLikeTrade(columns))
             {
                 // Nothing of a Comtrade table: a message saved in place of the data, or another kind of file.
                 yield return (null, [headIsWhole is not null && ComtradeLayouts.IsMessage(headIsWhole)

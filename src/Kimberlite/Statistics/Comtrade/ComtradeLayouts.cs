@@ -72,6 +72,11 @@ internal static class ComtradeLayouts
         return columns;
     }
 
+    /// <summary>Whether a header names trade at all (who, with whom, which flow, which goods, what value), not only a year or a quantity.</summary>
+    public static bool LooksLikeTrade(IReadOnlyDictionary<ComtradeField, int> columns) =>
+        columns.Keys.Any(f => f is ComtradeField.ReporterIso or ComtradeField.ReporterCode or ComtradeField.PartnerIso or ComtradeField.PartnerCode
+            or ComtradeField.Flow or ComtradeField.Commodity or ComtradeField.PrimaryValue);
+
     /// <summary>The required fields a file lacks, by the names of its layout.</summary>
     public static List<string> Missing(IReadOnlyDictionary<ComtradeField, int> columns, IReadOnlyList<string> headers)
     {

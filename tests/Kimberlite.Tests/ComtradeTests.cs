@@ -739,7 +739,9 @@ public sealed class ComtradeTests : EmptyAppTest
             Row("AGO", "BEL", "X", "710210", "carat", Huge, Huge),
             Row("BEL", "AGO", "M", "710231", "carat", "1000", "1000"));
 
-        Assert.Contains(result.Outcome, new[] { ImportOutcome.Imported, ImportOutcome.Refused });
+        Assert.Equal(ImportOutcome.Refused, result.Outcome);
+        Assert.Equal(["Comtrade_NumberTooLarge"], result.Refusals.Select(p => p.Reason).Distinct());
+        Assert.Equal(0, await App.WithDb(db => db.TradeFlows.CountAsync(Cancel)));
         await using var scope = App.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel);
     }

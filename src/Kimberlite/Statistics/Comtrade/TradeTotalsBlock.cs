@@ -161,7 +161,10 @@ public sealed class TradeFlowTotals
         public decimal Carats, Usd;
         public bool NotAllInCarats, NotAllValued;
 
+        /// <summary>Beyond this a total is no trade of diamonds: kept out of the analysis rather than overflow it.</summary>
+        private const decimal Largest = 1_000_000_000_000_000_000m;
+
         public readonly TradeTotalRow Row(TradeKey key, int datasetId, bool subheadings) =>
-            new(key, datasetId, subheadings, NotAllInCarats ? null : Carats, NotAllValued ? null : Usd);
+            new(key, datasetId, subheadings, NotAllInCarats || Math.Abs(Carats) > Largest ? null : Carats, NotAllValued || Math.Abs(Usd) > Largest ? null : Usd);
     }
 }

@@ -97,7 +97,7 @@ async Task<(int Mirror, int Balance)> RunKimberlite(string engine, Dictionary<st
     var clock = Stopwatch.StartNew();
     using (var scope = host.Services.CreateScope())
     {
-        var result = await scope.ServiceProvider.GetRequiredService<ComtradeImporter>().ImportAsync(file, new Provenance("Synthetic HS 7102"));
+        var result = await scope.ServiceProvider.GetRequiredService<ComtradeImporter>().ImportAsync(file, new Provenance("Synthetic HS 7102", Publisher: "Kimberlite bench (synthetic)"));
         if (result.Outcome != ImportOutcome.Imported)
             throw new InvalidOperationException($"The import was {result.Outcome}: {string.Join("; ", result.Problems.Take(5))}");
     }

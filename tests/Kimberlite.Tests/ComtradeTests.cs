@@ -16,7 +16,11 @@ public sealed class ComtradeTests : EmptyAppTest
     public const string Header = "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,classificationCode,classificationSearchCode,isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc,mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,altQtyUnitAbbr,altQty,isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,legacyEstimationFlag,isReported,isAggregate";
 
     public static string Row(string reporter, string partner, string flow, string cmd, string unit, string qty, string value, int year = 2020, string isAggregate = "False", string month = "52", string freq = "A") =>
-        $"C,{freq},{year}0101,{year},{month},{year},0,{reporter},,{flow},,0,{partner},,0,W00,,H5,HS,True,{cmd},,6,True,C00,,0,0,,13,{unit},{qty},False,-1,,,False,0.1,False,,False,,,{value},0,True,{isAggregate}";
+        $"C,{freq},{year}0101,{year},{month},{year},{CodeOf(reporter)},{reporter},,{flow},,{CodeOf(partner)},{partner},,0,W00,,H5,HS,True,{cmd},,6,True,C00,,0,0,,{(unit == "" ? "-1" : "13")},{unit},{qty},False,-1,,,False,0.1,False,,False,,,{value},0,True,{isAggregate}";
+
+    /// <summary>Comtrade's number for a code, as a real file writes it beside the ISO3 code (empty for a code it does not know).</summary>
+    private static string CodeOf(string iso3) =>
+        M49.All.Values.FirstOrDefault(e => e.Key == iso3.ToUpperInvariant() || iso3 == "W00" && e.Code == 0) is { } entry ? $"{entry.Code}" : "";
 
     private Task<ImportResult> Import(params string[] rows) => ImportAs("comtrade.csv", rows);
 
@@ -24,8 +28,11 @@ public sealed class ComtradeTests : EmptyAppTest
     {
         var path = ImportFiles.Write(ImportFiles.Csv(Header, rows), name);
         await using var scope = App.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<ComtradeImporter>().ImportAsync(path, new Provenance(), Cancel);
+        return await scope.ServiceProvider.GetRequiredService<ComtradeImporter>().ImportAsync(path, Stated, Cancel);
     }
+
+    /// <summary>What a user states on import: Comtrade is never named the publisher unless the user says so.</summary>
+    public static readonly Provenance Stated = new(Publisher: ComtradeImporter.SuggestedPublisher);
 
     [Fact]
     public async Task AComtradeFileLoadsEveryRecordWithItsDatasetAndProvenance()
@@ -61,7 +68,7 @@ public sealed class ComtradeTests : EmptyAppTest
 
         Assert.Equal(ImportOutcome.Refused, result.Outcome);
         Assert.Equal(
-            [(3, "cmdCode", "Import_NotRoughDiamonds"), (4, "reporterISO", "Import_UnknownCountryCode"), (4, "qty", "Import_Number_Negative"), (5, "primaryValue", "Import_Number_Ambiguous")],
+            [(3, "cmdCode", "Import_NotRoughDiamonds"), (4, "reporterISO", "Comtrade_UnknownCountryCode"), (4, "qty", "Import_Number_Negative"), (5, "primaryValue", "Import_Number_Ambiguous")],
             result.Refusals.Select(p => (p.Line, p.Column, p.Reason)));
         Assert.Equal(0, await App.WithDb(db => db.TradeFlows.CountAsync()));
         Assert.Equal(0, await App.WithDb(db => db.Datasets.CountAsync()));
@@ -318,7 +325,7 @@ public sealed class ComtradeTests : EmptyAppTest
         var plantedGaps = generator.Write(path, CountryCodes.All.ToList());
         var plantedBalances = generator.WriteProduction(productionPath, CountryCodes.All.ToList());
         await using var scope = App.Services.CreateAsyncScope();
-        Assert.Equal(ImportOutcome.Imported, (await scope.ServiceProvider.GetRequiredService<ComtradeImporter>().ImportAsync(path, new Provenance(), Cancel)).Outcome);
+        Assert.Equal(ImportOutcome.Imported, (await scope.ServiceProvider.GetRequiredService<ComtradeImporter>().ImportAsync(path, Stated, Cancel)).Outcome);
         Assert.Equal(ImportOutcome.Imported, (await scope.ServiceProvider.GetRequiredService<StatisticsImporter>()
             .ImportAsync(await File.ReadAllBytesAsync(productionPath, Cancel), "production.csv", new Provenance(), cancellationToken: Cancel)).Outcome);
 
@@ -427,5 +434,333 @@ public sealed class ComtradeTests : EmptyAppTest
         var findings = (await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel)).Active;
 
         Assert.DoesNotContain(findings, f => f.Rule == FindingRule.MirrorGap);
+    }
+
+    // ---- Every shape a user downloads (issue 13) ----
+
+    /// <summary>
+    /// One record of a Comtrade Plus download of HS 7102, its 47 columns from typeCode to isAggregate as the web page
+    /// writes them (descriptions included unless <paramref name="described"/> is false, as the API leaves them).
+    /// </summary>
+    private static string[] Plus(int reporter, string reporterIso, string reporterDesc, string flow, int partner, string partnerIso, string partnerDesc,
+        string cmd, decimal carats, decimal usd, int year = 2021, string mot = "0", string customs = "C00", int partner2 = 0, bool described = true)
+    {
+        var (motDesc, customsDesc) = (mot == "0" ? "TOTAL MOT" : "Air", customs == "C00" ? "TOTAL CPC" : "Inward processing");
+        var isExport = flow == "X";
+        var v = (decimal d) => d.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return
+        [
+            "C", "A", $"{year}0101", $"{year}", "52", $"{year}", $"{reporter}", described ? reporterIso : "", described ? reporterDesc : "", flow, described ? (isExport ? "Export" : "Import") : "",
+            $"{partner}", described ? partnerIso : "", described ? partnerDesc : "", $"{partner2}", described ? (partner2 == 0 ? "W00" : "BEL") : "", described ? (partner2 == 0 ? "World" : "Belgium") : "",
+            "H5", "HS", "True", cmd, described ? "Diamonds, whether or not worked, but not mounted or set" : "", cmd.Length == 4 ? "4" : "6", cmd.Length == 4 ? "False" : "True",
+            customs, described ? customsDesc : "", "0", mot, described ? motDesc : "", "13", described ? "carat" : "", v(carats), "False", "8", described ? "kg" : "", v(carats / 5000m), "False",
+            v(carats / 5000m), "False", "0", "False", isExport ? "" : v(usd), isExport ? v(usd) : "", v(usd), "0", "True", "True",
+        ];
+    }
+
+    private static readonly string[] PlusHeader = Header.Split(',');
+
+    /// <summary>As the Comtrade Plus web page saves a download: every field quoted, a trailing comma, CRLF, Windows-1252.</summary>
+    private static byte[] WebDownload(IEnumerable<string[]> records) =>
+        Statistics.Import.TextEncodings.Windows1252.GetBytes(string.Concat(new[] { PlusHeader }.Concat(records).Select(r => string.Concat(r.Select(f => $"\"{f}\","))+ "\r\n")));
+
+    /// <summary>
+    /// A realistic HS 7102 download of 2021: Angola's exports to Belgium and the United Arab Emirates and their
+    /// mirror imports, India, Switzerland and France, the world and areas, every row with isAggregate=True as Comtrade
+    /// writes them, and breakdowns beside their totals (mode of transport, customs procedure, second partner).
+    /// Belgium declares half as many carats again as Angola says it sent: the one mirror gap it holds.
+    /// </summary>
+    private static List<string[]> Hs7102Download(int year = 2021, bool described = true) =>
+    [
+        Plus(24, "AGO", "Angola", "X", 56, "BEL", "Belgium", "7102", 1_000_000, 150_000_000, year, described: described),
+        Plus(24, "AGO", "Angola", "X", 56, "BEL", "Belgium", "710210", 400_000, 50_000_000, year, described: described),
+        Plus(24, "AGO", "Angola", "X", 56, "BEL", "Belgium", "710231", 600_000, 100_000_000, year, described: described),
+        Plus(56, "BEL", "Belgium", "M", 24, "AGO", "Angola", "7102", 1_500_000, 155_000_000, year, described: described),
+        Plus(56, "BEL", "Belgium", "M", 24, "AGO", "Angola", "710231", 1_500_000, 155_000_000, year, described: described),
+        Plus(24, "AGO", "Angola", "X", 784, "ARE", "United Arab Emirates", "710231", 200_000, 30_000_000, year, described: described),
+        // The same exports by mode of transport: counted again, they would double Angola's side and raise a false gap.
+        Plus(24, "AGO", "Angola", "X", 784, "ARE", "United Arab Emirates", "710231", 200_000, 30_000_000, year, mot: "1000", described: described),
+        Plus(784, "ARE", "United Arab Emirates", "M", 24, "AGO", "Angola", "710231", 205_000, 31_000_000, year, described: described),
+        Plus(784, "ARE", "United Arab Emirates", "M", 24, "AGO", "Angola", "710231", 205_000, 31_000_000, year, customs: "C01", described: described),
+        Plus(784, "ARE", "United Arab Emirates", "M", 24, "AGO", "Angola", "710231", 205_000, 31_000_000, year, partner2: 56, described: described),
+        Plus(784, "ARE", "United Arab Emirates", "X", 699, "IND", "India", "710231", 49_000, 7_000_000, year, described: described),
+        Plus(699, "IND", "India", "M", 784, "ARE", "United Arab Emirates", "710231", 50_000, 7_100_000, year, described: described),
+        Plus(757, "CHE", "Switzerland", "M", 490, "S19", "Other Asia, nes", "710210", 1_000, 90_000, year, described: described),
+        Plus(251, "FRA", "France", "M", 384, "CIV", "Côte d'Ivoire", "710210", 500, 40_000, year, described: described),
+        Plus(24, "AGO", "Angola", "X", 0, "W00", "World", "7102", 1_200_000, 180_000_000, year, described: described),
+        Plus(24, "AGO", "Angola", "X", 899, "_X", "Areas, nes", "7102", 5_000, 600_000, year, described: described),
+        Plus(842, "USA", "USA", "M", 838, "_3", "Free Zones", "710210", 700, 80_000, year, described: described),
+    ];
+
+    private async Task<ImportResult> ImportBytes(byte[] content, string name, Provenance? provenance = null, bool checkOnly = false)
+    {
+        var path = ImportFiles.Write(content, name);
+        await using var scope = App.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ComtradeImporter>().ImportAsync(path, provenance ?? Stated, Cancel, checkOnly);
+    }
+
+    private async Task<List<string>> MirrorGaps()
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel)).Active
+            .Where(f => f.Rule == FindingRule.MirrorGap).Select(f => f.Key).Order().ToList();
+    }
+
+    [Fact]
+    public async Task ARealComtradePlusDownloadWhereEveryRowSaysIsAggregateTrueRaisesTheMirrorGapItHolds()
+    {
+        var result = await ImportBytes(WebDownload(Hs7102Download()), "TradeData_2021.csv");
+
+        Assert.Equal((ImportOutcome.Imported, 17, "Windows-1252"), (result.Outcome, result.RowsLoaded, result.Encoding));
+        // Three breakdowns kept, not totalled: the report says so.
+        Assert.Equal(("Comtrade_BreakdownsKept", "3"), (Assert.Single(result.Problems).Reason, result.Problems[0].Value!));
+        var partners = await App.WithDb(db => db.TradeFlows.AsNoTracking().OrderBy(f => f.Line).Select(f => new { f.PartnerIso3, f.PartnerIsAggregate }).ToListAsync(Cancel));
+        Assert.Equal(["S19", "CIV", "WLD", "_X", "838"], partners.Skip(12).Select(p => p.PartnerIso3));
+        Assert.Equal([true, false, true, true, true], partners.Skip(12).Select(p => p.PartnerIsAggregate));
+        Assert.DoesNotContain(partners.Take(12), p => p.PartnerIsAggregate);
+
+        Assert.Equal(["comtrade|AGO|BEL|2021|carats"], await MirrorGaps());
+    }
+
+    [Fact]
+    public async Task TheComtradePlusApiJsonLoadsRecordByRecordAsTheCsvDoes()
+    {
+        // Thirty years of the same download: more than the reader's buffer, so records straddle its refills.
+        var records = Enumerable.Range(1995, 30).SelectMany(y => Hs7102Download(y)).ToList();
+        var json = new System.Text.StringBuilder("{\"elapsedTime\":\"1.2 secs\",\"count\":").Append(records.Count).Append(",\"data\":[");
+        for (var r = 0; r < records.Count; r++)
+        {
+            json.Append(r == 0 ? "{" : ",{");
+            for (var c = 0; c < PlusHeader.Length; c++)
+            {
+                var value = records[r][c];
+                var typed = value == "" ? "null" : value is "True" or "False" ? value.ToLowerInvariant()
+                    : decimal.TryParse(value, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out _) && PlusHeader[c] is not ("cmdCode" or "customsCode" or "period") ? value
+                    : System.Text.Json.JsonSerializer.Serialize(value);
+                json.Append(c == 0 ? "" : ",").Append('"').Append(PlusHeader[c]).Append("\":").Append(typed);
+            }
+            json.Append('}');
+        }
+        json.Append("],\"error\":\"\"}");
+
+        var result = await ImportBytes(System.Text.Encoding.UTF8.GetBytes(json.ToString()), "comtrade.json");
+
+        Assert.Equal((ImportOutcome.Imported, records.Count), (result.Outcome, result.RowsLoaded));
+        var stored = await App.WithDb(db => db.TradeFlows.AsNoTracking().Where(f => f.Year == 2021).OrderBy(f => f.Line)
+            .Select(f => new { f.ReporterIso3, f.PartnerIso3, f.FlowCode, f.CommodityCode, f.Qty, f.QtyUnit, f.PrimaryValue }).ToListAsync(Cancel));
+        Assert.Equal(17, stored.Count);
+        Assert.Equal(("AGO", "BEL", "X", "7102", 1_000_000m, "carat", 150_000_000m), (stored[0].ReporterIso3, stored[0].PartnerIso3, stored[0].FlowCode, stored[0].CommodityCode, stored[0].Qty!.Value, stored[0].QtyUnit!, stored[0].PrimaryValue!.Value));
+        Assert.Equal(Enumerable.Range(1995, 30).Select(y => $"comtrade|AGO|BEL|{y}|carats"), await MirrorGaps());
+    }
+
+    [Fact]
+    public async Task AFileWithOnlyComtradesNumericCodesResolvesCountriesAndAreasThroughTheBundledM49Table()
+    {
+        var result = await ImportBytes(WebDownload(Hs7102Download(described: false)), "comtrade-codes.csv");
+
+        Assert.Equal(ImportOutcome.Imported, result.Outcome);
+        var places = await App.WithDb(db => db.TradeFlows.AsNoTracking().OrderBy(f => f.Line).Select(f => new { f.ReporterIso3, f.PartnerIso3, f.PartnerIsAggregate }).ToListAsync(Cancel));
+        // 251 France, 699 India, 842 USA and 757 Switzerland are Comtrade's own numbers; 490, 899, 838 and 0 are areas.
+        Assert.Equal(
+            [("CHE", "S19", true), ("FRA", "CIV", false), ("AGO", "WLD", true), ("AGO", "_X", true), ("USA", "838", true)],
+            places.Skip(12).Select(p => (p.ReporterIso3, p.PartnerIso3, p.PartnerIsAggregate)));
+        Assert.Equal(("IND", "ARE"), (places[11].ReporterIso3, places[11].PartnerIso3));
+        Assert.Equal(["comtrade|AGO|BEL|2021|carats"], await MirrorGaps());
+    }
+
+    [Theory]
+    [InlineData(251, "FRA")]
+    [InlineData(250, "FRA")]
+    [InlineData(699, "IND")]
+    [InlineData(842, "USA")]
+    [InlineData(757, "CHE")]
+    [InlineData(381, "ITA")]
+    [InlineData(579, "NOR")]
+    [InlineData(180, "COD")]
+    [InlineData(810, "SUN")]
+    public void ComtradesOwnCountryNumbersAreCountries(int code, string iso3)
+    {
+        var entry = M49.Find(code)!;
+        Assert.Equal((iso3, false), (entry.Key, entry.IsAggregate));
+    }
+
+    [Theory]
+    [InlineData(0, "WLD")]
+    [InlineData(97, "EUU")]
+    [InlineData(490, "S19")]
+    [InlineData(899, "_X")]
+    [InlineData(838, "838")]
+    [InlineData(837, "837")]
+    [InlineData(839, "839")]
+    [InlineData(568, "568")]
+    [InlineData(577, "577")]
+    [InlineData(637, "637")]
+    [InlineData(473, "473")]
+    [InlineData(527, "527")]
+    [InlineData(711, "711")]
+    public void ComtradesAreasAndGroupsAreNeverPartnerCountries(int code, string key)
+    {
+        var entry = M49.Find(code)!;
+        Assert.Equal((key, true), (entry.Key, entry.IsAggregate));
+    }
+
+    public const string LegacyHeader = "Classification,Year,Period,Period Desc.,Aggregate Level,Is Leaf Code,Trade Flow Code,Trade Flow,Reporter Code,Reporter,Reporter ISO,Partner Code,Partner,Partner ISO,2nd Partner Code,2nd Partner,2nd Partner ISO,Customs Proc. Code,Customs,Mode of Transport Code,Mode of Transport,Commodity Code,Commodity,Qty Unit Code,Qty Unit,Qty,Alt Qty Unit Code,Alt Qty Unit,Alt Qty,Netweight (kg),Gross weight (kg),Trade Value (US$),CIF Trade Value (US$),FOB Trade Value (US$),Flag";
+
+    private static string Legacy(int flowCode, int reporter, string reporterName, string reporterIso, int partner, string partnerName, string partnerIso, string cmd, string qty, string value) =>
+        $"HS,2012,2012,2012,{cmd.Length},{(cmd.Length == 6 ? 1 : 0)},{flowCode},{(flowCode == 1 ? "Import" : "Export")},{reporter},\"{reporterName}\",{reporterIso},{partner},\"{partnerName}\",{partnerIso},,,,,,,,{cmd},\"Diamonds, whether or not worked\",13,Weight in carats,{qty},,,,{qty}0,,{value},,,0";
+
+    [Fact]
+    public async Task ALegacyComtradeCsvLoadsWithItsNumberedFlowsAndUnitsInWords()
+    {
+        var result = await ImportBytes(ImportFiles.Csv(LegacyHeader,
+            Legacy(2, 24, "Angola", "AGO", 56, "Belgium", "BEL", "710231", "1000000", "150000000"),
+            Legacy(1, 56, "Belgium", "BEL", 24, "Angola", "AGO", "710231", "1500000", "152000000"),
+            Legacy(2, 24, "Angola", "AGO", 0, "World", "WLD", "7102", "1200000", "180000000"),
+            Legacy(1, 699, "India", "IND", 490, "Other Asia, nes", "", "710210", "100", "10000")), "comtrade-legacy.csv");
+
+        Assert.Equal((ImportOutcome.Imported, 4, ""), (result.Outcome, result.RowsLoaded, string.Join("; ", result.Refusals)));
+        var flows = await App.WithDb(db => db.TradeFlows.AsNoTracking().OrderBy(f => f.Line).ToListAsync(Cancel));
+        Assert.Equal([("X", "BEL", false), ("M", "AGO", false), ("X", "WLD", true), ("M", "S19", true)], flows.Select(f => (f.FlowCode, f.PartnerIso3, f.PartnerIsAggregate)));
+        Assert.Equal([1_000_000m, 1_500_000m, 1_200_000m, 100m], flows.Select(f => f.Carats!.Value));
+        Assert.Equal(["comtrade|AGO|BEL|2012|carats"], await MirrorGaps());
+    }
+
+    [Theory]
+    [InlineData("Your query is too complex. Please add more filters or choose fewer periods.\r\n", "too complex")]
+    [InlineData("Too Many Requests", "Too Many Requests")]
+    [InlineData("{ \"statusCode\": 429, \"message\": \"Rate limit is exceeded. Try again in 1 seconds.\" }", "429: Rate limit is exceeded")]
+    [InlineData("{\"elapsedTime\":\"0.02 secs\",\"count\":0,\"data\":null,\"error\":\"Query too complex: the result exceeds 250000 records.\"}", "exceeds 250000 records")]
+    [InlineData("{\"elapsedTime\":\"0.02 secs\",\"count\":0,\"data\":[],\"error\":\"Invalid period.\"}", "Invalid period")]
+    public async Task AMessageSavedInPlaceOfDataIsReportedAsWhatItIs(string body, string shown)
+    {
+        var content = System.Text.Encoding.UTF8.GetBytes(body);
+        Assert.True(ComtradeImporter.Recognises(content, "comtrade.csv"));
+
+        var result = await ImportBytes(content, "comtrade.csv");
+
+        Assert.Equal(ImportOutcome.Refused, result.Outcome);
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal("Comtrade_ErrorBody", problem.Reason);
+        Assert.Contains(shown, problem.Value);
+        Assert.Equal(0, await App.WithDb(db => db.Datasets.CountAsync(Cancel)));
+    }
+
+    [Fact]
+    public async Task AnotherKindOfFileIsRefusedNamingTheColumnsFoundNotAsMissingColumns()
+    {
+        var result = await ImportBytes(ImportFiles.Csv(ImportFiles.ProductionHeader, CarProduction2012, CarProduction2022, CarProduction2012), "kp_production.csv");
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(("Comtrade_UnknownLayout", ImportOutcome.Refused), (problem.Reason, result.Outcome));
+        Assert.StartsWith("country_iso3, year, carats", problem.Value);
+    }
+
+    [Theory]
+    [InlineData("comtrade.csv", true)]
+    [InlineData("comtrade.json", true)]
+    [InlineData("legacy.csv", true)]
+    [InlineData("production.csv", false)]
+    [InlineData("odk.json", false)]
+    [InlineData("book.xlsx", false)]
+    public void TheImportPageTellsAComtradeFileFromOthers(string name, bool expected)
+    {
+        var head = name switch
+        {
+            "comtrade.csv" => WebDownload(Hs7102Download()),
+            "comtrade.json" => System.Text.Encoding.UTF8.GetBytes("{\"elapsedTime\":\"0.5 secs\",\"count\":1,\"data\":[{\"typeCode\":\"C\",\"reporterCode\":24,\"cmdCode\":\"7102\"}],\"error\":\"\"}"),
+            "legacy.csv" => ImportFiles.Csv(LegacyHeader, Legacy(2, 24, "Angola", "AGO", 56, "Belgium", "BEL", "710231", "1", "1")),
+            "production.csv" => ImportFiles.Csv(ImportFiles.ProductionHeader, CarProduction2012),
+            "odk.json" => System.Text.Encoding.UTF8.GetBytes("{\"@odata.context\":\"x\",\"value\":[{\"__id\":\"uuid:1\",\"country\":\"CAF\"}]}"),
+            _ => [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00],
+        };
+        Assert.Equal(expected, ComtradeImporter.Recognises(head, name));
+    }
+
+    [Fact]
+    public async Task TheProblemCountIsTheTrueCountWhereOnlyTheFirstThousandAreListed()
+    {
+        var result = await Import(Enumerable.Range(0, 1500).Select(_ => Row("AGO", "BEL", "X", "7103", "carat", "1", "1")).ToArray());
+
+        Assert.Equal((ImportOutcome.Refused, ComtradeImporter.MaxListedProblems, 1500), (result.Outcome, result.Problems.Count, result.ProblemCount!.Value));
+    }
+
+    [Fact]
+    public async Task ACheckReadsAndReportsTheWholeFileAndKeepsNothing()
+    {
+        var content = WebDownload(Hs7102Download());
+        var checkedResult = await ImportBytes(content, "TradeData.csv", new Provenance(), checkOnly: true);
+
+        Assert.Equal((ImportOutcome.Checked, 17, ComtradeImporter.SuggestedPublisher), (checkedResult.Outcome, checkedResult.RowsRead, checkedResult.SuggestedPublisher!));
+        Assert.Equal(0, await App.WithDb(db => db.Datasets.CountAsync(Cancel)));
+        Assert.Equal(0, await App.WithDb(db => db.TradeFlows.CountAsync(Cancel)));
+
+        var bad = await ImportBytes(ImportFiles.Csv(Header, Row("AGO", "BEL", "X", "7103", "carat", "1", "1")), "bad.csv", new Provenance(), checkOnly: true);
+        Assert.Equal(("Import_NotRoughDiamonds", 1), (Assert.Single(bad.Problems).Reason, bad.ProblemCount!.Value));
+    }
+
+    [Fact]
+    public async Task AComtradeImportWithoutAStatedPublisherIsRefusedAndOnlySuggestsOne()
+    {
+        var result = await ImportBytes(WebDownload(Hs7102Download()), "TradeData.csv", new Provenance());
+
+        Assert.Equal((ImportOutcome.Refused, "Import_PublisherMissing", ComtradeImporter.SuggestedPublisher), (result.Outcome, Assert.Single(result.Problems).Reason, result.SuggestedPublisher!));
+        Assert.Equal(0, await App.WithDb(db => db.Datasets.CountAsync(Cancel)));
+
+        var stated = await ImportBytes(WebDownload(Hs7102Download()), "TradeData.csv", new Provenance(Publisher: "Comtrade, via the coalition's analyst"));
+        Assert.Equal(ImportOutcome.Imported, stated.Outcome);
+        Assert.Equal("Comtrade, via the coalition's analyst", await App.WithDb(db => db.Datasets.Select(d => d.Publisher).SingleAsync(Cancel)));
+    }
+
+    [Fact]
+    public async Task TotalsCountTheFilesTotalRowsNeverTheirBreakdownsNorNationalLinesBesideTheirSubheading()
+    {
+        string Broken(string mot, string customs, string partner2, string qty) =>
+            $"C,A,20200101,2020,52,2020,24,AGO,,X,,56,BEL,,{partner2},,,H5,HS,True,710231,,6,True,{customs},,0,{mot},,13,carat,{qty},False,-1,,,False,0.1,False,,False,,,{qty},0,True,True";
+        var result = await Import(
+            Broken("0", "C00", "0", "1000"),
+            Broken("1000", "C00", "0", "600"),
+            Broken("2000", "C00", "0", "400"),
+            Broken("0", "C01", "0", "1000"),
+            Broken("0", "C00", "784", "1000"),
+            Row("AGO", "BEL", "X", "71023100", "carat", "1000", "1000"));
+
+        Assert.Equal(ImportOutcome.Imported, result.Outcome);
+        Assert.Equal("4", Assert.Single(result.Problems, p => p.Reason == "Comtrade_BreakdownsKept").Value);
+        var total = Assert.Single((await App.WithDb(db => db.TradeTotalsBlocks.AsNoTracking().SingleAsync(Cancel))).Totals());
+        Assert.Equal((true, 1000m, 1000m), (total.Subheadings, total.Carats!.Value, total.Usd!.Value));
+    }
+
+    [Fact]
+    public async Task ValuesBeyondAnyDecimalNeverCrashTheImportNorTheAnalysis()
+    {
+        const string Huge = "79228162514264337593543950335";
+        var result = await Import(
+            Row("AGO", "BEL", "X", "710231", "carat", Huge, Huge),
+            Row("AGO", "BEL", "X", "710210", "carat", Huge, Huge),
+            Row("BEL", "AGO", "M", "710231", "carat", "1000", "1000"));
+
+        Assert.Equal(ImportOutcome.Refused, result.Outcome);
+        Assert.Equal(["Comtrade_NumberTooLarge"], result.Refusals.Select(p => p.Reason).Distinct());
+        Assert.Equal(0, await App.WithDb(db => db.TradeFlows.CountAsync(Cancel)));
+        await using var scope = App.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel);
+    }
+
+    [Fact]
+    public async Task EveryColumnOfTheBulkWrittenTablesIsWrittenSoNoEntityFieldCanBeDroppedSilently()
+    {
+        var (flows, figures, findings) = await App.WithDb(db => Task.FromResult((
+            TradeFlowTables.Flows.For(db.Model).Columns.Select(c => c.Name).Order().ToList(),
+            FigureTables.Figures.For(db.Model).Columns.Select(c => c.Name).Order().ToList(),
+            FindingTables.Findings.For(db.Model).Columns.Select(c => c.Name).Order().ToList())));
+
+        foreach (var (table, written) in new[] { ("TradeFlows", flows), ("Figures", figures), ("Findings", findings) })
+        {
+            var stored = await App.WithDb(db => Texts(db, TestDatabase.IsPostgres
+                ? $"""SELECT column_name::text AS "Value" FROM information_schema.columns WHERE table_name = '{table}'"""
+                : $"""SELECT name AS "Value" FROM pragma_table_info('{table}')"""));
+            // Every column but the key the database numbers.
+            Assert.Equal(stored.Where(c => c != "Id").Order(), written);
+        }
     }
 }

@@ -6,8 +6,9 @@ namespace Kimberlite.Infrastructure.Data;
 /// <summary>PostgreSQL: binary COPY.</summary>
 public sealed class PostgresBulkWriter : IBulkWriter
 {
-    public async Task WriteAsync<T>(KimberliteDb db, BulkTable<T> table, IEnumerable<T> rows, CancellationToken cancellationToken)
+    public async Task WriteAsync<T>(KimberliteDb db, BulkTable<T> bulkTable, IEnumerable<T> rows, CancellationToken cancellationToken) where T : class
     {
+        var table = bulkTable.For(db.Model);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var copy = await connection.BeginBinaryImportAsync(
             $"COPY \"{table.Name}\" ({table.ColumnList}) FROM STDIN (FORMAT BINARY)", cancellationToken);
@@ -22,6 +23,12 @@ public sealed class PostgresBulkWriter : IBulkWriter
                 switch (column.Kind)
                 {
                     case BulkKind.Int32 when column.Int32!(row) is { } value:
+                        copy.Write(value, column.PostgresType);
+                        break;
+                    case BulkKind.Int64 when column.Int64!(row) is { } value:
+                        copy.Write(value, column.PostgresType);
+                        break;
+                    case BulkKind.Date when column.Date!(row) is { } value:
                         copy.Write(value, column.PostgresType);
                         break;
                     case BulkKind.Boolean when column.Boolean!(row) is { } value:

@@ -19,8 +19,9 @@ public sealed class SqliteBulkWriter : IBulkWriter
     private const int RowsPerStatement = 32;
     private const int RowsPerBatch = 4096;
 
-    public async Task WriteAsync<T>(KimberliteDb db, BulkTable<T> table, IEnumerable<T> rows, CancellationToken cancellationToken)
+    public async Task WriteAsync<T>(KimberliteDb db, BulkTable<T> bulkTable, IEnumerable<T> rows, CancellationToken cancellationToken) where T : class
     {
+        var table = bulkTable.For(db.Model);
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("A bulk write runs inside the caller's transaction.");
@@ -51,7 +52,7 @@ public sealed class SqliteBulkWriter : IBulkWriter
         await pragma.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
-    private static async Task WriteAsync<T>(SqliteConnection connection, BulkTable<T> table, IEnumerable<T> rows, CancellationToken cancellationToken)
+    private static async Task WriteAsync<T>(SqliteConnection connection, BulkShape<T> table, IEnumerable<T> rows, CancellationToken cancellationToken)
     {
 
         // Prepared before the encoder starts: a failure here must not leave it reading on its own.
@@ -109,7 +110,7 @@ public sealed class SqliteBulkWriter : IBulkWriter
         await encoder;
     }
 
-    private static sqlite3_stmt Prepare<T>(SqliteConnection connection, BulkTable<T> table, int rows)
+    private static sqlite3_stmt Prepare<T>(SqliteConnection connection, BulkShape<T> table, int rows)
     {
         var values = "(" + string.Join(", ", Enumerable.Repeat("?", table.Columns.Length)) + ")";
         var sql = $"INSERT INTO \"{table.Name}\" ({table.ColumnList}) VALUES {string.Join(", ", Enumerable.Repeat(values, rows))}";
@@ -185,7 +186,7 @@ public sealed class SqliteBulkWriter : IBulkWriter
 
         // Runs once per row of millions: compiled fully optimised at once rather than through the tiers.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Add<T>(BulkTable<T> table, T row)
+        public void Add<T>(BulkShape<T> table, T row)
         {
             var columns = table.Columns;
             for (var c = 0; c < columns.Length; c++)
@@ -196,8 +197,16 @@ public sealed class SqliteBulkWriter : IBulkWriter
                     case BulkKind.Int32 when column.Int32!(row) is { } value:
                         Whole(value);
                         break;
+                    case BulkKind.Int64 when column.Int64!(row) is { } value:
+                        Whole(value);
+                        break;
                     case BulkKind.Boolean when column.Boolean!(row) is { } value:
                         Whole(value ? 1 : 0);
+                        break;
+                    case BulkKind.Date when column.Date!(row) is { } value:
+                        Room(10);
+                        // As Microsoft.Data.Sqlite stores a DateOnly for EF Core.
+                        Slice(value.TryFormat(Text.AsSpan(_textLength), out var written, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ? written : throw new ArgumentException("No room for a date."));
                         break;
                     case BulkKind.Text when column.Text!(row) is { } value:
                         if (ReferenceEquals(value, _lastText[c]))

@@ -10,44 +10,59 @@ using Sylvan.Data.Csv;
 namespace Kimberlite.Statistics.Comtrade;
 
 /// <summary>
-/// Imports a UN Comtrade bulk CSV of HS 7102 with the column names Comtrade publishes (reporterISO,
-/// partnerISO, refYear, refMonth, flowCode, cmdCode, qtyUnitAbbr, qty, netWgt, primaryValue, cifvalue,
-/// fobvalue, isReported, isAggregate). It streams in one pass: every row is checked (all or nothing, every problem
-/// listed) as it is written through the provider's bulk path, the file's SHA-256 computed from the same
-/// bytes, and the yearly totals the analysis reads added up and kept in blocks.
+/// Imports a UN Comtrade download of HS 7102 in any of the shapes a user gets (docs/IMPORTS.md, "UN Comtrade"):
+/// Comtrade Plus CSV (web download or API, with or without descriptions) and JSON, and the legacy Comtrade CSV.
+/// Countries are read from their ISO3 code, else from Comtrade's numeric code (<see cref="M49"/>); a partner is an
+/// area because of its code. It streams in one pass: every row is checked (all or nothing, every problem counted)
+/// as it is written through the provider's bulk path, the file's SHA-256 computed from the same bytes, and the
+/// yearly totals the analysis reads added up and kept in blocks, from the rows that are totals only.
 /// </summary>
 public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimeProvider clock, ILogger<ComtradeImporter> logger)
 {
-    private static readonly string[] Required = ["reporteriso", "partneriso", "flowcode", "cmdcode", "primaryvalue"];
+    /// <summary>Who publishes Comtrade: suggested to the user, never applied unstated.</summary>
+    public const string SuggestedPublisher = "United Nations Statistics Division (UN Comtrade)";
 
     /// <summary>Problems beyond this many are counted, not listed: a wrong file can have millions.</summary>
     public const int MaxListedProblems = 1000;
 
-    public async Task<ImportResult> ImportAsync(string path, Provenance provenance, CancellationToken cancellationToken = default)
+    /// <summary>Whether a file is a Comtrade download, in any of its shapes, or a message Comtrade saved in place of one.</summary>
+    public static bool Recognises(ReadOnlySpan<byte> head, string fileName) => ComtradeLayouts.Recognises(head, fileName);
+
+    /// <summary>Imports a file whole or refuses it; with <c>checkOnly</c>, the same pass and report, nothing kept (the import page's preview).</summary>
+    public async Task<ImportResult> ImportAsync(string path, Provenance provenance, CancellationToken cancellationToken = default, bool checkOnly = false)
     {
+        var fileName = Path.GetFileName(path);
+        // Nothing goes out under a publisher's name that the user did not state; a preview only suggests one.
+        if (!checkOnly && string.IsNullOrWhiteSpace(provenance.Publisher))
+            return Result(ImportOutcome.Refused, null, 0, [new ImportProblem(1, "(publisher)", null, ImportIssueKind.Refused, "Import_PublisherMissing")]);
+
         // A new file is fingerprinted as it is read rather than in a pass of its own before. A file imported
         // already would then be found only at the end, after all its rows were written and rolled back, with
         // SQLite's write lock held all along: when a file of the same name was imported before, it is
         // fingerprinted first, as any file was before (docs/decisions/011-import-in-one-pass.md).
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        var head = new byte[1 << 16];
+        var headLength = await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
+        file.Position = 0;
+        var (encoding, encodingName, preamble) = TextEncodings.Detect(head.AsSpan(0, headLength), complete: headLength < head.Length);
         string? sha256 = null;
-        var fileName = Path.GetFileName(path);
         if (await db.Datasets.AnyAsync(d => d.FileName == fileName, cancellationToken))
         {
             sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
             if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is { } existing)
-                return new ImportResult(ImportOutcome.AlreadyImported, existing, StatisticsFormat.Comtrade, 0, 0, 0, []);
+                return Result(ImportOutcome.AlreadyImported, existing, 0, []) with { Encoding = encodingName };
             file.Position = 0;
         }
         using var hash = SHA256.Create();
         await using var hashed = new CryptoStream(file, hash, CryptoStreamMode.Read, leaveOpen: true);
         var problems = new List<ImportProblem>();
-        var rows = 0;
+        var problemCount = 0;
+        var (rows, breakdowns) = (0, 0);
         var totals = new TradeFlowTotals();
         var dataset = new Dataset
         {
             Title = provenance.Title ?? Path.GetFileNameWithoutExtension(path),
-            Publisher = provenance.Publisher ?? "United Nations Statistics Division (UN Comtrade)",
+            Publisher = provenance.Publisher ?? SuggestedPublisher,
             Address = provenance.Address ?? "https://comtradeplus.un.org/",
             RetrievedOn = provenance.RetrievedOn,
             FileName = fileName,
@@ -55,40 +70,79 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
             Format = StatisticsFormat.Comtrade,
             ImportedAtUtc = clock.GetUtcNow().UtcDateTime,
         };
+        var text = encoding.GetString(head, preamble, headLength - preamble).TrimStart();
+        var source = new Source(hashed, encoding, preamble, json: text.StartsWith('{') || text.StartsWith('['), headIsWhole: headLength < head.Length ? text : null);
+
+        void Problem(ImportProblem p)
+        {
+            problemCount++;
+            if (problems.Count < MaxListedProblems)
+                problems.Add(p);
+        }
 
         // One pass: rows are checked as they are written, inside a transaction that a single problem rolls back.
         IEnumerable<TradeFlow> Checked()
         {
-            foreach (var (flow, rowProblems) in Read(hashed))
+            foreach (var (flow, rowProblems, breakdown) in source.Rows())
             {
                 rows++;
                 if (rowProblems is not null)
                 {
-                    foreach (var p in rowProblems.Where(_ => problems.Count < MaxListedProblems))
-                        problems.Add(p);
+                    foreach (var p in rowProblems)
+                        Problem(p);
                     continue;
                 }
-                if (problems.Count > 0)
-                    continue; // the file is refused already: read on only to list every problem
+                if (problemCount > 0)
+                    continue; // the file is refused already: read on only to count every problem
                 flow!.DatasetId = dataset.Id;
-                totals.Add(flow);
+                // A breakdown (by mode of transport, customs procedure or second partner) is kept as a record but
+                // never added to a total: the file's total row for the same flow holds it already.
+                if (breakdown)
+                    breakdowns++;
+                else
+                    totals.Add(flow);
                 yield return flow;
             }
         }
 
+        // Whatever the file says once it is read: a message in place of data, or no data at all.
+        void Finish()
+        {
+            foreach (var p in source.Finish())
+                Problem(p);
+            if (rows == 0 && problemCount == 0)
+                Problem(new ImportProblem(2, "(row)", null, ImportIssueKind.Refused, "Import_NoRows"));
+        }
+
+        ImportResult Refused() => Result(ImportOutcome.Refused, null, rows, problems) with { ProblemCount = problemCount, Encoding = encodingName };
+
         try
         {
+            if (checkOnly)
+            {
+                foreach (var _ in Checked())
+                {
+                }
+                Finish();
+                if (problemCount > 0)
+                    return Refused();
+                await hashed.CopyToAsync(Stream.Null, cancellationToken);
+                sha256 = Convert.ToHexStringLower(hash.Hash!);
+                if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is { } known)
+                    return Result(ImportOutcome.AlreadyImported, known, 0, []) with { Encoding = encodingName };
+                return Result(ImportOutcome.Checked, null, rows, Notes(breakdowns)) with { RowsLoaded = rows, FiguresLoaded = rows, Encoding = encodingName };
+            }
+
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             db.Datasets.Add(dataset);
             await db.SaveChangesAsync(cancellationToken);
             await writer.WriteAsync(db, TradeFlowTables.Flows, Checked(), cancellationToken);
-            if (rows == 0 && problems.Count == 0)
-                problems.Add(new ImportProblem(2, "(row)", null, ImportIssueKind.Refused, "Import_NoRows"));
-            if (problems.Count > 0)
+            Finish();
+            if (problemCount > 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
                 db.ChangeTracker.Clear();
-                return new ImportResult(ImportOutcome.Refused, null, StatisticsFormat.Comtrade, rows, 0, 0, problems);
+                return Refused();
             }
             await hashed.CopyToAsync(Stream.Null, cancellationToken); // whatever the reader left, so the hash is the whole file's
             sha256 = Convert.ToHexStringLower(hash.Hash!);
@@ -96,7 +150,7 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
             {
                 await transaction.RollbackAsync(cancellationToken);
                 db.ChangeTracker.Clear();
-                return new ImportResult(ImportOutcome.AlreadyImported, existing, StatisticsFormat.Comtrade, 0, 0, 0, []);
+                return Result(ImportOutcome.AlreadyImported, existing, 0, []) with { Encoding = encodingName };
             }
             dataset.Sha256 = sha256;
             await SaveAsync(totals, dataset.Id, cancellationToken);
@@ -108,20 +162,26 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
         {
             db.ChangeTracker.Clear();
             if (sha256 is not null && await db.DatasetIdWithShaAsync(sha256, cancellationToken) is { } raced)
-                return new ImportResult(ImportOutcome.AlreadyImported, raced, StatisticsFormat.Comtrade, 0, 0, 0, []);
+                return Result(ImportOutcome.AlreadyImported, raced, 0, []);
             throw;
         }
         catch (Exception e) when (e is not OperationCanceledException and not DbUpdateException && IsUnreadable(e))
         {
             db.ChangeTracker.Clear();
-            logger.LogInformation("Unreadable Comtrade file {File}: {Error}", Path.GetFileName(path), e.GetType().Name);
-            return new ImportResult(ImportOutcome.Refused, null, StatisticsFormat.Comtrade, rows, 0, 0,
-                [new ImportProblem(rows + 1, "(file)", e.Message, ImportIssueKind.Refused, "Import_UnreadableFile")]);
+            logger.LogInformation("Unreadable Comtrade file {File}: {Error}", fileName, e.GetType().Name);
+            Problem(new ImportProblem(rows + 1, "(file)", e.Message, ImportIssueKind.Refused, "Import_UnreadableFile"));
+            return Refused();
         }
         db.ChangeTracker.Clear();
         logger.LogInformation("Imported Comtrade dataset {DatasetId}: {Rows} rows", dataset.Id, rows);
-        return new ImportResult(ImportOutcome.Imported, dataset.Id, StatisticsFormat.Comtrade, rows, rows, rows, []);
+        return Result(ImportOutcome.Imported, dataset.Id, rows, Notes(breakdowns)) with { RowsLoaded = rows, FiguresLoaded = rows, Encoding = encodingName };
     }
+
+    private static ImportResult Result(ImportOutcome outcome, int? datasetId, int rows, IReadOnlyList<ImportProblem> problems) =>
+        new(outcome, datasetId, StatisticsFormat.Comtrade, rows, 0, 0, problems) { ProblemCount = problems.Count(p => p.Kind == ImportIssueKind.Refused), SuggestedPublisher = SuggestedPublisher };
+
+    private static List<ImportProblem> Notes(int breakdowns) =>
+        breakdowns == 0 ? [] : [new ImportProblem(1, "(rows)", breakdowns.ToString(CultureInfo.InvariantCulture), ImportIssueKind.Note, "Comtrade_BreakdownsKept")];
 
     /// <summary>
     /// Makes the yearly totals of the Comtrade datasets that have none, from their stored records, as their
@@ -168,64 +228,124 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
         }
     }
 
-    /// <summary>What the CSV reader throws on a file it cannot read, as opposed to a failure of the database.</summary>
+    /// <summary>What the readers throw on a file they cannot read, as opposed to a failure of the database.</summary>
     private static bool IsUnreadable(Exception e) =>
-        e is Sylvan.Data.Csv.CsvFormatException or FormatException or InvalidDataException or DecoderFallbackException
+        e is Sylvan.Data.Csv.CsvFormatException or FormatException or InvalidDataException or DecoderFallbackException or System.Text.Json.JsonException
         || e.GetType().Namespace == "Sylvan.Data.Csv";
 
-    /// <summary>Each row as a flow, or as the problems that refuse it.</summary>
-    private static IEnumerable<(TradeFlow? Flow, List<ImportProblem>? Problems)> Read(Stream file)
+    /// <summary>
+    /// A Comtrade file, CSV or JSON, as rows: each as a flow, or as the problems that refuse it, and whether it is a
+    /// breakdown of a total the file also holds.
+    /// </summary>
+    private sealed class Source(Stream file, Encoding encoding, int preamble, bool json, string? headIsWhole)
     {
-        using var text = new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
-        using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = true, BufferSize = 1 << 16 });
-        var columns = Enumerable.Range(0, csv.FieldCount).ToDictionary(i => csv.GetName(i).Trim().ToLowerInvariant(), i => i);
-        var missing = Required.Where(c => !columns.ContainsKey(c)).ToList();
-        if (!columns.ContainsKey("refyear") && !columns.ContainsKey("period"))
-            missing.Add("refYear");
-        if (missing.Count > 0)
+        private ComtradeJson? _json;
+        private readonly List<ImportProblem> _after = [];
+
+        public IEnumerable<(TradeFlow? Flow, List<ImportProblem>? Problems, bool Breakdown)> Rows() => json ? JsonRows() : CsvRows();
+
+        private IEnumerable<(TradeFlow?, List<ImportProblem>?, bool)> CsvRows()
         {
-            yield return (null, missing.Select(c => new ImportProblem(1, c, null, ImportIssueKind.Refused, "Import_MissingColumn")).ToList());
-            yield break;
+            using var text = new StreamReader(file, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
+            using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = true, BufferSize = 1 << 16 });
+            var headers = Enumerable.Range(0, csv.FieldCount).Select(i => csv.GetName(i)).ToList();
+            var columns = ComtradeLayouts.Columns(headers);
+            if (!ComtradeLayouts.LooksLikeTrade(columns))
+            {
+                // Nothing of a Comtrade table: a message saved in place of the data, or another kind of file.
+                yield return (null, [headIsWhole is not null && ComtradeLayouts.IsMessage(headIsWhole)
+                    ? new ImportProblem(1, "(file)", ComtradeLayouts.Shorten(headIsWhole), ImportIssueKind.Refused, "Comtrade_ErrorBody")
+                    : new ImportProblem(1, "(header)", string.Join(", ", headers.Where(h => h.Trim().Length > 0)), ImportIssueKind.Refused, "Comtrade_UnknownLayout")], false);
+                yield break;
+            }
+            var missing = ComtradeLayouts.Missing(columns, headers);
+            if (missing.Count > 0)
+            {
+                yield return (null, missing.Select(c => new ImportProblem(1, c, null, ImportIssueKind.Refused, "Import_MissingColumn")).ToList(), false);
+                yield break;
+            }
+            var row = new Row(csv, null, columns, i => csv.GetName(i));
+            while (csv.Read())
+                yield return row.Next();
         }
-        var row = new Row(csv, columns);
-        while (csv.Read())
-            yield return row.Next();
+
+        private IEnumerable<(TradeFlow?, List<ImportProblem>?, bool)> JsonRows()
+        {
+            for (var i = 0; i < preamble; i++)
+                file.ReadByte(); // the byte-order mark, which the JSON reader does not take
+            var utf8 = encoding is UTF8Encoding ? file : Encoding.CreateTranscodingStream(file, encoding, Encoding.UTF8, leaveOpen: true);
+            _json = new ComtradeJson(utf8);
+            // A JSON record gives its fields by name: each field is its own column, named as Comtrade Plus names it.
+            var columns = Enum.GetValues<ComtradeField>().ToDictionary(f => f, f => (int)f);
+            var row = new Row(null, _json, columns, i => ComtradeLayouts.PlusNames[i]);
+            while (_json.Read())
+                yield return row.Next();
+        }
+
+        /// <summary>What the file says once read: a JSON answer's error, or a refused query's message, in place of data.</summary>
+        public IEnumerable<ImportProblem> Finish()
+        {
+            if (_json is null)
+                yield break;
+            if (!string.IsNullOrWhiteSpace(_json.Error) || !_json.HasData && !string.IsNullOrWhiteSpace(_json.Message))
+            {
+                var message = !string.IsNullOrWhiteSpace(_json.Error) ? _json.Error : _json.StatusCode is null ? _json.Message! : $"{_json.StatusCode}: {_json.Message}";
+                yield return new ImportProblem(1, "(file)", ComtradeLayouts.Shorten(message), ImportIssueKind.Refused, "Comtrade_ErrorBody");
+            }
+            else if (!_json.HasData)
+                yield return new ImportProblem(1, "(file)", headIsWhole is null ? null : ComtradeLayouts.Shorten(headIsWhole), ImportIssueKind.Refused, "Comtrade_UnknownLayout");
+        }
     }
 
     /// <summary>
     /// Reads one row after another on spans of the reader's buffer: a bulk file repeats the same few
     /// codes millions of times, so each distinct code is checked once and its string reused.
     /// </summary>
-    private sealed class Row(CsvDataReader csv, Dictionary<string, int> columns)
+    private sealed class Row(CsvDataReader? csv, ComtradeJson? json, Dictionary<ComtradeField, int> columns, Func<int, string> name)
     {
         private const int MaxRemembered = 10_000;
-        private readonly int _reporter = columns.GetValueOrDefault("reporteriso", -1), _partner = columns.GetValueOrDefault("partneriso", -1), _flowCode = columns.GetValueOrDefault("flowcode", -1),
-            _cmd = columns.GetValueOrDefault("cmdcode", -1), _value = columns.GetValueOrDefault("primaryvalue", -1), _refYear = columns.GetValueOrDefault("refyear", -1), _refMonth = columns.GetValueOrDefault("refmonth", -1),
-            _period = columns.GetValueOrDefault("period", -1), _freq = columns.GetValueOrDefault("freqcode", -1), _unit = columns.GetValueOrDefault("qtyunitabbr", -1), _qty = columns.GetValueOrDefault("qty", -1),
-            _netWgt = columns.GetValueOrDefault("netwgt", -1), _cif = columns.GetValueOrDefault("cifvalue", -1), _fob = columns.GetValueOrDefault("fobvalue", -1), _reported = columns.GetValueOrDefault("isreported", -1),
-            _aggregate = columns.GetValueOrDefault("isaggregate", -1);
-        private static readonly Func<string, string?> Flow = f => f.Length is > 0 and <= 4 && f.All(char.IsAsciiLetter) ? f.ToUpperInvariant() : null,
+        private readonly int _reporterIso = Column(columns, ComtradeField.ReporterIso), _reporterCode = Column(columns, ComtradeField.ReporterCode),
+            _partnerIso = Column(columns, ComtradeField.PartnerIso), _partnerCode = Column(columns, ComtradeField.PartnerCode),
+            _partner2Iso = Column(columns, ComtradeField.Partner2Iso), _partner2Code = Column(columns, ComtradeField.Partner2Code),
+            _flowCode = Column(columns, ComtradeField.Flow), _cmd = Column(columns, ComtradeField.Commodity), _value = Column(columns, ComtradeField.PrimaryValue),
+            _refYear = Column(columns, ComtradeField.RefYear), _refMonth = Column(columns, ComtradeField.RefMonth), _period = Column(columns, ComtradeField.Period),
+            _freq = Column(columns, ComtradeField.Freq), _unit = Column(columns, ComtradeField.UnitAbbr), _unitCode = Column(columns, ComtradeField.UnitCode),
+            _qty = Column(columns, ComtradeField.Qty), _netWgt = Column(columns, ComtradeField.NetWeight), _cif = Column(columns, ComtradeField.CifValue),
+            _fob = Column(columns, ComtradeField.FobValue), _reported = Column(columns, ComtradeField.IsReported),
+            _mot = Column(columns, ComtradeField.MotCode), _customs = Column(columns, ComtradeField.CustomsCode);
+        private static readonly Func<string, string?> Flow = f => f switch
+            {
+                // Legacy Comtrade numbers its flows: 1 imports, 2 exports, 3 re-exports, 4 re-imports.
+                "1" => "M", "2" => "X", "3" => "RX", "4" => "RM",
+                _ => f.Length is > 0 and <= 4 && f.All(char.IsAsciiLetter) ? f.ToUpperInvariant() : null,
+            },
             Commodity = c => c.StartsWith("7102", StringComparison.Ordinal) && c.Length <= 12 && c.All(char.IsAsciiDigit) ? c : null,
-            Unit = u => u[..Math.Min(20, u.Length)];
-        private readonly Codes _reporters = new(Country), _partners = new(Country), _flows = new(Flow), _commodities = new(Commodity), _units = new(Unit);
+            // Legacy Comtrade writes its units out in words; the two that matter here are stored as Comtrade Plus abbreviates them.
+            Unit = u => u.Equals("Weight in carats", StringComparison.OrdinalIgnoreCase) ? "carat"
+                : u.Equals("Weight in kilograms", StringComparison.OrdinalIgnoreCase) ? "kg"
+                : u[..Math.Min(20, u.Length)];
+        private readonly Codes<string> _flows = new(Flow), _commodities = new(Commodity), _units = new(Unit);
+        private readonly Codes<M49.Entry> _reporterIsos = new(ByKey), _reporterCodes = new(ByCode), _partnerIsos = new(ByKey), _partnerCodes = new(ByCode);
         private readonly TradeFlow _row = new() { ReporterIso3 = "", PartnerIso3 = "", FlowCode = "", CommodityCode = "" };
         private int _line = 1;
         private List<ImportProblem>? _problems;
 
+        private static int Column(Dictionary<ComtradeField, int> columns, ComtradeField field) => columns.GetValueOrDefault(field, -1);
 
         // Runs once per row of millions: compiled fully optimised at once rather than through the tiers.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public (TradeFlow? Flow, List<ImportProblem>? Problems) Next()
+        public (TradeFlow? Flow, List<ImportProblem>? Problems, bool Breakdown) Next()
         {
-            _line++;
+            _line = json is null ? _line + 1 : json.Records;
             _problems = null;
-            var reporterCode = _reporters.Read(Text(_reporter));
-            if (reporterCode is null or "WLD")
-                Refuse(_reporter, "Import_UnknownCountryCode");
-            var partnerText = Text(_partner);
-            var partnerCode = _partners.Read(partnerText);
-            if (partnerText.IsEmpty)
-                Refuse(_partner, "Import_Required");
+            var reporter = Place(_reporterIsos, _reporterIso, _reporterCodes, _reporterCode);
+            if (reporter is null)
+                Refuse(Given(_reporterIso) ? _reporterIso : _reporterCode, Given(_reporterIso) || Given(_reporterCode) ? "Comtrade_UnknownCountryCode" : "Import_Required");
+            else if (reporter.Kind is M49.Kind.World or M49.Kind.Area)
+                Refuse(Given(_reporterIso) ? _reporterIso : _reporterCode, "Comtrade_ReporterIsArea");
+            var partner = Place(_partnerIsos, _partnerIso, _partnerCodes, _partnerCode);
+            if (partner is null)
+                Refuse(Given(_partnerIso) ? _partnerIso : _partnerCode, Given(_partnerIso) || Given(_partnerCode) ? "Comtrade_UnknownCountryCode" : "Import_Required");
             var flow = _flows.Read(Text(_flowCode));
             if (flow is null)
                 Refuse(_flowCode, "Import_UnknownFlow");
@@ -242,18 +362,18 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
                 Refuse(_value, "Import_Required");
             var cifValue = Number(_cif);
             var fobValue = Number(_fob);
-            var unit = _units.Read(Text(_unit));
+            var unit = _units.Read(Text(_unit)) ?? UnitOfCode(Text(_unitCode));
 
             if (_problems is not null)
-                return (null, _problems);
-            var partnerIsAggregate = partnerCode is null || CountryCodes.IsAggregate(partnerCode) || Flag(Text(_aggregate)) == true;
+                return (null, _problems, false);
             // One object refilled for every row: the bulk writers write a row before asking for the next,
             // and millions of short-lived rows would keep the collector busy beside SQLite.
             var row = _row;
             row.Line = _line;
-            row.ReporterIso3 = reporterCode!;
-            row.PartnerIso3 = partnerCode ?? partnerText.ToString().ToUpperInvariant()[..Math.Min(3, partnerText.Length)];
-            row.PartnerIsAggregate = partnerIsAggregate;
+            row.ReporterIso3 = reporter!.Key;
+            row.PartnerIso3 = partner!.Key;
+            // An area because of its code, never because of isAggregate (which Comtrade sets on rows it aggregated).
+            row.PartnerIsAggregate = partner.IsAggregate;
             row.Year = year!.Value;
             row.Month = month;
             row.FlowCode = flow!;
@@ -265,32 +385,69 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
             row.CifValue = cifValue;
             row.FobValue = fobValue;
             row.IsReported = Flag(Text(_reported));
-            return (row, null);
+            return (row, null, IsBreakdown());
         }
 
-        private ReadOnlySpan<char> Text(int i) => i >= 0 && i < csv.RowFieldCount ? csv.GetFieldSpan(i).Trim() : default;
+        /// <summary>
+        /// A row that splits a total by mode of transport (motCode other than 0, all modes), customs procedure
+        /// (customsCode other than C00, all procedures) or second partner (partner2Code other than 0, the world).
+        /// </summary>
+        private bool IsBreakdown()
+        {
+            static bool Other(ReadOnlySpan<char> code, string total) => !code.IsEmpty && !code.Equals(total, StringComparison.OrdinalIgnoreCase) && code is not "-1";
+            return Other(Text(_mot), "0") || Other(Text(_customs), "C00")
+                || (_partner2Code >= 0 ? Other(Text(_partner2Code), "0") : Other(Text(_partner2Iso), "W00") && Other(Text(_partner2Iso), "WLD"));
+        }
+
+        /// <summary>A country or area by its ISO3 code where the file gives one Kimberlite knows, else by Comtrade's number.</summary>
+        private M49.Entry? Place(Codes<M49.Entry> isos, int iso, Codes<M49.Entry> codes, int code) =>
+            isos.Read(Text(iso)) ?? codes.Read(Text(code));
+
+        private bool Given(int i) => !Text(i).IsEmpty;
+
+        private static M49.Entry? ByKey(string text)
+        {
+            if (M49.FindKey(text) is { } entry)
+                return entry;
+            // A code Kimberlite knows without Comtrade's table (ISO 3166-1), under the code as written.
+            var code = text.ToUpperInvariant();
+            return code.Length == 3 && CountryCodes.IsKnown(code) ? new M49.Entry(-1, code, CountryCodes.IsAggregate(code) ? M49.Kind.Group : M49.Kind.Country, code) : null;
+        }
+
+        private static M49.Entry? ByCode(string text) => M49.Find(text);
+
+        /// <summary>Comtrade's quantity unit number where the file gives no abbreviation: 13 carats, 8 kilograms.</summary>
+        private static string? UnitOfCode(ReadOnlySpan<char> code) => code is "13" ? "carat" : code is "8" ? "kg" : null;
+
+        private ReadOnlySpan<char> Text(int i) =>
+            i < 0 ? default
+            : csv is not null ? i < csv.RowFieldCount ? csv.GetFieldSpan(i).Trim() : default
+            : json!.Field(i).Trim();
 
         private int? Int(int i) => int.TryParse(Text(i), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
+
+        /// <summary>
+        /// A quantity or value beyond any trade of rough diamonds (the world trades about 10⁹ carats and 10¹¹ US$ a
+        /// year): refused rather than stored, since PostgreSQL's numeric(24,4) could not hold much more and the
+        /// analysis would add millions of them.
+        /// </summary>
+        private const decimal MostPlausible = 1_000_000_000_000_000m;
 
         private decimal? Number(int i)
         {
             var (value, refusal) = NumberReader.Read(Text(i));
             if (refusal != NumberReader.Refusal.None)
                 Refuse(i, $"Import_Number_{refusal}");
+            else if (value is > MostPlausible or < -MostPlausible)
+            {
+                Refuse(i, "Comtrade_NumberTooLarge");
+                return null;
+            }
             return value;
         }
 
         private void Refuse(int i, string reason) =>
-            (_problems ??= []).Add(new ImportProblem(_line, i >= 0 ? csv.GetName(i) : "(row)", i >= 0 ? Text(i).ToString() : null, ImportIssueKind.Refused, reason));
-
-        /// <summary>An ISO3 code; Comtrade writes the world W00.</summary>
-        private static string? Country(string text)
-        {
-            var code = text.ToUpperInvariant();
-            if (code is "W00" or "WLD")
-                return "WLD";
-            return code.Length == 3 && CountryCodes.IsKnown(code) ? code : null;
-        }
+            (_problems ??= []).Add(new ImportProblem(_line, i >= 0 ? name(i) : "(row)", i >= 0 ? Text(i).ToString() : null, ImportIssueKind.Refused, reason));
 
         private static (int? Year, int? Month) When(int? refYear, int? refMonth, ReadOnlySpan<char> period, ReadOnlySpan<char> freq)
         {
@@ -314,14 +471,14 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
         /// One column of codes, read on the reader's spans: a string is made and checked only the first time a
         /// code is met, and a run of the same code (bulk files come sorted) is not even looked up.
         /// </summary>
-        private sealed class Codes(Func<string, string?> check)
+        private sealed class Codes<T>(Func<string, T?> check) where T : class
         {
-            private readonly Dictionary<string, string?>.AlternateLookup<ReadOnlySpan<char>> _known = new Dictionary<string, string?>().GetAlternateLookup<ReadOnlySpan<char>>();
+            private readonly Dictionary<string, T?>.AlternateLookup<ReadOnlySpan<char>> _known = new Dictionary<string, T?>().GetAlternateLookup<ReadOnlySpan<char>>();
             private string _lastText = "";
-            private string? _lastCode;
+            private T? _lastCode;
 
             /// <summary>What a code reads as (null when refused); empty text reads as null.</summary>
-            public string? Read(ReadOnlySpan<char> text)
+            public T? Read(ReadOnlySpan<char> text)
             {
                 if (text.IsEmpty)
                     return null;

@@ -111,24 +111,44 @@ public sealed class TradeFlowTotals
     // Subheadings and the heading apart: the analysis takes the subheadings where a file has them.
     private readonly Dictionary<TradeKey, Total> _subheadings = [], _heading = [];
 
-    /// <summary>Counts a record when it is yearly, exports or imports, with a partner country or the world; the rest are kept but not totalled.</summary>
+    /// <summary>
+    /// Counts a record when it is yearly, exports or imports, with a partner country or the world, of the heading 7102 or
+    /// one of its six-digit subheadings; the rest are kept but not totalled. The importer passes only the rows that are
+    /// totals (not breakdowns by mode of transport, customs procedure or second partner).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(TradeFlow flow)
     {
         // The world is totalled too, as a partner of its own: a reporter's total over every partner, areas not
         // specified included, which a balance needs. Other areas and groups are not: they would count trade twice.
+        // A national line longer than six digits would count its subheading twice: only 4 and 6 digits are totalled.
         if (flow.Month is not null || flow.PartnerIsAggregate && flow.PartnerIso3 != "WLD" || flow.FlowCode is not ("X" or "M")
+            || flow.CommodityCode.Length is not (4 or 6)
             || !TradeKey.TryOf(flow.ReporterIso3, flow.PartnerIso3, flow.FlowCode[0], flow.Year, out var key))
             return;
-        ref var total = ref CollectionsMarshal.GetValueRefOrAddDefault(flow.CommodityCode.Length > 4 ? _subheadings : _heading, key, out _);
-        if (flow.Carats is { } carats)
-            total.Carats += carats;
-        else
-            total.NotAllInCarats = true;
-        if (flow.PrimaryValue is { } usd)
-            total.Usd += usd;
-        else
+        ref var total = ref CollectionsMarshal.GetValueRefOrAddDefault(flow.CommodityCode.Length == 6 ? _subheadings : _heading, key, out _);
+        try
+        {
+            if (flow.Carats is { } carats)
+                total.Carats += carats;
+            else
+                total.NotAllInCarats = true;
+        }
+        catch (OverflowException)
+        {
+            total.NotAllInCarats = true; // beyond any decimal: no total rather than a crash
+        }
+        try
+        {
+            if (flow.PrimaryValue is { } usd)
+                total.Usd += usd;
+            else
+                total.NotAllValued = true;
+        }
+        catch (OverflowException)
+        {
             total.NotAllValued = true;
+        }
     }
 
     public IEnumerable<TradeTotalsBlock> Blocks(int datasetId) =>
@@ -141,7 +161,10 @@ public sealed class TradeFlowTotals
         public decimal Carats, Usd;
         public bool NotAllInCarats, NotAllValued;
 
+        /// <summary>Beyond this a total is no trade of diamonds: kept out of the analysis rather than overflow it.</summary>
+        private const decimal Largest = 1_000_000_000_000_000_000m;
+
         public readonly TradeTotalRow Row(TradeKey key, int datasetId, bool subheadings) =>
-            new(key, datasetId, subheadings, NotAllInCarats ? null : Carats, NotAllValued ? null : Usd);
+            new(key, datasetId, subheadings, NotAllInCarats || Math.Abs(Carats) > Largest ? null : Carats, NotAllValued || Math.Abs(Usd) > Largest ? null : Usd);
     }
 }

@@ -91,7 +91,7 @@ public sealed class CommandLineTests : IAsyncLifetime
             ["Country", "Period", "Production volume (ct)", "Production value (USD)"],
             ["Gabon", "2021", 100, 5000]), "kp.xlsx");
 
-        var (exit, output, _) = await Run("import", "statistics", file);
+        var (exit, output, _) = await Run("import", "statistics", file, "--publisher", "Kimberley Process");
 
         Assert.Equal(0, exit);
         Assert.Contains("(Kimberley Process public table) — rows read: 1, loaded: 1; figures: 1.", output);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Kimberlite.Accounts;
 using Kimberlite.Analysis;
 using Kimberlite.Field;
+using Kimberlite.Imports;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
 using Kimberlite.Statistics;
@@ -40,6 +41,7 @@ public static class KimberliteCommands
         builder.AddKimberliteField();
         builder.AddKimberliteStatistics();
         builder.AddKimberliteAnalysis();
+        builder.AddKimberliteImports();
         using var host = builder.Build();
         var texts = host.Services.GetRequiredService<IStringLocalizer<Texts>>();
         var positional = args.Where(a => !IsSetting(a)).ToArray();
@@ -170,19 +172,16 @@ public static class KimberliteCommands
             errors.WriteLine(texts["Cli_FileNotFound", Locate(file) is null ? file : mappingFile]);
             return 2;
         }
-        KoboMapping? mapping;
-        try
-        {
-            mapping = KoboMapping.Read(await File.ReadAllBytesAsync(mappingPath));
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            errors.WriteLine(texts["Cli_KoboBadMapping", Path.GetFileName(mappingPath), e.Message]);
-            return 2;
-        }
         using var scope = services.CreateScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
-        var result = await scope.ServiceProvider.GetRequiredService<KoboImporter>().ImportAsync(await File.ReadAllBytesAsync(path), Path.GetFileName(path), mapping!, CommandActor);
+        var run = await scope.ServiceProvider.GetRequiredService<ImportWorkflow>().ImportAsync(
+            new ImportFile(path, Path.GetFileName(path), await File.ReadAllBytesAsync(mappingPath)), new Provenance { ImportedBy = CommandActor });
+        if (run.MappingError is { } mappingError)
+        {
+            errors.WriteLine(texts["Cli_KoboBadMapping", Path.GetFileName(mappingPath), mappingError]);
+            return 2;
+        }
+        var result = run.Kobo!;
         if (!result.Imported)
         {
             errors.WriteLine(texts["Cli_Refused", Path.GetFileName(path), result.Problems.Count]);
@@ -221,31 +220,39 @@ public static class KimberliteCommands
 
         using var scope = services.CreateScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
-        var result = comtrade
-            ? await scope.ServiceProvider.GetRequiredService<ComtradeImporter>().ImportAsync(file, provenance!)
-            : await scope.ServiceProvider.GetRequiredService<StatisticsImporter>().ImportAsync(await File.ReadAllBytesAsync(file), Path.GetFileName(file), provenance!);
+        // The same workflow as the /import page: it chooses the importer from the file, audits, and analyses afterwards.
+        var run = await scope.ServiceProvider.GetRequiredService<ImportWorkflow>().ImportAsync(
+            new ImportFile(file, Path.GetFileName(file)), provenance! with { ImportedBy = CommandActor });
+        var result = run.Result!;
+        if (run.Kind != (comtrade ? ImportKind.Comtrade : ImportKind.Statistics))
+            errors.WriteLine(texts["Door_CliChosen", texts[$"Door_Kind_{run.Kind}"], texts[run.ChoiceReason]]);
 
         switch (result.Outcome)
         {
             case ImportOutcome.AlreadyImported:
                 output.WriteLine(texts["Cli_AlreadyImported", result.DatasetId!]);
+                if (run.Analysis is { } pendingRun)
+                    output.WriteLine(texts["Cli_AnalysisDone", pendingRun.Raised, pendingRun.Changed, pendingRun.Resolved, pendingRun.Active.Count]);
                 return 0;
+            case ImportOutcome.Refused when run.PublisherNeeded && result.Problems.All(p => p.Reason == "Door_PublisherNotStated"):
+                errors.WriteLine(texts["Door_CliPublisherRequired", Path.GetFileName(file), run.SuggestedPublisher!]);
+                return 2;
             case ImportOutcome.Refused:
                 var refusals = result.Refusals.ToList();
-                errors.WriteLine(texts["Cli_Refused", Path.GetFileName(file), refusals.Count]);
+                errors.WriteLine(texts["Cli_Refused", Path.GetFileName(file), run.ProblemCount]);
                 foreach (var p in refusals)
                     errors.WriteLine(Describe(texts, p));
                 return 1;
             default:
-                await scope.ServiceProvider.GetRequiredService<AuditLog>().AppendAsync(CommandActor, AuditActions.Import, $"dataset {result.DatasetId}",
-                    $"{Path.GetFileName(file)}: {result.RowsLoaded} rows, {result.FiguresLoaded} figures");
                 output.WriteLine(texts["Cli_Imported", result.DatasetId!, Path.GetFileName(file), texts[$"Format_{result.Format}"], result.RowsRead, result.RowsLoaded, result.FiguresLoaded]);
                 foreach (var p in result.Problems)
                     output.WriteLine(Describe(texts, p));
                 // Findings follow the figures: every import is followed by a new analysis.
-                var summary = await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync();
-                output.WriteLine(texts["Cli_AnalysisDone", summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count]);
-                return 0;
+                if (run.Analysis is { } summary)
+                    output.WriteLine(texts["Cli_AnalysisDone", summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count]);
+                else
+                    errors.WriteLine(texts["Door_AnalysisPending"]);
+                return run.AnalysisPending ? 1 : 0;
         }
     }
 
@@ -253,7 +260,9 @@ public static class KimberliteCommands
     {
         using var scope = services.CreateScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
-        var summary = await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync();
+        var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
+        var summary = await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(default, (db, counts, token) =>
+            audit.AppendInAsync(db, CommandActor, AuditActions.Analysis, "findings", $"{counts.Raised} raised, {counts.Changed} changed, {counts.Resolved} resolved", token));
         output.WriteLine(texts["Cli_AnalysisDone", summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count]);
         var rules = summary.Active.Select(f => f.Rule).Distinct().Order().ToList();
         var countries = summary.Active.Select(f => f.CountryIso3).Distinct().Order().ToList();

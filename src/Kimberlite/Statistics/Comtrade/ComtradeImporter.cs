@@ -23,7 +23,11 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
     /// <summary>Problems beyond this many are counted, not listed: a wrong file can have millions.</summary>
     public const int MaxListedProblems = 1000;
 
-    public async Task<ImportResult> ImportAsync(string path, Provenance provenance, CancellationToken cancellationToken = default)
+    /// <summary>What the layout suggests as its publisher, for the user to confirm: a Comtrade file never names one itself.</summary>
+    public const string SuggestedPublisher = "United Nations Statistics Division (UN Comtrade)";
+
+    public async Task<ImportResult> ImportAsync(string path, Provenance provenance, CancellationToken cancellationToken = default,
+        bool checkOnly = false, BeforeCommit? beforeCommit = null)
     {
         // A new file is fingerprinted as it is read rather than in a pass of its own before. A file imported
         // already would then be found only at the end, after all its rows were written and rolled back, with
@@ -47,13 +51,15 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
         var dataset = new Dataset
         {
             Title = provenance.Title ?? Path.GetFileNameWithoutExtension(path),
-            Publisher = provenance.Publisher ?? "United Nations Statistics Division (UN Comtrade)",
+            Publisher = provenance.Publisher ?? SuggestedPublisher,
             Address = provenance.Address ?? "https://comtradeplus.un.org/",
             RetrievedOn = provenance.RetrievedOn,
             FileName = fileName,
             Sha256 = $"pending-{Guid.NewGuid():N}",
             Format = StatisticsFormat.Comtrade,
             ImportedAtUtc = clock.GetUtcNow().UtcDateTime,
+            ImportedBy = provenance.ImportedBy,
+            ImportedByOrganisationId = provenance.ImportedByOrganisationId,
         };
 
         // One pass: rows are checked as they are written, inside a transaction that a single problem rolls back.
@@ -102,6 +108,15 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
             await SaveAsync(totals, dataset.Id, cancellationToken);
             dataset.RowsRead = dataset.RowsLoaded = rows;
             await db.SaveChangesAsync(cancellationToken);
+            if (checkOnly)
+            {
+                // Checking runs the whole import, then undoes it: the counts are exactly what importing will do.
+                await transaction.RollbackAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                return new ImportResult(ImportOutcome.Checked, null, StatisticsFormat.Comtrade, rows, rows, rows, []) { SuggestedPublisher = SuggestedPublisher };
+            }
+            if (beforeCommit is not null)
+                await beforeCommit(db, new ImportResult(ImportOutcome.Imported, dataset.Id, StatisticsFormat.Comtrade, rows, rows, rows, []) { SuggestedPublisher = SuggestedPublisher }, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException)
@@ -120,7 +135,7 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
         }
         db.ChangeTracker.Clear();
         logger.LogInformation("Imported Comtrade dataset {DatasetId}: {Rows} rows", dataset.Id, rows);
-        return new ImportResult(ImportOutcome.Imported, dataset.Id, StatisticsFormat.Comtrade, rows, rows, rows, []);
+        return new ImportResult(ImportOutcome.Imported, dataset.Id, StatisticsFormat.Comtrade, rows, rows, rows, []) { SuggestedPublisher = SuggestedPublisher };
     }
 
     /// <summary>

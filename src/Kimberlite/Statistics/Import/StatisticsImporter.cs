@@ -17,6 +17,12 @@ public sealed record Provenance(string? Title = null, string? Publisher = null, 
     public string? Sheet { get; init; }
 }
 
+/// <summary>
+/// Run by an importer inside its transaction, after its data is written and just before it commits: what the caller
+/// writes here (the import's audit entry) is committed with the data or not at all.
+/// </summary>
+public delegate Task BeforeCommit(KimberliteDb db, ImportResult result, CancellationToken cancellationToken);
+
 public enum ImportMode
 {
     /// <summary>A file with any refused row is refused whole: the rule for every import a person makes.</summary>
@@ -56,7 +62,7 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
 {
     public async Task<ImportResult> ImportAsync(
         byte[] content, string fileName, Provenance provenance, ImportMode mode = ImportMode.AllOrNothing,
-        bool bundled = false, CancellationToken cancellationToken = default, bool checkOnly = false)
+        bool bundled = false, CancellationToken cancellationToken = default, bool checkOnly = false, BeforeCommit? beforeCommit = null)
     {
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
         if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is { } existing)
@@ -87,13 +93,18 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
         if (table.Rows.Count == 0)
             return Refused(format, 0, [new ImportProblem(2, "(row)", null, ImportIssueKind.Refused, "Import_NoRows")]);
 
-        // The Kimberley Process table is the Kimberley Process's own publication, whoever downloads it.
+        // The Kimberley Process table is the Kimberley Process's own publication, whoever downloads it: that is a
+        // suggestion for the user to confirm, never a publisher applied unstated. The check reads the rows as if
+        // it were confirmed; the import waits for the user's word.
+        var suggested = format == StatisticsFormat.KpPublicTable ? "Kimberley Process" : null;
         if (format == StatisticsFormat.KpPublicTable)
-            provenance = provenance with
-            {
-                Publisher = provenance.Publisher ?? "Kimberley Process",
-                Address = provenance.Address ?? "https://kimberleyprocessstatistics.org/",
-            };
+            provenance = provenance with { Address = provenance.Address ?? "https://kimberleyprocessstatistics.org/" };
+        if (suggested is not null && string.IsNullOrWhiteSpace(provenance.Publisher))
+        {
+            if (!checkOnly)
+                return Refused(format, table.Rows.Count, [new ImportProblem(1, "(publisher)", suggested, ImportIssueKind.Refused, "Door_PublisherNotStated")]) with { SuggestedPublisher = suggested };
+            provenance = provenance with { Publisher = suggested };
+        }
 
         var problems = table.Headers
             .Select((header, index) => (header, index))
@@ -130,9 +141,9 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
         }
 
         if (refusedRows > 0 && mode == ImportMode.AllOrNothing)
-            return Refused(format, table.Rows.Count, problems);
+            return Refused(format, table.Rows.Count, problems) with { SuggestedPublisher = suggested };
         if (checkOnly)
-            return new ImportResult(ImportOutcome.Checked, null, format, table.Rows.Count, table.Rows.Count - refusedRows, figures.Count, problems);
+            return new ImportResult(ImportOutcome.Checked, null, format, table.Rows.Count, table.Rows.Count - refusedRows, figures.Count, problems) { SuggestedPublisher = suggested };
 
         var dataset = new Dataset
         {
@@ -148,9 +159,12 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
             RowsRead = table.Rows.Count,
             RowsLoaded = table.Rows.Count - refusedRows,
             RowsRefused = refusedRows,
+            ImportedBy = Clip(provenance.ImportedBy, 300),
+            ImportedByOrganisationId = provenance.ImportedByOrganisationId,
             Issues = problems.Select(p => new ImportIssue { Line = p.Line, Column = p.Column, Value = Clip(p.Value, 1000), Kind = p.Kind, Reason = p.Reason }).ToList(),
         };
         db.Datasets.Add(dataset);
+        ImportResult imported;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             try
@@ -170,12 +184,15 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
             foreach (var figure in figures)
                 figure.DatasetId = dataset.Id;
             await writer.WriteAsync(db, FigureTables.Figures, figures, cancellationToken);
+            imported = new ImportResult(ImportOutcome.Imported, dataset.Id, format, dataset.RowsRead, dataset.RowsLoaded, figures.Count, problems) { SuggestedPublisher = suggested };
+            if (beforeCommit is not null)
+                await beforeCommit(db, imported, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         db.ChangeTracker.Clear();
         logger.LogInformation("Imported dataset {DatasetId} ({Format}): {Rows} rows read, {Loaded} loaded, {Figures} figures",
             dataset.Id, format, dataset.RowsRead, dataset.RowsLoaded, figures.Count);
-        return new ImportResult(ImportOutcome.Imported, dataset.Id, format, dataset.RowsRead, dataset.RowsLoaded, figures.Count, problems);
+        return imported;
     }
 
     private static ImportResult Refused(StatisticsFormat? format, int rows, IReadOnlyList<ImportProblem> problems) =>

@@ -835,6 +835,9 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<DateTime?>("AnalysedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("Bundled")
                         .HasColumnType("boolean");
 
@@ -848,6 +851,13 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<DateTime>("ImportedAtUtc")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ImportedBy")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int?>("ImportedByOrganisationId")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Publisher")
                         .IsRequired()
@@ -877,6 +887,8 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("character varying(500)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ImportedByOrganisationId");
 
                     b.HasIndex("Sha256")
                         .IsUnique();
@@ -1310,6 +1322,14 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Kimberlite.Statistics.Dataset", b =>
+                {
+                    b.HasOne("Kimberlite.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("ImportedByOrganisationId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Kimberlite.Statistics.Figure", b =>

@@ -239,4 +239,125 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.DoesNotContain("Exemple", incidents[0].ReporterName);
         File.Delete(bad);
     }
+
+    /// <summary>Every command there is, as the help writes its first line.</summary>
+    private static readonly string[] EveryCommand =
+    [
+        "kimberlite import statistics FILE [--title T] [--publisher P] [--url U] [--retrieved YYYY-MM-DD]",
+        "kimberlite import comtrade FILE [--title T] [--publisher P] [--url U] [--retrieved YYYY-MM-DD]",
+        "kimberlite import kobo FILE --mapping MAPPING",
+        "kimberlite analyze",
+        "kimberlite findings [--format json|csv]",
+        "kimberlite db migrate",
+        "kimberlite users add EMAIL --role admin|coordinator|analyst|monitor|viewer [--org ACRONYM]",
+        "kimberlite tokens create --user EMAIL [--scope read|write] [--expires 30d] [--name NAME]",
+        "kimberlite audit verify",
+    ];
+
+    private static string[] Lines(string text) => text.Split(Environment.NewLine).Select(l => l.Trim()).ToArray();
+
+    [Fact]
+    public async Task KimberliteHelpListsEveryCommand()
+    {
+        var help = await Run("--help");
+        var word = await Run("help");
+
+        Assert.Equal((0, ""), (help.Exit, help.Errors));
+        Assert.Equal(help.Output, word.Output);
+        var lines = Lines(help.Output);
+        Assert.All(EveryCommand, command => Assert.Contains(command, lines));
+        // The web server is the line without a command, and the help says so.
+        Assert.Contains("kimberlite", lines);
+        Assert.Contains(lines, l => l.StartsWith("-h, --help", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Settings such as --Kimberlite:DataDirectory=/srv/k may stand anywhere on the line.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ImportHelpListsEveryOption()
+    {
+        var (exit, output, _) = await Run("import", "--help");
+
+        Assert.Equal(0, exit);
+        var lines = Lines(output);
+        Assert.Equal(EveryCommand.Where(c => c.StartsWith("kimberlite import ", StringComparison.Ordinal)), lines.Where(l => l.StartsWith("kimberlite ", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.StartsWith("FILE", StringComparison.Ordinal) && l.EndsWith("the file; a relative path starts from the folder where the command is typed", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("--title T", StringComparison.Ordinal) && l.EndsWith("the dataset's title", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("--publisher P", StringComparison.Ordinal) && l.EndsWith("who publishes these figures, where the file does not say", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("--url U", StringComparison.Ordinal) && l.EndsWith("the address the file came from", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("--retrieved YYYY-MM-DD", StringComparison.Ordinal) && l.EndsWith("the day the file was retrieved", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("--mapping MAPPING", StringComparison.Ordinal) && l.EndsWith("the JSON file that maps the form's fields to Kimberlite's", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.StartsWith("kimberlite analyze", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnUnknownCommandPrintsTheCommandsAndExitsTwo()
+    {
+        var (exit, output, errors) = await Run("labels", "list");
+
+        // Any word is a command: an unknown one no longer starts the web server.
+        Assert.True(KimberliteCommands.IsCommand(["labels", "list"]));
+        Assert.True(KimberliteCommands.IsCommand(["--Kimberlite:DataDirectory=/srv/k", "--urls", "http://localhost:5080", "labels"]));
+        Assert.False(KimberliteCommands.IsCommand(["--Kimberlite:DataDirectory=/srv/k", "--urls", "http://localhost:5080"]));
+        Assert.False(KimberliteCommands.IsCommand(["--environment=Development"]));
+        Assert.False(KimberliteCommands.IsCommand([]));
+        Assert.Equal((2, ""), (exit, output));
+        var lines = Lines(errors);
+        Assert.Equal("Unknown command: labels list", lines[0]);
+        Assert.All(EveryCommand, command => Assert.Contains(command, lines));
+    }
+
+    [Fact]
+    public async Task AWrongOptionExitsTwoWithTheReason()
+    {
+        var format = await Run("findings", "--format", "xml");
+        var mapping = await Run("import", "kobo", "export.csv");
+        var file = await Run("import", "statistics");
+        var command = await Run("import");
+        var stray = await Run("import", "statistics", "--colour");
+        var extra = await Run("import", "statistics", "a.csv", "b.csv");
+
+        Assert.Equal((2, "The option --format does not take \"xml\": write one of json, csv"), (format.Exit, format.Errors.Trim()));
+        Assert.Equal((2, "The option --mapping is required"), (mapping.Exit, mapping.Errors.Trim()));
+        Assert.Equal((2, "kimberlite import statistics needs FILE"), (file.Exit, file.Errors.Trim()));
+        Assert.Equal(2, command.Exit);
+        Assert.StartsWith("kimberlite import needs a command:", command.Errors);
+        Assert.Contains("kimberlite import kobo FILE --mapping MAPPING", command.Errors);
+        Assert.Equal(2, stray.Exit);
+        Assert.StartsWith("Unknown option: --colour", stray.Errors);
+        Assert.Equal(2, extra.Exit);
+        Assert.StartsWith("Unexpected argument: b.csv", extra.Errors);
+        Assert.All([format, mapping, file, command, stray, extra], run => Assert.Equal("", run.Output));
+    }
+
+    [Fact]
+    public async Task TheHelpSpeaksTheLanguageLangNamesFrenchFirst()
+    {
+        CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = new CultureInfo("fr");
+        var french = await Run("import", "statistics", "--help");
+        CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = new CultureInfo("pt");
+        var portuguese = await Run("import", "statistics", "--help");
+        var refused = await Run("findings", "--format", "xml");
+
+        var lines = Lines(french.Output);
+        Assert.Equal("Usage :", lines[0]);
+        Assert.Equal("kimberlite import statistics FICHIER [--title T] [--publisher P] [--url U] [--retrieved AAAA-MM-JJ]", lines[1]);
+        Assert.Contains(lines, l => l.StartsWith("--publisher P", StringComparison.Ordinal) && l.EndsWith("qui publie ces chiffres, si le fichier ne le dit pas", StringComparison.Ordinal));
+        Assert.Contains("kimberlite import statistics FICHEIRO [--title T] [--publisher P] [--url U] [--retrieved AAAA-MM-DD]", Lines(portuguese.Output));
+        Assert.Equal("A opção --format não aceita «xml»: escreva um destes valores: json, csv", refused.Errors.Trim());
+    }
+
+    [Fact]
+    public async Task AnalyzeFromTheCommandLineIsAuditedAsTheWebAuditsAnAnalysis()
+    {
+        var analyze = await Run("analyze");
+
+        Assert.Equal(0, analyze.Exit);
+        await using var app = new KimberliteApp(_settings);
+        var entries = await app.WithDb(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.AuditEntries, TestContext.Current.CancellationToken));
+        var entry = Assert.Single(entries);
+        Assert.Equal((Kimberlite.Accounts.AuditActions.Analysis, "findings"), (entry.Action, entry.Target));
+        Assert.StartsWith("command line (", entry.Actor);
+        Assert.Matches(@"^\d+ raised, \d+ changed, \d+ resolved$", entry.Summary);
+        Assert.Contains("Audit trail intact: 1 entries verified.", (await Run("audit", "verify")).Output);
+    }
 }

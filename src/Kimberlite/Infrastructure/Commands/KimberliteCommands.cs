@@ -1,3 +1,7 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using Kimberlite.Accounts;
 using Kimberlite.Analysis;
@@ -6,26 +10,44 @@ using Kimberlite.Imports;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
 using Kimberlite.Statistics;
-using Kimberlite.Statistics.Comtrade;
-using Kimberlite.Statistics.Import;
 using Microsoft.Extensions.Localization;
 
 namespace Kimberlite.Infrastructure.Commands;
 
 /// <summary>
-/// The command line of the same executable as the web app: `kimberlite import statistics FILE`,
-/// `kimberlite import comtrade FILE`, `kimberlite analyze`, `kimberlite findings`, `kimberlite db migrate`.
-/// Every command first brings the database up to date, as the web app does.
+/// The command line of the same executable as the web app. Each feature declares its commands beside
+/// its service (ImportCommands, AnalysisCommands, DataCommands, AccountsCommands); this class gathers
+/// them, builds the host they run in and parses the line with System.CommandLine. Exit codes: 0 done,
+/// 1 refused (a bad file, a broken audit trail), 2 a wrong command line.
 /// </summary>
 public static class KimberliteCommands
 {
-    private static readonly string[] Commands = ["import", "db", "analyze", "findings", "users", "tokens", "audit", "help", "--help", "-h"];
+    /// <summary>The words that ask for help or the version rather than name a command.</summary>
+    private static readonly string[] HelpWords = ["-h", "--help", "-?", "/?", "/h", "--version"];
 
-    /// <summary>A setting such as --Kimberlite:DataDirectory=/srv/k, accepted anywhere on the line.</summary>
+    /// <summary>A setting such as --Kimberlite:DataDirectory=/srv/k, accepted anywhere on the line and given to the configuration.</summary>
     private static bool IsSetting(string arg) =>
         arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=') is > 2 and var eq && arg[..eq].Contains(':');
 
-    public static bool IsCommand(string[] args) => args.FirstOrDefault(a => !IsSetting(a)) is { } first && Commands.Contains(first);
+    /// <summary>
+    /// Any positional word makes the line a command, known or not: the web server starts only when the
+    /// line holds nothing but settings and the web host's own options (`--urls http://…`, `--environment=…`).
+    /// </summary>
+    public static bool IsCommand(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (IsSetting(arg))
+                continue;
+            if (HelpWords.Contains(arg) || !arg.StartsWith('-'))
+                return true;
+            // The web host reads `--key value` as well as `--key=value`: the next word is the value, not a command.
+            if (!arg.Contains('='))
+                i++;
+        }
+        return false;
+    }
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
     {
@@ -43,300 +65,122 @@ public static class KimberliteCommands
         builder.AddKimberliteAnalysis();
         builder.AddKimberliteImports();
         using var host = builder.Build();
-        var texts = host.Services.GetRequiredService<IStringLocalizer<Texts>>();
-        var positional = args.Where(a => !IsSetting(a)).ToArray();
+        var context = new CommandContext(host.Services, host.Services.GetRequiredService<IStringLocalizer<Texts>>(), output, errors);
 
-        switch (positional)
-        {
-            case ["help" or "--help" or "-h", ..]:
-                output.WriteLine(texts["Cli_Usage"]);
-                return 0;
-            case ["db", "migrate"]:
-                return await MigrateAsync(host.Services, texts, output);
-            case ["import", "statistics", var file, .. var options]:
-                return await ImportAsync(host.Services, texts, file, options, output, errors, comtrade: false);
-            case ["import", "kobo", var file, "--mapping", var mappingFile, ..]:
-                return await ImportKoboAsync(host.Services, texts, file, mappingFile, output, errors);
-            case ["import", "comtrade", var file, .. var options]:
-                return await ImportAsync(host.Services, texts, file, options, output, errors, comtrade: true);
-            case ["analyze"]:
-                return await AnalyzeAsync(host.Services, texts, output);
-            case ["findings"]:
-            case ["findings", "--format", "json" or "csv"]:
-                return await PrintFindingsAsync(host.Services, positional.Length == 3 ? positional[2] : "json", output);
-            case ["users", "add", var email, .. var options]:
-                return await AddUserAsync(host.Services, texts, email, options, output, errors);
-            case ["tokens", "create", .. var options]:
-                return await CreateTokenAsync(host.Services, texts, options, output, errors);
-            case ["audit", "verify"]:
-                return await VerifyAuditAsync(host.Services, texts, output, errors);
-            default:
-                errors.WriteLine(texts["Cli_UnknownCommand", string.Join(' ', positional)]);
-                errors.WriteLine(texts["Cli_Usage"]);
-                return 2;
-        }
+        var words = args.Where(a => !IsSetting(a)).ToArray();
+        // No response files: a word starting with @ is a file name or a value, never a list of more words.
+        var line = Gather(context).Parse(words, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (line.Action is ParseErrorAction)
+            return Refuse(line, words, context);
+        // Exceptions and Ctrl+C keep .NET's own behaviour: a crash is a crash, a kill is a kill.
+        return await line.InvokeAsync(new InvocationConfiguration { Output = output, Error = errors, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
     }
 
-    /// <summary>How the audit trail names whoever runs a command: the machine account, never a person's secret.</summary>
-    private static string CommandActor => $"command line ({Environment.UserName})";
-
-    private static string? Option(string[] options, string name) =>
-        options.SkipWhile(o => o != name).Skip(1).FirstOrDefault();
-
-    private static async Task<int> AddUserAsync(IServiceProvider services, IStringLocalizer<Texts> texts, string email, string[] options, TextWriter output, TextWriter errors)
+    /// <summary>Every feature's commands under one root, in the order the help lists them.</summary>
+    private static RootCommand Gather(CommandContext context)
     {
-        var roleText = Option(options, "--role");
-        var organisation = Option(options, "--org");
-        var administrator = string.Equals(roleText, "admin", StringComparison.OrdinalIgnoreCase) || string.Equals(roleText, "administrator", StringComparison.OrdinalIgnoreCase);
-        MemberRole? role = null;
-        if (!administrator)
+        var root = new RootCommand(context.Texts["Cli_Help_Root"]);
+        root.Directives.Clear();
+        foreach (var option in root.Options)
         {
-            if (organisation is null || !Enum.TryParse<MemberRole>(roleText, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            if (option is HelpOption help)
             {
-                errors.WriteLine(texts["Cli_UsersUsage"]);
-                return 2;
+                help.Description = context.Texts["Cli_Help_Help"];
+                help.Action = new HelpAction(context);
             }
-            role = parsed;
+            else if (option is VersionOption)
+                option.Description = context.Texts["Cli_Help_Version"];
         }
-        using var scope = services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
-        var address = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<AccountsOptions>>().Value;
-        var result = await scope.ServiceProvider.GetRequiredService<AccountService>()
-            .AddUserAsync(email, administrator, administrator ? null : organisation, role, CommandActor, address.PublicAddress);
-        if (!result.Succeeded)
-        {
-            errors.WriteLine(texts[result.Error!]);
-            return 1;
-        }
-        output.WriteLine(administrator ? texts["Cli_UserAddedAdmin", email] : texts["Cli_UserAdded", email, texts[$"Role_{role}"], organisation!.ToUpperInvariant()]);
-        if (result.Link is { } link)
-        {
-            output.WriteLine(texts["Cli_SetupLink", address.SetupLinkHours]);
-            output.WriteLine(link);
-        }
-        else
-            output.WriteLine(texts["Cli_HasPassword"]);
-        return 0;
-    }
+        foreach (var command in (IEnumerable<Command>)[
+            .. ImportCommands.Create(context),
+            .. AnalysisCommands.Create(context),
+            .. DataCommands.Create(context),
+            .. AccountsCommands.Create(context)])
+            root.Add(command);
 
-    private static async Task<int> CreateTokenAsync(IServiceProvider services, IStringLocalizer<Texts> texts, string[] options, TextWriter output, TextWriter errors)
-    {
-        var email = Option(options, "--user");
-        var scopeText = Option(options, "--scope") ?? "read";
-        var expires = (Option(options, "--expires") ?? "30d").TrimEnd('d', 'D');
-        if (email is null || !Enum.TryParse<TokenScope>(scopeText, ignoreCase: true, out var tokenScope) || !Enum.IsDefined(tokenScope)
-            || !int.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out var days))
+        // `kimberlite help [COMMAND…]`, as `kimberlite [COMMAND…] --help`.
+        var about = new Argument<string[]>("command") { Arity = ArgumentArity.ZeroOrMore };
+        var helpCommand = new Command("help") { Hidden = true };
+        helpCommand.Add(about);
+        helpCommand.SetAction(parsed =>
         {
-            errors.WriteLine(texts["Cli_TokensUsage"]);
-            return 2;
-        }
-        using var scope = services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
-        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<User>>();
-        if (await users.FindByEmailAsync(email) is not { } user)
-        {
-            errors.WriteLine(texts["Cli_NoSuchUser", email]);
-            return 1;
-        }
-        var result = await scope.ServiceProvider.GetRequiredService<AccountService>()
-            .CreateTokenAsync(user, Option(options, "--name") ?? "command line", tokenScope, days, CommandActor);
-        if (!result.Succeeded)
-        {
-            errors.WriteLine(texts[result.Error!, scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<AccountsOptions>>().Value.MaxTokenDays]);
-            return 1;
-        }
-        // The token alone on standard output, for scripts; what it is goes to standard error.
-        errors.WriteLine(texts["Cli_TokenCreated", email, texts[$"Scope_{tokenScope}"], days]);
-        output.WriteLine(result.Secret);
-        return 0;
-    }
-
-    private static async Task<int> VerifyAuditAsync(IServiceProvider services, IStringLocalizer<Texts> texts, TextWriter output, TextWriter errors)
-    {
-        using (var scope = services.CreateScope())
-            await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
-        var verification = await services.GetRequiredService<AuditLog>().VerifyAsync();
-        if (verification.FirstBrokenSequence is { } broken)
-        {
-            errors.WriteLine(texts["Cli_AuditBroken", broken, verification.Problem ?? ""]);
-            return 1;
-        }
-        output.WriteLine(texts["Cli_AuditIntact", verification.Entries]);
-        return 0;
-    }
-
-    private static async Task<int> ImportKoboAsync(IServiceProvider services, IStringLocalizer<Texts> texts, string file, string mappingFile, TextWriter output, TextWriter errors)
-    {
-        if (Locate(file) is not { } path || Locate(mappingFile) is not { } mappingPath)
-        {
-            errors.WriteLine(texts["Cli_FileNotFound", Locate(file) is null ? file : mappingFile]);
-            return 2;
-        }
-        using var scope = services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
-        var run = await scope.ServiceProvider.GetRequiredService<ImportWorkflow>().ImportAsync(
-            new ImportFile(path, Path.GetFileName(path), await File.ReadAllBytesAsync(mappingPath)), new Provenance { ImportedBy = CommandActor });
-        if (run.MappingError is { } mappingError)
-        {
-            errors.WriteLine(texts["Cli_KoboBadMapping", Path.GetFileName(mappingPath), mappingError]);
-            return 2;
-        }
-        var result = run.Kobo!;
-        if (!result.Imported)
-        {
-            errors.WriteLine(texts["Cli_Refused", Path.GetFileName(path), result.Problems.Count]);
-            foreach (var p in result.Problems)
-                errors.WriteLine(Describe(texts, p));
-            return 1;
-        }
-        output.WriteLine(texts["Cli_KoboImported", Path.GetFileName(path), result.Created, result.Repeated]);
-        return 0;
-    }
-
-    private static async Task<int> MigrateAsync(IServiceProvider services, IStringLocalizer<Texts> texts, TextWriter output)
-    {
-        using var scope = services.CreateScope();
-        var applied = await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
-        output.WriteLine(texts["Cli_Database", services.DescribeDatabase(texts)]);
-        output.WriteLine(applied.Count == 0 ? texts["Cli_MigrateNothing"] : texts["Cli_MigrateApplied", applied.Count, string.Join(", ", applied)]);
-        return 0;
-    }
-
-    private static async Task<int> ImportAsync(
-        IServiceProvider services, IStringLocalizer<Texts> texts, string file, string[] options, TextWriter output, TextWriter errors, bool comtrade)
-    {
-        var (provenance, optionError) = ReadProvenance(options, texts);
-        if (optionError is not null)
-        {
-            errors.WriteLine(optionError);
-            return 2;
-        }
-        if (Locate(file) is not { } path)
-        {
-            errors.WriteLine(texts["Cli_FileNotFound", file]);
-            return 2;
-        }
-        file = path;
-
-        using var scope = services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
-        // The same workflow as the /import page: it chooses the importer from the file, audits, and analyses afterwards.
-        var run = await scope.ServiceProvider.GetRequiredService<ImportWorkflow>().ImportAsync(
-            new ImportFile(file, Path.GetFileName(file)), provenance! with { ImportedBy = CommandActor });
-        var result = run.Result!;
-        if (run.Kind != (comtrade ? ImportKind.Comtrade : ImportKind.Statistics))
-            errors.WriteLine(texts["Door_CliChosen", texts[$"Door_Kind_{run.Kind}"], texts[run.ChoiceReason]]);
-
-        switch (result.Outcome)
-        {
-            case ImportOutcome.AlreadyImported:
-                output.WriteLine(texts["Cli_AlreadyImported", result.DatasetId!]);
-                if (run.Analysis is { } pendingRun)
-                    output.WriteLine(texts["Cli_AnalysisDone", pendingRun.Raised, pendingRun.Changed, pendingRun.Resolved, pendingRun.Active.Count]);
-                return 0;
-            case ImportOutcome.Refused when run.PublisherNeeded && result.Problems.All(p => p.Reason == "Door_PublisherNotStated"):
-                errors.WriteLine(texts["Door_CliPublisherRequired", Path.GetFileName(file), run.SuggestedPublisher!]);
-                return 2;
-            case ImportOutcome.Refused:
-                var refusals = result.Refusals.ToList();
-                errors.WriteLine(texts["Cli_Refused", Path.GetFileName(file), run.ProblemCount]);
-                foreach (var p in refusals)
-                    errors.WriteLine(Describe(texts, p));
-                return 1;
-            default:
-                output.WriteLine(texts["Cli_Imported", result.DatasetId!, Path.GetFileName(file), texts[$"Format_{result.Format}"], result.RowsRead, result.RowsLoaded, result.FiguresLoaded]);
-                foreach (var p in result.Problems)
-                    output.WriteLine(Describe(texts, p));
-                // Findings follow the figures: every import is followed by a new analysis.
-                if (run.Analysis is { } summary)
-                    output.WriteLine(texts["Cli_AnalysisDone", summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count]);
-                else
-                    errors.WriteLine(texts["Door_AnalysisPending"]);
-                return run.AnalysisPending ? 1 : 0;
-        }
-    }
-
-    private static async Task<int> AnalyzeAsync(IServiceProvider services, IStringLocalizer<Texts> texts, TextWriter output)
-    {
-        using var scope = services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
-        var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
-        var summary = await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(default, (db, counts, token) =>
-            audit.AppendInAsync(db, CommandActor, AuditActions.Analysis, "findings", $"{counts.Raised} raised, {counts.Changed} changed, {counts.Resolved} resolved", token));
-        output.WriteLine(texts["Cli_AnalysisDone", summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count]);
-        var rules = summary.Active.Select(f => f.Rule).Distinct().Order().ToList();
-        var countries = summary.Active.Select(f => f.CountryIso3).Distinct().Order().ToList();
-        if (summary.Active.Count == 0)
+            Command command = root;
+            foreach (var word in parsed.GetValue(about) ?? [])
+            {
+                if (command.Subcommands.FirstOrDefault(c => c.Name == word && !c.Hidden) is not { } sub)
+                {
+                    context.Errors.WriteLine(context.Texts["Cli_UnknownCommand", string.Join(' ', parsed.GetValue(about)!)]);
+                    CommandHelp.Write(root, context.Texts, context.Errors);
+                    return 2;
+                }
+                command = sub;
+            }
+            CommandHelp.Write(command, context.Texts, context.Output);
             return 0;
-        // A table: one line per rule, one column per country, the number of active findings in each cell.
-        var width = Math.Max(rules.Max(r => texts[$"Rule_{r}"].Value.Length), texts["Cli_Total"].Value.Length) + 2;
-        output.WriteLine(texts["Cli_Rule"].Value.PadRight(width) + string.Concat(countries.Select(c => c.PadLeft(6))) + texts["Cli_Total"].Value.PadLeft(8));
-        foreach (var rule in rules)
+        });
+        root.Add(helpCommand);
+        return root;
+    }
+
+    /// <summary>What is wrong with the line, in the reader's language, then the help of the command it was meant for; exit 2.</summary>
+    private static int Refuse(ParseResult line, string[] words, CommandContext context)
+    {
+        var (texts, errors) = (context.Texts, context.Errors);
+        var command = line.CommandResult.Command;
+        var unmatched = line.UnmatchedTokens;
+        // An unknown option may have been taken for the file: `import statistics --colour x.csv`.
+        var stray = unmatched.FirstOrDefault(t => t.StartsWith('-'))
+            ?? line.Tokens.FirstOrDefault(t => t.Type == TokenType.Argument && t.Value is ['-', _, ..])?.Value;
+        string? problem = null;
+        if (command.Subcommands.Count > 0 && unmatched is [var word, ..] && !word.StartsWith('-'))
+            problem = texts["Cli_UnknownCommand", string.Join(' ', words)];
+        else if (command.Subcommands.Count > 0 && command.Action is null && unmatched.Count == 0)
+            problem = texts["Cli_CommandIncomplete", CommandHelp.Path(command)];
+        else if (stray is not null)
+            problem = texts["Cli_UnknownOption", stray];
+        else if (unmatched.Count > 0)
+            problem = texts["Cli_UnexpectedArgument", unmatched[0]];
+        if (problem is not null)
         {
-            var line = texts[$"Rule_{rule}"].Value.PadRight(width)
-                + string.Concat(countries.Select(c => summary.Active.Count(f => f.Rule == rule && f.CountryIso3 == c).ToString(CultureInfo.InvariantCulture).PadLeft(6)))
-                + summary.Active.Count(f => f.Rule == rule).ToString(CultureInfo.InvariantCulture).PadLeft(8);
-            output.WriteLine(line);
+            errors.WriteLine(problem);
+            CommandHelp.Write(command, texts, errors);
+            return 2;
         }
-        output.WriteLine(texts["Cli_Total"].Value.PadRight(width)
-            + string.Concat(countries.Select(c => summary.Active.Count(f => f.CountryIso3 == c).ToString(CultureInfo.InvariantCulture).PadLeft(6)))
-            + summary.Active.Count.ToString(CultureInfo.InvariantCulture).PadLeft(8));
-        return 0;
-    }
 
-    private static async Task<int> PrintFindingsAsync(IServiceProvider services, string format, TextWriter output)
-    {
-        using var scope = services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
-        var findings = await FindingsApi.QueryAsync(scope.ServiceProvider.GetRequiredService<KimberliteDb>(), new FindingFilter(), CancellationToken.None);
-        if (format == "csv")
-            await output.WriteAsync(FindingsApi.Csv(findings, scope.ServiceProvider.GetRequiredService<FindingTexts>()));
-        else
-            await output.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(
-                findings.Select(f => FindingDto.From(f, scope.ServiceProvider.GetRequiredService<FindingTexts>())), FindingsApi.JsonOptions));
-        return 0;
-    }
-
-    /// <summary>
-    /// A relative path is read from the shell's directory ($PWD) first: `dotnet run --project` starts
-    /// the program in the project's folder, not where the user typed the command.
-    /// </summary>
-    private static string? Locate(string file)
-    {
-        if (Path.IsPathRooted(file))
-            return File.Exists(file) ? file : null;
-        var shell = Environment.GetEnvironmentVariable("PWD");
-        return new[] { shell, Directory.GetCurrentDirectory() }
-            .OfType<string>()
-            .Select(folder => Path.GetFullPath(Path.Combine(folder, file)))
-            .FirstOrDefault(File.Exists);
-    }
-
-    public static string Describe(IStringLocalizer<Texts> texts, ImportProblem p) =>
-        texts[p.Kind == ImportIssueKind.Refused ? "Cli_ProblemRefused" : "Cli_ProblemNote", p.Line, p.Column, p.Value ?? "", texts[p.Reason]];
-
-    private static (Provenance? Provenance, string? Error) ReadProvenance(string[] options, IStringLocalizer<Texts> texts)
-    {
-        string? title = null, publisher = null, url = null;
-        DateOnly? retrieved = null;
-        for (var i = 0; i < options.Length; i++)
+        // A missing or refused value: one line each, in the reader's language, without the whole help.
+        var messages = line.Errors.Select(error => error.SymbolResult switch
         {
-            var value = i + 1 < options.Length && !options[i + 1].StartsWith("--", StringComparison.Ordinal) ? options[i + 1] : null;
-            if (options[i] is "--title" or "--publisher" or "--url" or "--retrieved" && value is null)
-                return (null, texts["Cli_OptionNeedsValue", options[i]]);
-            switch (options[i])
-            {
-                case "--title" when value is not null: title = value; i++; break;
-                case "--publisher" when value is not null: publisher = value; i++; break;
-                case "--url" when value is not null: url = value; i++; break;
-                case "--retrieved" when value is not null:
-                    if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-                        return (null, texts["Cli_BadDate", value]);
-                    retrieved = date; i++; break;
-                default:
-                    return (null, texts["Cli_UnknownOption", options[i]] + Environment.NewLine + texts["Cli_Usage"]);
-            }
+            OptionResult { IdentifierTokenCount: 0 } o => texts["Cli_OptionRequired", o.Option.Name].Value,
+            OptionResult { Tokens.Count: 0 } o => texts["Cli_OptionNeedsValue", o.IdentifierToken?.Value ?? o.Option.Name].Value,
+            ArgumentResult { Parent: OptionResult { IdentifierTokenCount: 0 } o } => texts["Cli_OptionRequired", o.Option.Name].Value,
+            ArgumentResult { Parent: OptionResult { Tokens.Count: 0 } o } => texts["Cli_OptionNeedsValue", o.IdentifierToken?.Value ?? o.Option.Name].Value,
+            ArgumentResult { Tokens.Count: 0 } a => texts["Cli_ArgumentMissing", a.Argument.HelpName ?? a.Argument.Name, CommandHelp.Path(command)].Value,
+            // The features' own refusals (a date, a word not among the choices), already in the reader's language.
+            OptionResult or ArgumentResult => error.Message,
+            _ => null,
+        }).OfType<string>().ToList();
+        // What the library says of the command as a whole, when nothing above said it better.
+        foreach (var argument in command.Arguments.Where(a => a.Arity.MinimumNumberOfValues > 0 && line.GetResult(a) is null))
+            messages.Add(texts["Cli_ArgumentMissing", argument.HelpName ?? argument.Name, CommandHelp.Path(command)]);
+        foreach (var option in command.Options.Where(o => o.Required && line.GetResult(o) is null))
+            messages.Add(texts["Cli_OptionRequired", option.Name]);
+        if (messages.Count == 0)
+            messages.AddRange(line.Errors.Select(e => e.Message));
+        foreach (var message in messages.Distinct())
+            errors.WriteLine(message);
+        return 2;
+    }
+
+    /// <summary>`--help` on any command: that command's help, in the reader's language.</summary>
+    private sealed class HelpAction(CommandContext context) : SynchronousCommandLineAction
+    {
+        // `kimberlite import --help` is a question, not an incomplete command.
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            CommandHelp.Write(parseResult.CommandResult.Command, context.Texts, context.Output);
+            return 0;
         }
-        return (new Provenance(title, publisher, url, retrieved), null);
     }
 }

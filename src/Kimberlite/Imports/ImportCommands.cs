@@ -1,0 +1,141 @@
+using System.CommandLine;
+using System.Globalization;
+using Kimberlite.Infrastructure.Commands;
+using Kimberlite.Infrastructure.Localization;
+using Kimberlite.Statistics;
+using Kimberlite.Statistics.Import;
+using Microsoft.Extensions.Localization;
+
+namespace Kimberlite.Imports;
+
+/// <summary>
+/// `kimberlite import statistics FILE`, `kimberlite import comtrade FILE` and `kimberlite import kobo FILE --mapping M`:
+/// a file is imported whole or refused whole with every problem listed (exit 1); a wrong line exits 2.
+/// </summary>
+public static class ImportCommands
+{
+    public static IEnumerable<Command> Create(CommandContext context)
+    {
+        var import = context.Command("import", "Cli_Help_Import");
+        import.Add(Tabular(context, "statistics", "Cli_Help_ImportStatistics", comtrade: false));
+        import.Add(Tabular(context, "comtrade", "Cli_Help_ImportComtrade", comtrade: true));
+        import.Add(Kobo(context));
+        yield return import;
+    }
+
+    /// <summary>A statistics or Comtrade file, with what the file may not say about itself.</summary>
+    private static Command Tabular(CommandContext context, string name, string descriptionKey, bool comtrade)
+    {
+        var file = context.Argument("file", "Cli_Arg_File", "Cli_Help_File");
+        var title = context.Option<string>("--title", "Cli_Help_Title", "T");
+        var publisher = context.Option<string>("--publisher", "Cli_Help_Publisher", "P");
+        var url = context.Option<string>("--url", "Cli_Help_Url", "U");
+        var retrieved = context.Option<DateOnly?>("--retrieved", "Cli_Help_Retrieved", context.Texts["Cli_Arg_Date"]);
+        retrieved.CustomParser = result =>
+        {
+            var value = result.Tokens[0].Value;
+            if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+                return date;
+            result.AddError(context.Texts["Cli_BadDate", value]);
+            return null;
+        };
+        var command = context.Command(name, descriptionKey);
+        command.Add(file);
+        command.Add(title);
+        command.Add(publisher);
+        command.Add(url);
+        command.Add(retrieved);
+        command.SetAction((line, cancellationToken) => ImportAsync(context, line.GetRequiredValue(file),
+            new Provenance(line.GetValue(title), line.GetValue(publisher), line.GetValue(url), line.GetValue(retrieved)), comtrade, cancellationToken));
+        return command;
+    }
+
+    private static Command Kobo(CommandContext context)
+    {
+        var file = context.Argument("file", "Cli_Arg_File", "Cli_Help_KoboFile");
+        var mapping = context.Option<string>("--mapping", "Cli_Help_KoboMapping", context.Texts["Cli_Arg_Mapping"], required: true);
+        var command = context.Command("kobo", "Cli_Help_ImportKobo");
+        command.Add(file);
+        command.Add(mapping);
+        command.SetAction((line, cancellationToken) => ImportKoboAsync(context, line.GetRequiredValue(file), line.GetRequiredValue(mapping), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> ImportAsync(CommandContext context, string file, Provenance provenance, bool comtrade, CancellationToken cancellationToken)
+    {
+        var (texts, output, errors) = (context.Texts, context.Output, context.Errors);
+        if (CommandContext.Locate(file) is not { } path)
+        {
+            errors.WriteLine(texts["Cli_FileNotFound", file]);
+            return 2;
+        }
+        var fileName = Path.GetFileName(path);
+        await using var scope = await context.OpenDatabaseAsync(cancellationToken);
+        // The same workflow as the /import page: it chooses the importer from the file, audits, and analyses afterwards.
+        var run = await scope.ServiceProvider.GetRequiredService<ImportWorkflow>().ImportAsync(
+            new ImportFile(path, fileName), provenance with { ImportedBy = CommandContext.Actor }, cancellationToken: cancellationToken);
+        var result = run.Result!;
+        if (run.Kind != (comtrade ? ImportKind.Comtrade : ImportKind.Statistics))
+            errors.WriteLine(texts["Door_CliChosen", texts[$"Door_Kind_{run.Kind}"], texts[run.ChoiceReason]]);
+
+        switch (result.Outcome)
+        {
+            case ImportOutcome.AlreadyImported:
+                output.WriteLine(texts["Cli_AlreadyImported", result.DatasetId!]);
+                if (run.Analysis is { } pending)
+                    output.WriteLine(texts["Cli_AnalysisDone", pending.Raised, pending.Changed, pending.Resolved, pending.Active.Count]);
+                return 0;
+            case ImportOutcome.Refused when run.PublisherNeeded && result.Problems.All(p => p.Reason == "Door_PublisherNotStated"):
+                // The layout only suggests a publisher: the user states it, as on the page.
+                errors.WriteLine(texts["Door_CliPublisherRequired", fileName, run.SuggestedPublisher!]);
+                return 2;
+            case ImportOutcome.Refused:
+                errors.WriteLine(texts["Cli_Refused", fileName, run.ProblemCount]);
+                foreach (var p in result.Refusals)
+                    errors.WriteLine(Describe(texts, p));
+                return 1;
+            default:
+                output.WriteLine(texts["Cli_Imported", result.DatasetId!, fileName, texts[$"Format_{result.Format}"], result.RowsRead, result.RowsLoaded, result.FiguresLoaded]);
+                foreach (var p in result.Problems)
+                    output.WriteLine(Describe(texts, p));
+                // Findings follow the figures: every import is followed by a new analysis; one that fails stays pending for the next start.
+                if (run.Analysis is { } summary)
+                    output.WriteLine(texts["Cli_AnalysisDone", summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count]);
+                else
+                    errors.WriteLine(texts["Door_AnalysisPending"]);
+                return run.AnalysisPending ? 1 : 0;
+        }
+    }
+
+    private static async Task<int> ImportKoboAsync(CommandContext context, string file, string mappingFile, CancellationToken cancellationToken)
+    {
+        var (texts, errors) = (context.Texts, context.Errors);
+        if (CommandContext.Locate(file) is not { } path || CommandContext.Locate(mappingFile) is not { } mappingPath)
+        {
+            errors.WriteLine(texts["Cli_FileNotFound", CommandContext.Locate(file) is null ? file : mappingFile]);
+            return 2;
+        }
+        await using var scope = await context.OpenDatabaseAsync(cancellationToken);
+        var run = await scope.ServiceProvider.GetRequiredService<ImportWorkflow>().ImportAsync(
+            new ImportFile(path, Path.GetFileName(path), await File.ReadAllBytesAsync(mappingPath, cancellationToken)),
+            new Provenance { ImportedBy = CommandContext.Actor }, cancellationToken: cancellationToken);
+        if (run.MappingError is { } mappingError)
+        {
+            errors.WriteLine(texts["Cli_KoboBadMapping", Path.GetFileName(mappingPath), mappingError]);
+            return 2;
+        }
+        var result = run.Kobo!;
+        if (!result.Imported)
+        {
+            errors.WriteLine(texts["Cli_Refused", Path.GetFileName(path), result.Problems.Count]);
+            foreach (var p in result.Problems)
+                errors.WriteLine(Describe(texts, p));
+            return 1;
+        }
+        context.Output.WriteLine(texts["Cli_KoboImported", Path.GetFileName(path), result.Created, result.Repeated]);
+        return 0;
+    }
+
+    public static string Describe(IStringLocalizer<Texts> texts, ImportProblem p) =>
+        texts[p.Kind == ImportIssueKind.Refused ? "Cli_ProblemRefused" : "Cli_ProblemNote", p.Line, p.Column, p.Value ?? "", texts[p.Reason]];
+}

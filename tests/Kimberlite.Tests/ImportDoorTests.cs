@@ -184,6 +184,29 @@ public sealed partial class ImportDoorTests : EmptyAppTest
     }
 
     [Fact]
+    public async Task ImportsAndOtherEntriesAppendedAtOnceEachKeepTheirEntryAndTheChainStaysIntact()
+    {
+        // Each import appends inside its own transaction; entries appended meanwhile race it for the next sequence number.
+        async Task ImportAsync(int i)
+        {
+            await using var scope = App.Services.CreateAsyncScope();
+            var path = ImportFiles.Write(ImportFiles.Csv(ImportFiles.ProductionHeader, $"GAB,{2000 + i},{100 + i},,,https://example.org,Somebody,,exact,"), $"gabon-{i}.csv");
+            var run = await scope.ServiceProvider.GetRequiredService<Imports.ImportWorkflow>().ImportAsync(
+                new Imports.ImportFile(path, Path.GetFileName(path)), new Provenance { ImportedBy = $"test {i}" }, cancellationToken: Cancel);
+            Assert.True(run.Imported);
+        }
+        var audit = App.Services.GetRequiredService<AuditLog>();
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(ImportAsync)
+            .Concat(Enumerable.Range(0, 8).Select(i => audit.AppendAsync("test", AuditActions.SignIn, $"user {i}", "", Cancel))));
+
+        var datasets = await App.WithDb(db => db.Datasets.Select(d => d.Id).ToListAsync(Cancel));
+        Assert.Equal(datasets.Select(id => $"dataset {id}").Order(), (await AuditAsync(AuditActions.Import)).Select(e => e.Target).Order());
+        Assert.Equal(8, (await AuditAsync(AuditActions.SignIn)).Count);
+        Assert.Null((await audit.VerifyAsync(Cancel)).FirstBrokenSequence);
+    }
+
+    [Fact]
     public async Task EveryDatasetShowsWhoImportedItToMembersAndTheOrganisationToThePublic()
     {
         var analyst = await AnalystAsync();

@@ -1,6 +1,7 @@
 using Kimberlite.Accounts;
 using Kimberlite.Analysis;
 using Kimberlite.Field;
+using Kimberlite.Imports;
 using Kimberlite.Infrastructure.Commands;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
@@ -19,6 +20,7 @@ builder.AddKimberliteWeb();
 builder.AddKimberliteStatistics();
 builder.AddKimberliteAnalysis();
 builder.AddKimberliteField();
+builder.AddKimberliteImports();
 
 var app = builder.Build();
 await app.InitializeDatabaseAsync();

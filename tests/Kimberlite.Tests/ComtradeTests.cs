@@ -703,7 +703,7 @@ public sealed class ComtradeTests : EmptyAppTest
     {
         var result = await ImportBytes(WebDownload(Hs7102Download()), "TradeData.csv", new Provenance());
 
-        Assert.Equal((ImportOutcome.Refused, "Import_PublisherMissing", ComtradeImporter.SuggestedPublisher), (result.Outcome, Assert.Single(result.Problems).Reason, result.SuggestedPublisher!));
+        Assert.Equal((ImportOutcome.Refused, "Import_PublisherNotStated", ComtradeImporter.SuggestedPublisher), (result.Outcome, Assert.Single(result.Problems).Reason, result.SuggestedPublisher!));
         Assert.Equal(0, await App.WithDb(db => db.Datasets.CountAsync(Cancel)));
 
         var stated = await ImportBytes(WebDownload(Hs7102Download()), "TradeData.csv", new Provenance(Publisher: "Comtrade, via the coalition's analyst"));

@@ -293,6 +293,7 @@ public sealed class StatisticsImporterTests : EmptyAppTest
             ["Country", "Year", "Production volume (ct)", "Production value (USD)", "Production $/ct"],
             ["Angola", 2023, new Xlsx.Raw("9.75430981E+6"), new Xlsx.Raw("1.532E+9"), 157.06]);
 
+        // The layout only suggests its publisher: the user states it (item 8 of issue 13).
         var result = await Import(xlsx, "kp.xlsx", new Provenance("KP 2023", "Kimberley Process"));
 
         Assert.Equal(ImportOutcome.Imported, result.Outcome);

@@ -91,18 +91,7 @@ public sealed class AuditLog(IServiceScopeFactory scopes, TimeProvider clock, IL
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<KimberliteDb>();
-            var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
-                .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
-            var now = clock.GetUtcNow().UtcDateTime;
-            var entry = new AuditEntry
-            {
-                Sequence = (last?.Sequence ?? 0) + 1,
-                // Milliseconds: both databases keep them exactly, so the hash is computed on what is stored.
-                AtUtc = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc),
-                Actor = Clip(actor, 300), Action = Clip(action, 100), Target = Clip(target, 300), Summary = Clip(summary, 2000),
-                PreviousHash = last?.Hash ?? AuditEntry.Genesis, Hash = "",
-            };
-            entry.Hash = entry.ComputeHash();
+            var entry = await NextAsync(db, actor, action, target, summary, cancellationToken);
             db.AuditEntries.Add(entry);
             try
             {
@@ -116,6 +105,54 @@ public sealed class AuditLog(IServiceScopeFactory scopes, TimeProvider clock, IL
                 await Task.Delay(Random.Shared.Next(5, 25) * attempt, cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// Appends one entry through the caller's context, inside the transaction it holds open, so the entry and the
+    /// change it records are committed together or not at all (an import and its data). The caller's own changes
+    /// must be saved already: only the entry is written here.
+    /// </summary>
+    public async Task AppendInAsync(KimberliteDb db, string actor, string action, string target, string summary, CancellationToken cancellationToken = default)
+    {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("AppendInAsync writes inside the caller's open transaction; use AppendAsync otherwise.");
+        for (var attempt = 1; ; attempt++)
+        {
+            var entry = await NextAsync(db, actor, action, target, summary, cancellationToken);
+            db.AuditEntries.Add(entry);
+            try
+            {
+                // Inside a transaction EF Core saves behind a savepoint and rolls back to it on failure, so a lost race
+                // on the sequence number leaves the caller's transaction (and its data) intact on both databases.
+                await db.SaveChangesAsync(cancellationToken);
+                db.Entry(entry).State = EntityState.Detached;
+                return;
+            }
+            catch (DbUpdateException) when (attempt < Attempts)
+            {
+                db.Entry(entry).State = EntityState.Detached;
+                logger.LogDebug("Audit append raced at sequence {Sequence}; retrying", entry.Sequence);
+                await Task.Delay(Random.Shared.Next(5, 25) * attempt, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The entry that follows the last one stored, its hash computed on what will be stored.</summary>
+    private async Task<AuditEntry> NextAsync(KimberliteDb db, string actor, string action, string target, string summary, CancellationToken cancellationToken)
+    {
+        var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var entry = new AuditEntry
+        {
+            Sequence = (last?.Sequence ?? 0) + 1,
+            // Milliseconds: both databases keep them exactly, so the hash is computed on what is stored.
+            AtUtc = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc),
+            Actor = Clip(actor, 300), Action = Clip(action, 100), Target = Clip(target, 300), Summary = Clip(summary, 2000),
+            PreviousHash = last?.Hash ?? AuditEntry.Genesis, Hash = "",
+        };
+        entry.Hash = entry.ComputeHash();
+        return entry;
     }
 
     /// <summary>Walks the whole chain in order and names the first entry whose hash or link does not match.</summary>

@@ -27,10 +27,10 @@ public static class AnalysisCommands
     {
         var (texts, output) = (context.Texts, context.Output);
         await using var scope = await context.OpenDatabaseAsync(cancellationToken);
-        var summary = await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(cancellationToken);
-        // The findings changed: audited as the import page audits the analysis that follows an import.
-        await scope.ServiceProvider.GetRequiredService<AuditLog>().AppendAsync(CommandContext.Actor, AuditActions.Analysis, "findings",
-            $"{summary.Raised} raised, {summary.Changed} changed, {summary.Resolved} resolved", cancellationToken);
+        var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
+        // The findings changed: audited as the analysis that follows an import is, in the transaction that stores them.
+        var summary = await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(cancellationToken, (db, counts, token) =>
+            audit.AppendInAsync(db, CommandContext.Actor, AuditActions.Analysis, "findings", $"{counts.Raised} raised, {counts.Changed} changed, {counts.Resolved} resolved", token));
         output.WriteLine(texts["Cli_AnalysisDone", summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count]);
         if (summary.Active.Count == 0)
             return 0;

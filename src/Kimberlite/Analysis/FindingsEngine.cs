@@ -22,8 +22,18 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<AnalysisSummary> AnalyzeAsync(CancellationToken cancellationToken = default)
+    /// <summary>Whether a dataset's analysis did not finish (a kill, a crash): the next start or the next import runs it.</summary>
+    public Task<bool> PendingAsync(CancellationToken cancellationToken = default) =>
+        db.Datasets.AnyAsync(d => d.AnalysedAtUtc == null, cancellationToken);
+
+    /// <summary>
+    /// Analyses every figure, marks the datasets it read as analysed in the transaction that stores the findings, and
+    /// runs <paramref name="beforeCommit"/> (the analysis's audit entry) just before that commit, with the counts (no active list yet).
+    /// </summary>
+    public async Task<AnalysisSummary> AnalyzeAsync(CancellationToken cancellationToken = default, Func<KimberliteDb, AnalysisSummary, CancellationToken, Task>? beforeCommit = null)
     {
+        // Read before the figures: a dataset committed after this is read again by the next analysis, never marked unread.
+        var pending = await db.Datasets.Where(d => d.AnalysedAtUtc == null).Select(d => d.Id).ToListAsync(cancellationToken);
         var figures = await db.Figures.AsNoTracking().ToListAsync(cancellationToken);
         var data = new AnalysisData(figures, await TradeAsync(cancellationToken));
         var candidates = rules.OrderBy(r => r.Rule)
@@ -92,6 +102,10 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
                     WHERE NOT EXISTS (SELECT 1 FROM "FindingEvents" e WHERE e."FindingId" = f."Id" AND e."Kind" = {(int)FindingEventKind.Raised})
                     """, cancellationToken);
             }
+            if (pending.Count > 0)
+                await db.Datasets.Where(d => pending.Contains(d.Id)).ExecuteUpdateAsync(u => u.SetProperty(d => d.AnalysedAtUtc, now), cancellationToken);
+            if (beforeCommit is not null)
+                await beforeCommit(db, new AnalysisSummary(raised.Count, changed, resolved, reopened, unchanged, []), cancellationToken);
             if (transaction is not null)
                 await transaction.CommitAsync(cancellationToken);
         }

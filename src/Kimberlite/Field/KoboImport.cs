@@ -32,7 +32,7 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
 
     // allowedOrganisations: those the person may import for (where they are analysts); null for the command line's operator.
     public async Task<KoboResult> ImportAsync(byte[] content, string fileName, KoboMapping mapping, string actor, CancellationToken cancellationToken = default,
-        bool checkOnly = false, IReadOnlyList<int>? allowedOrganisations = null)
+        bool checkOnly = false, IReadOnlyList<int>? allowedOrganisations = null, Func<KimberliteDb, CancellationToken, Task>? beforeCommit = null)
     {
         var problems = new List<ImportProblem>();
         void Refuse(int line, string column, string? value, string reason) => problems.Add(new ImportProblem(line, column, value, ImportIssueKind.Refused, reason));
@@ -212,10 +212,13 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
                 return Refused() ? new KoboResult(false, 0, 0, problems, Shape: export.Shape)
                     : new KoboResult(false, created, repeated, problems, Checked: true, Revised: revised, Shape: export.Shape);
             }
+            // The audit entry is committed with the submissions it records, or not at all.
+            await audit.AppendInAsync(db, actor, AuditActions.IncidentSubmitted, $"{parsed.Count} {mapping.Kind ?? "incident"} submissions of {organisation.Acronym}",
+                $"{export.Shape} {Path.GetFileName(fileName)}: {created} new, {revised} updated by an edit, {repeated} already recorded", cancellationToken);
+            if (beforeCommit is not null)
+                await beforeCommit(db, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        await audit.AppendAsync(actor, AuditActions.IncidentSubmitted, $"{parsed.Count} {mapping.Kind ?? "incident"} submissions of {organisation.Acronym}",
-            $"{export.Shape} {Path.GetFileName(fileName)}: {created} new, {revised} updated by an edit, {repeated} already recorded", cancellationToken);
         return new KoboResult(true, created, repeated, problems, Revised: revised, Shape: export.Shape);
     }
 

@@ -1,13 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using Kimberlite.Accounts;
-using Kimberlite.Analysis;
-using Kimberlite.Field;
 using Kimberlite.Infrastructure.Commands;
 using Kimberlite.Infrastructure.Localization;
 using Kimberlite.Statistics;
-using Kimberlite.Statistics.Comtrade;
 using Kimberlite.Statistics.Import;
 using Microsoft.Extensions.Localization;
 
@@ -76,31 +71,39 @@ public static class ImportCommands
         }
         var fileName = Path.GetFileName(path);
         await using var scope = await context.OpenDatabaseAsync(cancellationToken);
-        var result = comtrade
-            ? await scope.ServiceProvider.GetRequiredService<ComtradeImporter>().ImportAsync(path, provenance, cancellationToken)
-            : await scope.ServiceProvider.GetRequiredService<StatisticsImporter>().ImportAsync(await File.ReadAllBytesAsync(path, cancellationToken), fileName, provenance, cancellationToken: cancellationToken);
+        // The same workflow as the /import page: it chooses the importer from the file, audits, and analyses afterwards.
+        var run = await scope.ServiceProvider.GetRequiredService<ImportWorkflow>().ImportAsync(
+            new ImportFile(path, fileName), provenance with { ImportedBy = CommandContext.Actor }, cancellationToken: cancellationToken);
+        var result = run.Result!;
+        if (run.Kind != (comtrade ? ImportKind.Comtrade : ImportKind.Statistics))
+            errors.WriteLine(texts["Door_CliChosen", texts[$"Door_Kind_{run.Kind}"], texts[run.ChoiceReason]]);
 
         switch (result.Outcome)
         {
             case ImportOutcome.AlreadyImported:
                 output.WriteLine(texts["Cli_AlreadyImported", result.DatasetId!]);
+                if (run.Analysis is { } pending)
+                    output.WriteLine(texts["Cli_AnalysisDone", pending.Raised, pending.Changed, pending.Resolved, pending.Active.Count]);
                 return 0;
+            case ImportOutcome.Refused when run.PublisherNeeded && result.Problems.All(p => p.Reason == "Import_PublisherNotStated"):
+                // The layout only suggests a publisher: the user states it, as on the page.
+                errors.WriteLine(texts["Door_CliPublisherRequired", fileName, run.SuggestedPublisher!]);
+                return 2;
             case ImportOutcome.Refused:
-                var refusals = result.Refusals.ToList();
-                errors.WriteLine(texts["Cli_Refused", fileName, refusals.Count]);
-                foreach (var p in refusals)
+                errors.WriteLine(texts["Cli_Refused", fileName, run.ProblemCount]);
+                foreach (var p in result.Refusals)
                     errors.WriteLine(Describe(texts, p));
                 return 1;
             default:
-                await scope.ServiceProvider.GetRequiredService<AuditLog>().AppendAsync(CommandContext.Actor, AuditActions.Import, $"dataset {result.DatasetId}",
-                    $"{fileName}: {result.RowsLoaded} rows, {result.FiguresLoaded} figures", cancellationToken);
                 output.WriteLine(texts["Cli_Imported", result.DatasetId!, fileName, texts[$"Format_{result.Format}"], result.RowsRead, result.RowsLoaded, result.FiguresLoaded]);
                 foreach (var p in result.Problems)
                     output.WriteLine(Describe(texts, p));
-                // Findings follow the figures: every import is followed by a new analysis.
-                var summary = await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(cancellationToken);
-                output.WriteLine(texts["Cli_AnalysisDone", summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count]);
-                return 0;
+                // Findings follow the figures: every import is followed by a new analysis; one that fails stays pending for the next start.
+                if (run.Analysis is { } summary)
+                    output.WriteLine(texts["Cli_AnalysisDone", summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count]);
+                else
+                    errors.WriteLine(texts["Door_AnalysisPending"]);
+                return run.AnalysisPending ? 1 : 0;
         }
     }
 
@@ -112,19 +115,16 @@ public static class ImportCommands
             errors.WriteLine(texts["Cli_FileNotFound", CommandContext.Locate(file) is null ? file : mappingFile]);
             return 2;
         }
-        KoboMapping mapping;
-        try
+        await using var scope = await context.OpenDatabaseAsync(cancellationToken);
+        var run = await scope.ServiceProvider.GetRequiredService<ImportWorkflow>().ImportAsync(
+            new ImportFile(path, Path.GetFileName(path), await File.ReadAllBytesAsync(mappingPath, cancellationToken)),
+            new Provenance { ImportedBy = CommandContext.Actor }, cancellationToken: cancellationToken);
+        if (run.MappingError is { } mappingError)
         {
-            mapping = KoboMapping.Read(await File.ReadAllBytesAsync(mappingPath, cancellationToken));
-        }
-        catch (JsonException e)
-        {
-            errors.WriteLine(texts["Cli_KoboBadMapping", Path.GetFileName(mappingPath), e.Message]);
+            errors.WriteLine(texts["Cli_KoboBadMapping", Path.GetFileName(mappingPath), mappingError]);
             return 2;
         }
-        await using var scope = await context.OpenDatabaseAsync(cancellationToken);
-        var result = await scope.ServiceProvider.GetRequiredService<KoboImporter>()
-            .ImportAsync(await File.ReadAllBytesAsync(path, cancellationToken), Path.GetFileName(path), mapping, CommandContext.Actor, cancellationToken);
+        var result = run.Kobo!;
         if (!result.Imported)
         {
             errors.WriteLine(texts["Cli_Refused", Path.GetFileName(path), result.Problems.Count]);

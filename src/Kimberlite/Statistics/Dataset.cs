@@ -23,6 +23,16 @@ public sealed class Dataset
     public string? Encoding { get; set; }
     /// <summary>The sheet read, for a workbook.</summary>
     public string? Sheet { get; set; }
+    /// <summary>Who brought the file in: a person's e-mail and number, or "command line (user)"; null for the bundled collection.</summary>
+    public string? ImportedBy { get; set; }
+    /// <summary>The organisation the person imported for.</summary>
+    public int? ImportedByOrganisationId { get; set; }
+    public Accounts.Organisation? ImportedByOrganisation { get; set; }
+    /// <summary>
+    /// When an analysis that read this dataset's figures last finished; null while its analysis is pending. Set null in
+    /// the transaction that stores the data, so a kill before the analysis ends leaves it pending and the next start runs it.
+    /// </summary>
+    public DateTime? AnalysedAtUtc { get; set; }
     public List<ImportIssue> Issues { get; set; } = [];
     public List<Figure> Figures { get; set; } = [];
 }
@@ -68,6 +78,8 @@ internal sealed class DatasetConfiguration : IEntityTypeConfiguration<Dataset>
         b.Property(d => d.Encoding).HasMaxLength(50);
         b.Property(d => d.Sheet).HasMaxLength(200);
         b.HasIndex(d => d.Sha256).IsUnique();
+        b.Property(d => d.ImportedBy).HasMaxLength(300);
+        b.HasOne(d => d.ImportedByOrganisation).WithMany().HasForeignKey(d => d.ImportedByOrganisationId).OnDelete(DeleteBehavior.SetNull);
         b.HasMany(d => d.Issues).WithOne().HasForeignKey(i => i.DatasetId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(d => d.Figures).WithOne().HasForeignKey(f => f.DatasetId).OnDelete(DeleteBehavior.Cascade);
     }

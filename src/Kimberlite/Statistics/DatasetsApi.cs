@@ -10,7 +10,18 @@ namespace Kimberlite.Statistics;
 
 public sealed record DatasetDto(
     int Id, string Title, string Publisher, string? Address, DateOnly? RetrievedOn, string FileName, string Sha256,
-    StatisticsFormat Format, DateTime ImportedAtUtc, bool Bundled, int RowsRead, int RowsLoaded, int RowsRefused, int Figures, int Notes);
+    StatisticsFormat Format, DateTime ImportedAtUtc, bool Bundled, int RowsRead, int RowsLoaded, int RowsRefused, int Figures, int Notes,
+    [property: Description("Who imported the file: a person (shown to signed-in members only) or \"command line (user)\"; null for the bundled collection")] string? ImportedBy,
+    [property: Description("The acronym of the organisation the person imported for")] string? ImportedByOrganisation,
+    [property: Description("True while the analysis of this dataset's figures has not finished; it runs again at the next start")] bool AnalysisPending)
+{
+    /// <summary>
+    /// The person who imported is named to signed-in members only: the public sees the organisation, or the command
+    /// line (docs/decisions/018-one-import-door.md).
+    /// </summary>
+    public DatasetDto ForReader(System.Security.Claims.ClaimsPrincipal reader) =>
+        reader.Identity?.IsAuthenticated == true || ImportedBy is null || ImportedBy.StartsWith("command line", StringComparison.Ordinal) ? this : this with { ImportedBy = null };
+}
 
 public sealed record ImportIssueDto(int Line, string Column, string? Value, ImportIssueKind Kind, string Reason, string Message);
 
@@ -34,7 +45,8 @@ public static class DatasetsApi
     internal static IQueryable<DatasetDto> Projection(IQueryable<Dataset> datasets) =>
         datasets.AsNoTracking().OrderBy(d => d.Id).Select(d => new DatasetDto(
             d.Id, d.Title, d.Publisher, d.Address, d.RetrievedOn, d.FileName, d.Sha256, d.Format, d.ImportedAtUtc, d.Bundled,
-            d.RowsRead, d.RowsLoaded, d.RowsRefused, d.Figures.Count, d.Issues.Count(i => i.Kind == ImportIssueKind.Note)));
+            d.RowsRead, d.RowsLoaded, d.RowsRefused, d.Figures.Count, d.Issues.Count(i => i.Kind == ImportIssueKind.Note),
+            d.ImportedBy, d.ImportedByOrganisation != null ? d.ImportedByOrganisation.Acronym : null, d.AnalysedAtUtc == null));
 
     internal static async Task<List<ImportIssueDto>> ReportAsync(KimberliteDb db, IStringLocalizer<Texts> texts, int id, CancellationToken cancellationToken) =>
         (await db.ImportIssues.AsNoTracking().Where(i => i.DatasetId == id).OrderBy(i => i.Line).ThenBy(i => i.Id).ToListAsync(cancellationToken))
@@ -42,27 +54,28 @@ public static class DatasetsApi
             .ToList();
 
     private static async Task<Results<Ok<List<DatasetDto>>, FileContentHttpResult, ValidationProblem>> List(
-        KimberliteDb db, [Description("json (default) or csv")] string? format, CancellationToken cancellationToken)
+        KimberliteDb db, [Description("json (default) or csv")] string? format, System.Security.Claims.ClaimsPrincipal reader, CancellationToken cancellationToken)
     {
         if (ListFormats.Parse(format) is not { } listFormat)
             return ListFormats.Invalid(format);
-        var rows = await Projection(db.Datasets).ToListAsync(cancellationToken);
+        var rows = (await Projection(db.Datasets).ToListAsync(cancellationToken)).Select(d => d.ForReader(reader)).ToList();
         if (listFormat == ListFormat.Csv)
             return CsvOutput.File(rows, "datasets.csv",
                 ("id", d => d.Id), ("title", d => d.Title), ("publisher", d => d.Publisher), ("address", d => d.Address),
                 ("retrieved_on", d => d.RetrievedOn), ("file_name", d => d.FileName), ("sha256", d => d.Sha256),
                 ("format", d => d.Format), ("imported_at_utc", d => d.ImportedAtUtc), ("bundled", d => d.Bundled),
                 ("rows_read", d => d.RowsRead), ("rows_loaded", d => d.RowsLoaded), ("rows_refused", d => d.RowsRefused),
-                ("figures", d => d.Figures), ("notes", d => d.Notes));
+                ("figures", d => d.Figures), ("notes", d => d.Notes), ("imported_by", d => d.ImportedBy),
+                ("imported_by_organisation", d => d.ImportedByOrganisation), ("analysis_pending", d => d.AnalysisPending));
         return TypedResults.Ok(rows);
     }
 
     private static async Task<Results<Ok<DatasetDetailDto>, ProblemHttpResult>> Get(
-        int id, KimberliteDb db, IStringLocalizer<Texts> texts, CancellationToken cancellationToken)
+        int id, KimberliteDb db, IStringLocalizer<Texts> texts, System.Security.Claims.ClaimsPrincipal reader, CancellationToken cancellationToken)
     {
         if (await Projection(db.Datasets.Where(d => d.Id == id)).FirstOrDefaultAsync(cancellationToken) is not { } dataset)
             return NotFound(id);
-        return TypedResults.Ok(new DatasetDetailDto(dataset, await ReportAsync(db, texts, id, cancellationToken)));
+        return TypedResults.Ok(new DatasetDetailDto(dataset.ForReader(reader), await ReportAsync(db, texts, id, cancellationToken)));
     }
 
     private static async Task<Results<Ok<List<ImportIssueDto>>, FileContentHttpResult, ValidationProblem, ProblemHttpResult>> Report(

@@ -63,6 +63,7 @@ public static class KimberliteCommands
         builder.AddKimberliteField();
         builder.AddKimberliteStatistics();
         builder.AddKimberliteAnalysis();
+        builder.AddKimberliteImports();
         using var host = builder.Build();
         var context = new CommandContext(host.Services, host.Services.GetRequiredService<IStringLocalizer<Texts>>(), output, errors);
 

@@ -12,7 +12,7 @@ namespace Kimberlite.Infrastructure.Data;
 /// first: applies the migrations (and makes the trade totals an older version did not keep), then loads
 /// the bundled data into a database that holds no dataset.
 /// </summary>
-public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, ComtradeImporter comtrade, Field.BundledSites sites, FindingsEngine findings, IOptions<KimberliteOptions> options, ILogger<DatabaseInitializer> logger)
+public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, ComtradeImporter comtrade, Field.BundledSites sites, FindingsEngine findings, AuditLog audit, IOptions<KimberliteOptions> options, ILogger<DatabaseInitializer> logger)
 {
     /// <summary>Returns the migrations it applied.</summary>
     public async Task<IReadOnlyList<string>> InitializeAsync(CancellationToken cancellationToken = default)
@@ -38,6 +38,13 @@ public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, Co
         {
             await bundled.LoadAsync(cancellationToken);
             await findings.AnalyzeAsync(cancellationToken);
+        }
+        else if (await findings.PendingAsync(cancellationToken))
+        {
+            // An analysis that did not finish (the process was killed, or it failed) is run again before anything reads the findings.
+            logger.LogWarning("A dataset's analysis did not finish: running it again");
+            await findings.AnalyzeAsync(cancellationToken, (context, counts, token) => audit.AppendInAsync(context, "kimberlite (start)", AuditActions.Analysis, "findings",
+                $"pending analysis run again: {counts.Raised} raised, {counts.Changed} changed, {counts.Resolved} resolved", token));
         }
         return applied;
     }

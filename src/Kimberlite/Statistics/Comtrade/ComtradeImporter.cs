@@ -28,13 +28,17 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
     /// <summary>Whether a file is a Comtrade download, in any of its shapes, or a message Comtrade saved in place of one.</summary>
     public static bool Recognises(ReadOnlySpan<byte> head, string fileName) => ComtradeLayouts.Recognises(head, fileName);
 
-    /// <summary>Imports a file whole or refuses it; with <c>checkOnly</c>, the same pass and report, nothing kept (the import page's preview).</summary>
-    public async Task<ImportResult> ImportAsync(string path, Provenance provenance, CancellationToken cancellationToken = default, bool checkOnly = false)
+    /// <summary>
+    /// Imports a file whole or refuses it; with <c>checkOnly</c>, the same pass and report, nothing kept (the import
+    /// page's preview). <c>beforeCommit</c> runs inside the import's transaction, so its audit entry commits with the data.
+    /// </summary>
+    public async Task<ImportResult> ImportAsync(string path, Provenance provenance, CancellationToken cancellationToken = default,
+        bool checkOnly = false, BeforeCommit? beforeCommit = null)
     {
         var fileName = Path.GetFileName(path);
         // Nothing goes out under a publisher's name that the user did not state; a preview only suggests one.
         if (!checkOnly && string.IsNullOrWhiteSpace(provenance.Publisher))
-            return Result(ImportOutcome.Refused, null, 0, [new ImportProblem(1, "(publisher)", null, ImportIssueKind.Refused, "Import_PublisherMissing")]);
+            return Result(ImportOutcome.Refused, null, 0, [new ImportProblem(1, "(publisher)", SuggestedPublisher, ImportIssueKind.Refused, "Import_PublisherNotStated")]);
 
         // A new file is fingerprinted as it is read rather than in a pass of its own before. A file imported
         // already would then be found only at the end, after all its rows were written and rolled back, with
@@ -69,6 +73,8 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
             Sha256 = $"pending-{Guid.NewGuid():N}",
             Format = StatisticsFormat.Comtrade,
             ImportedAtUtc = clock.GetUtcNow().UtcDateTime,
+            ImportedBy = provenance.ImportedBy,
+            ImportedByOrganisationId = provenance.ImportedByOrganisationId,
         };
         var text = encoding.GetString(head, preamble, headLength - preamble).TrimStart();
         var source = new Source(hashed, encoding, preamble, json: text.StartsWith('{') || text.StartsWith('['), headIsWhole: headLength < head.Length ? text : null);
@@ -156,6 +162,8 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
             await SaveAsync(totals, dataset.Id, cancellationToken);
             dataset.RowsRead = dataset.RowsLoaded = rows;
             await db.SaveChangesAsync(cancellationToken);
+            if (beforeCommit is not null)
+                await beforeCommit(db, Result(ImportOutcome.Imported, dataset.Id, rows, Notes(breakdowns)) with { RowsLoaded = rows, FiguresLoaded = rows, Encoding = encodingName }, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException)

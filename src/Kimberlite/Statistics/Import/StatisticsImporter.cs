@@ -17,6 +17,12 @@ public sealed record Provenance(string? Title = null, string? Publisher = null, 
     public string? Sheet { get; init; }
 }
 
+/// <summary>
+/// Run by an importer inside its transaction, after its data is written and just before it commits: what the caller
+/// writes here (the import's audit entry) is committed with the data or not at all.
+/// </summary>
+public delegate Task BeforeCommit(KimberliteDb db, ImportResult result, CancellationToken cancellationToken);
+
 public enum ImportMode
 {
     /// <summary>A file with any refused row is refused whole: the rule for every import a person makes.</summary>
@@ -56,7 +62,7 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
 {
     public async Task<ImportResult> ImportAsync(
         byte[] content, string fileName, Provenance provenance, ImportMode mode = ImportMode.AllOrNothing,
-        bool bundled = false, CancellationToken cancellationToken = default, bool checkOnly = false)
+        bool bundled = false, CancellationToken cancellationToken = default, bool checkOnly = false, BeforeCommit? beforeCommit = null)
     {
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
         if (await db.DatasetIdWithShaAsync(sha256, cancellationToken) is { } existing)
@@ -108,7 +114,7 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
 
         // A layout may suggest its publisher; only the user states it (the preview shows the suggestion to confirm).
         if (string.IsNullOrWhiteSpace(provenance.Publisher) && !columns.ContainsKey("source_publisher") && suggestedPublisher is not null)
-            problems.Add(new ImportProblem(headerLine, "(publisher)", suggestedPublisher, ImportIssueKind.Refused, "Import_PublisherMissing"));
+            problems.Add(new ImportProblem(headerLine, "(publisher)", suggestedPublisher, ImportIssueKind.Refused, "Import_PublisherNotStated"));
         var publisherMissing = problems.Count > 0;
 
         problems.AddRange(table.Headers
@@ -177,8 +183,11 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
             Encoding = table.Encoding,
             Sheet = Clip(table.Sheet, 200),
             Issues = problems.Take(MaxListed).Select(p => new ImportIssue { Line = p.Line, Column = p.Column, Value = Clip(p.Value, 1000), Kind = p.Kind, Reason = p.Reason }).ToList(),
+            ImportedBy = Clip(provenance.ImportedBy, 300),
+            ImportedByOrganisationId = provenance.ImportedByOrganisationId,
         };
         db.Datasets.Add(dataset);
+        ImportResult imported;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             try
@@ -198,12 +207,15 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
             foreach (var figure in figures)
                 figure.DatasetId = dataset.Id;
             await writer.WriteAsync(db, FigureTables.Figures, figures, cancellationToken);
+            imported = Report(ImportOutcome.Imported, dataset.Id, format, dataset.RowsLoaded, figures.Count, problems, suggestedPublisher);
+            if (beforeCommit is not null)
+                await beforeCommit(db, imported, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         db.ChangeTracker.Clear();
         logger.LogInformation("Imported dataset {DatasetId} ({Format}): {Rows} rows read, {Loaded} loaded, {Figures} figures",
             dataset.Id, format, dataset.RowsRead, dataset.RowsLoaded, figures.Count);
-        return Report(ImportOutcome.Imported, dataset.Id, format, dataset.RowsLoaded, figures.Count, problems, suggestedPublisher);
+        return imported;
     }
 
     /// <summary>The problems listed in a report and stored with a dataset; the count of all of them is given beside.</summary>

@@ -18,7 +18,7 @@ public sealed class DatasetDetailModel(KimberliteDb db, IStringLocalizer<Texts> 
     {
         if (await DatasetsApi.Projection(db.Datasets.Where(d => d.Id == id)).FirstOrDefaultAsync(cancellationToken) is not { } dataset)
             return NotFound();
-        Dataset = dataset;
+        Dataset = dataset.ForReader(User);
         Report = await DatasetsApi.ReportAsync(db, texts, id, cancellationToken);
         return Page();
     }

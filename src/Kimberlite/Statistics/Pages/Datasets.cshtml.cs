@@ -11,5 +11,5 @@ public sealed class DatasetsModel(KimberliteDb db) : PageModel
     public IReadOnlyList<DatasetDto> Datasets { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Datasets = await DatasetsApi.Projection(db.Datasets).ToListAsync(cancellationToken);
+        Datasets = (await DatasetsApi.Projection(db.Datasets).ToListAsync(cancellationToken)).Select(d => d.ForReader(User)).ToList();
 }

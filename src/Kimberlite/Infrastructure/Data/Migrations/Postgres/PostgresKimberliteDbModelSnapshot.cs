@@ -880,6 +880,9 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<DateTime?>("AnalysedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("Bundled")
                         .HasColumnType("boolean");
 
@@ -897,6 +900,13 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<DateTime>("ImportedAtUtc")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ImportedBy")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int?>("ImportedByOrganisationId")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Publisher")
                         .IsRequired()
@@ -930,6 +940,8 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("character varying(500)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ImportedByOrganisationId");
 
                     b.HasIndex("Sha256")
                         .IsUnique();
@@ -1382,6 +1394,14 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Kimberlite.Statistics.Dataset", b =>
+                {
+                    b.HasOne("Kimberlite.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("ImportedByOrganisationId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Kimberlite.Statistics.Figure", b =>

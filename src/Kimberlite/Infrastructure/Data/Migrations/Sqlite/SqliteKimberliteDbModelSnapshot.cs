@@ -847,6 +847,9 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("AnalysedAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Bundled")
                         .HasColumnType("INTEGER");
 
@@ -864,6 +867,13 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<DateTime>("ImportedAtUtc")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("ImportedBy")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ImportedByOrganisationId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Publisher")
                         .IsRequired()
@@ -897,6 +907,8 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ImportedByOrganisationId");
 
                     b.HasIndex("Sha256")
                         .IsUnique();
@@ -1337,6 +1349,14 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Kimberlite.Statistics.Dataset", b =>
+                {
+                    b.HasOne("Kimberlite.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("ImportedByOrganisationId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Kimberlite.Statistics.Figure", b =>

@@ -73,37 +73,8 @@ public sealed class ImportWorkflow(
     /// </summary>
     public static (ImportKind Kind, string Reason) Choose(ReadOnlySpan<byte> head, string fileName, bool hasMapping) =>
         hasMapping ? (ImportKind.Kobo, "Door_ChoseKobo")
-        : IsComtrade(head, fileName) ? (ImportKind.Comtrade, "Door_ChoseComtrade")
+        : ComtradeImporter.Recognises(head, fileName) ? (ImportKind.Comtrade, "Door_ChoseComtrade")
         : (ImportKind.Statistics, "Door_ChoseStatistics");
-
-    /// <summary>
-    /// A Comtrade file by its header: Comtrade Plus's reporter, partner, commodity and value columns, or the legacy
-    /// download's. (The Comtrade importer's own recognition replaces this once it has one.)
-    /// </summary>
-    public static bool IsComtrade(ReadOnlySpan<byte> head, string fileName)
-    {
-        if (fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase) || head.StartsWith("PK"u8))
-            return false;
-        var text = Decode(head);
-        var line = text.Split('\n', 2)[0];
-        var columns = line.Split(',', ';', '\t').Select(Normalise).ToHashSet();
-        bool Has(params string[] names) => names.Any(columns.Contains);
-        var plus = Has("reporteriso", "reportercode") && Has("partneriso", "partnercode") && Has("cmdcode") && Has("primaryvalue");
-        var legacy = Has("reporteriso") && Has("partneriso") && Has("commoditycode") && Has("tradevalueus");
-        return plus || legacy;
-    }
-
-    private static string Normalise(string header) =>
-        new(header.Where(char.IsAsciiLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
-
-    private static string Decode(ReadOnlySpan<byte> head)
-    {
-        if (head.StartsWith(new byte[] { 0xFF, 0xFE }))
-            return System.Text.Encoding.Unicode.GetString(head[2..]);
-        if (head.StartsWith(new byte[] { 0xFE, 0xFF }))
-            return System.Text.Encoding.BigEndianUnicode.GetString(head[2..]);
-        return System.Text.Encoding.Latin1.GetString(head.StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }) ? head[3..] : head);
-    }
 
     private async Task<ImportRun> RunAsync(ImportFile file, Provenance provenance, IReadOnlyList<int>? allowedOrganisations, bool check, CancellationToken cancellationToken)
     {

@@ -1398,10 +1398,12 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
 
             modelBuilder.Entity("Kimberlite.Statistics.Dataset", b =>
                 {
-                    b.HasOne("Kimberlite.Accounts.Organisation", null)
+                    b.HasOne("Kimberlite.Accounts.Organisation", "ImportedByOrganisation")
                         .WithMany()
                         .HasForeignKey("ImportedByOrganisationId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("ImportedByOrganisation");
                 });
 
             modelBuilder.Entity("Kimberlite.Statistics.Figure", b =>

@@ -35,20 +35,22 @@ public readonly record struct Period(PeriodKind Kind, int? Year, int? EndYear, i
 
     public static Period WholeYear(int year) => new(PeriodKind.Year, year, year, 1, 12);
 
-    private static readonly Regex YearOnly = new(@"^\s*(\d{4})\s*$", RegexOptions.CultureInvariant);
-    private static readonly Regex YearSpan = new(@"^\s*(\d{4})\s*[-–/]\s*(\d{4})\s*$", RegexOptions.CultureInvariant);
+    // ASCII digits only: \d also matches full-width and other scripts' digits, which int.Parse refuses.
+    // A year written 2011.0 (a spreadsheet's number saved as text) is the year 2011.
+    private static readonly Regex YearOnly = new(@"^\s*([0-9]{4})(?:\.0+)?\s*$", RegexOptions.CultureInvariant);
+    private static readonly Regex YearSpan = new(@"^\s*([0-9]{4})\s*[-–/]\s*([0-9]{4})\s*$", RegexOptions.CultureInvariant);
     private static readonly Regex Half = new(@"^\s*[HS]([12])\s*$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
     private static readonly Regex Quarter = new(@"^\s*[QT]([1-4])\s*$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
     private static readonly Regex MonthSpan = new(@"^\s*(\p{L}+)\.?\s*[-–]\s*(\p{L}+)\.?\s*$", RegexOptions.CultureInvariant);
-    private static readonly Regex CombinedPeriod = new(@"^\s*(\d{4})\s+(.+)$|^\s*(.+?)\s+(\d{4})\s*$", RegexOptions.CultureInvariant);
+    private static readonly Regex CombinedPeriod = new(@"^\s*([0-9]{4})\s+(.+)$|^\s*(.+?)\s+([0-9]{4})\s*$", RegexOptions.CultureInvariant);
 
     private static readonly string[] WholeYearWords = ["", "FY", "annual", "year", "annuel", "annuelle", "année", "anual", "ano", "full year"];
 
     /// <summary>Understands a year text and a period text, as the statistics files give them.</summary>
     public static Period Parse(string? yearText, string? periodText)
     {
-        yearText = (yearText ?? "").Trim();
-        periodText = (periodText ?? "").Trim();
+        yearText = AsciiDigits((yearText ?? "").Trim());
+        periodText = AsciiDigits((periodText ?? "").Trim());
 
         if (YearSpan.Match(yearText) is { Success: true } span)
         {
@@ -70,9 +72,30 @@ public readonly record struct Period(PeriodKind Kind, int? Year, int? EndYear, i
         return ParseWithinYear(year, periodText);
     }
 
+    /// <summary>
+    /// Digits of any script (full-width ２０２３ typed with an Asian keyboard, Arabic-Indic ٢٠٢٣) as the
+    /// ASCII digits they mean: a year is the same year however its digits are drawn. Unicode spaces are spaces.
+    /// </summary>
+    public static string AsciiDigits(string text)
+    {
+        if (text.All(char.IsAscii))
+            return text;
+        return string.Create(text.Length, text, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var c = source[i];
+                span[i] = char.IsDigit(c) && CharUnicodeInfo.GetDecimalDigitValue(c) is >= 0 and <= 9 and var d ? (char)('0' + d)
+                    : char.IsWhiteSpace(c) ? ' '
+                    : c;
+            }
+        }).Trim();
+    }
+
     /// <summary>A single text such as "2023", "2023 H1", "H1 2023" or "2012-2013".</summary>
     public static Period ParseCombined(string text)
     {
+        text = AsciiDigits(text);
         if (YearOnly.IsMatch(text) || YearSpan.IsMatch(text))
             return Parse(text, null);
         var match = CombinedPeriod.Match(text);

@@ -178,7 +178,13 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
     {
         using var text = new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
         using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = true, BufferSize = 1 << 16 });
-        var columns = Enumerable.Range(0, csv.FieldCount).ToDictionary(i => csv.GetName(i).Trim().ToLowerInvariant(), i => i);
+        if (csv.FieldCount > Table.MaxColumns)
+        {
+            yield return (null, [new ImportProblem(1, "(header)", $"{csv.FieldCount}", ImportIssueKind.Refused, "File_TooManyColumns")]);
+            yield break;
+        }
+        // A header that names a column twice: the first is read, as everywhere else.
+        var columns = Enumerable.Range(0, csv.FieldCount).GroupBy(i => csv.GetName(i).Trim().ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First());
         var missing = Required.Where(c => !columns.ContainsKey(c)).ToList();
         if (!columns.ContainsKey("refyear") && !columns.ContainsKey("period"))
             missing.Add("refYear");

@@ -11,7 +11,7 @@ public sealed class FuzzTests : EmptyAppTest
         var seeds = Fuzzer.Seeds(Repository.Root);
         Assert.Contains(seeds, s => s.Name.EndsWith(".xlsx"));
 
-        var report = await new Fuzzer(App.Services, seed: 2026).RunAsync(seeds, files: 330, Fuzzer.Mapping(Repository.Root), cancellationToken: Cancel);
+        var report = await new Fuzzer(App.Services, seed: 2026).RunAsync(seeds, files: 250, Fuzzer.Mapping(Repository.Root), cancellationToken: Cancel);
 
         Assert.True(!report.Failures.Any(), Fuzzer.Summary(report));
         Assert.Contains(report.Cases, c => c.Outcome == "Imported");

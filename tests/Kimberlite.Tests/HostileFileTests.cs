@@ -74,6 +74,28 @@ public sealed class HostileFileTests : EmptyAppTest
         await Analyze();
     }
 
+    [Fact]
+    public async Task TheAnalysisRunsOverAStoredFigureWhosePeriodHasNoYear()
+    {
+        await App.WithDb(async db =>
+        {
+            var dataset = new Dataset { Title = "Written by hand", Publisher = "Tester", FileName = "hand.csv", Sha256 = "hand", Format = StatisticsFormat.NationalStatistics };
+            db.Datasets.Add(dataset);
+            await db.SaveChangesAsync(Cancel);
+            foreach (var metric in new[] { Metric.Export, Metric.Import })
+                db.Figures.Add(new Figure
+                {
+                    DatasetId = dataset.Id, CountryIso3 = "CAF", PartnerIso3 = "BEL", Metric = metric, MetricText = "export", YearText = "?", PeriodKind = PeriodKind.Year,
+                    Carats = 10, SourceKind = SourceKind.National, SourcePublisher = "Tester",
+                });
+            return await db.SaveChangesAsync(Cancel);
+        });
+
+        var summary = await Analyze();
+
+        Assert.Equal((2, 0), (summary.Skipped, summary.FailedRules.Count));
+    }
+
     [Theory]
     [InlineData("ZZZZZ1")]
     [InlineData("AAAAAAA1")]
@@ -93,6 +115,25 @@ public sealed class HostileFileTests : EmptyAppTest
         var result = await Import(ImportFiles.Csv(ImportFiles.ProductionHeader, "CAF,2022,1500" + Row, "COD,2033,\"5,,,https://example.org,A,,exact,"));
 
         Assert.Equal((3, "File_QuoteNotClosed"), Assert.Single(result.Refusals).Apply(p => (p.Line, p.Reason)));
+    }
+}
+
+public sealed class HostileFieldFileTests : EmptyAppTest
+{
+    [Fact]
+    public async Task AKoboExportWithACellBeyondExcelsLimitIsRefusedWithThatReasonNotAsUnreadable()
+    {
+        var sample = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "docs", "field", "kobo-incident-export-sample.csv"), Cancel);
+        var lines = sample.Split('\n');
+        lines[1] = lines[1].Replace("Des hommes armés", new string('x', 40_000));
+        var mapping = Kimberlite.Field.KoboMapping.Read(await File.ReadAllBytesAsync(Path.Combine(Repository.Root, "docs", "field", "kobo-incident-mapping.json"), Cancel));
+
+        await using var scope = App.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<Kimberlite.Field.KoboImporter>()
+            .ImportAsync(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines)), "export.csv", mapping, "tester", Cancel);
+
+        Assert.False(result.Imported);
+        Assert.Equal((2, "File_CellTooLong"), Assert.Single(result.Problems).Apply(p => (p.Line, p.Reason)));
     }
 }
 

@@ -34,12 +34,12 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
         var stored = await db.Figures.AsNoTracking().ToListAsync(cancellationToken);
         // A figure beyond what a diamond statistic can be (stored before imports refused such values, or
         // written by hand) is left out and counted: one absurd figure must not stop every analysis.
-        var figures = stored.Where(f => f.IsWithinBounds).ToList();
+        var figures = stored.Where(f => f.IsWithinBounds && HasWholePeriod(f)).ToList();
         var (trade, skippedTotals) = await TradeAsync(cancellationToken);
         var skipped = stored.Count - figures.Count + skippedTotals;
         if (skipped > 0)
             logger.LogWarning("Analysis: {Figures} figures and {Totals} trade totals left out, beyond what a diamond statistic can be: {Ids}",
-                stored.Count - figures.Count, skippedTotals, string.Join(", ", stored.Where(f => !f.IsWithinBounds).Take(20).Select(f => f.Id)));
+                stored.Count - figures.Count, skippedTotals, string.Join(", ", stored.Where(f => !f.IsWithinBounds || !HasWholePeriod(f)).Take(20).Select(f => f.Id)));
         var data = new AnalysisData(figures, trade);
         var candidates = new Dictionary<(FindingRule, string), FindingCandidate>();
         var failed = new HashSet<FindingRule>();
@@ -60,10 +60,11 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
                     candidates.TryAdd((candidate.Rule, candidate.Key), candidate);
                 }
             }
-            catch (ArithmeticException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Whatever stops one rule (a number out of range, a figure stored by hand) stops that rule alone.
                 failed.Add(rule.Rule);
-                logger.LogError(e, "Analysis: rule {Rule} stopped on a number out of range; its findings are kept as they were", rule.Rule);
+                logger.LogError(e, "Analysis: rule {Rule} stopped; its findings are kept as they were", rule.Rule);
             }
         }
 
@@ -137,6 +138,11 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
         db.ChangeTracker.Clear();
         return new AnalysisSummary(raised.Count, changed, resolved, reopened, unchanged, active) { Skipped = skipped, FailedRules = failed.Order().ToList() };
     }
+
+    /// <summary>A period the rules can read: an understood one has its years and months, in range (the importers write them so; a hand-written row may not).</summary>
+    private static bool HasWholePeriod(Figure f) =>
+        f.PeriodKind == PeriodKind.Unknown
+        || f.Year is not null && f.EndYear is not null && f.StartMonth is >= 1 and <= 12 && f.EndMonth is >= 1 and <= 12 && f.StartMonth <= f.EndMonth;
 
     /// <summary>Findings are stored as numeric(28, 6): 22 digits before the point.</summary>
     private static readonly decimal StorableLimit = 1e21m;

@@ -67,6 +67,12 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
         {
             rows = fileName.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? JsonRows(content) : CsvRows(content, fileName);
         }
+        catch (TableException e)
+        {
+            // What the table reader refused, with its own reason (a cell beyond Excel's limits, a quote never closed...).
+            Refuse(e.Line, "(file)", e.Value, e.Reason);
+            return new KoboResult(false, 0, 0, problems);
+        }
         catch (Exception e) when (e is JsonException or FormatException or InvalidDataException or InvalidOperationException)
         {
             Refuse(1, "(file)", e.Message, "Kobo_Unreadable");

@@ -17,8 +17,11 @@ using Npgsql;
 // Measures, in one run and on the same synthetic Comtrade file (and the production beside it): Kimberlite's
 // import into SQLite (and PostgreSQL when given), its full analysis, and DuckDB loading the files and
 // computing the same mirror gaps and balances.
-// Usage: dotnet run -c Release --project bench/Kimberlite.Bench -- [--reporters 200] [--partners 100]
+// Usage: dotnet run -c Release --project bench/Kimberlite.Bench -- fuzz [--files 10000] [--seed 13] (see Fuzz.cs)
+//        dotnet run -c Release --project bench/Kimberlite.Bench -- [--reporters 200] [--partners 100]
 //        [--years 25] [--seed 7] [--planted 0.002] [--postgres "Host=127.0.0.1;Port=5432;Username=postgres"] [--keep] [--cold]
+if (args.FirstOrDefault() == "fuzz")
+    return await FuzzCommand.RunAsync(args[1..]);
 var options = Args.Parse(args);
 var work = Path.Combine(Path.GetTempPath(), $"kimberlite-bench-{Guid.NewGuid():N}");
 Directory.CreateDirectory(work);

@@ -232,7 +232,7 @@ public sealed class StatisticsImporterTests : EmptyAppTest
     [Theory]
     [InlineData("", "Import_EmptyFile")]
     [InlineData(ImportFiles.ProductionHeader + "\n", "Import_NoRows")]
-    [InlineData(ImportFiles.ProductionHeader + "\nCOD,2033,\"5,,,https://example.org,A,,exact,\n", "Import_UnreadableFile")]
+    [InlineData(ImportFiles.ProductionHeader + "\nCOD,2033,\"5,,,https://example.org,A,,exact,\n", "File_QuoteNotClosed")]
     [InlineData("\u0000\u0001PK\u0003binary", "Import_UnknownHeader")]
     public async Task AFileThatCannotBeReadIsRefusedWithAReasonNotACrash(string content, string reason)
     {
@@ -249,7 +249,7 @@ public sealed class StatisticsImporterTests : EmptyAppTest
 
         var result = await Import(xlsx[..(xlsx.Length / 2)], "damaged.xlsx");
 
-        Assert.Equal("Import_UnreadableFile", Assert.Single(result.Refusals).Reason);
+        Assert.Equal("File_DamagedWorkbook", Assert.Single(result.Refusals).Reason);
     }
 
     [Fact]

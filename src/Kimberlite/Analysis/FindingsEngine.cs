@@ -5,13 +5,20 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Kimberlite.Infrastructure.Data;
+using Kimberlite.Statistics;
 using Kimberlite.Statistics.Comtrade;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Kimberlite.Analysis;
 
-public sealed record AnalysisSummary(int Raised, int Changed, int Resolved, int Reopened, int Unchanged, IReadOnlyList<Finding> Active);
+public sealed record AnalysisSummary(int Raised, int Changed, int Resolved, int Reopened, int Unchanged, IReadOnlyList<Finding> Active)
+{
+    /// <summary>Figures, trade totals and findings left out because a number is beyond what a diamond statistic can be.</summary>
+    public int Skipped { get; init; }
+    /// <summary>Rules that stopped on a number out of range: their stored findings are kept as they were.</summary>
+    public IReadOnlyList<FindingRule> FailedRules { get; init; } = [];
+}
 
 /// <summary>
 /// Runs every rule over every figure and brings the stored findings up to date: new ones raised,
@@ -34,15 +41,45 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
     {
         // Read before the figures: a dataset committed after this is read again by the next analysis, never marked unread.
         var pending = await db.Datasets.Where(d => d.AnalysedAtUtc == null).Select(d => d.Id).ToListAsync(cancellationToken);
-        var figures = await db.Figures.AsNoTracking().ToListAsync(cancellationToken);
-        var data = new AnalysisData(figures, await TradeAsync(cancellationToken));
-        var candidates = rules.OrderBy(r => r.Rule)
-            .SelectMany(r => r.Find(data, options.Value))
-            .GroupBy(c => (c.Rule, c.Key)).Select(g => g.First())
-            .ToDictionary(c => (c.Rule, c.Key));
+        var stored = await db.Figures.AsNoTracking().ToListAsync(cancellationToken);
+        // A figure beyond what a diamond statistic can be (stored before imports refused such values, or
+        // written by hand) is left out and counted: one absurd figure must not stop every analysis.
+        var figures = stored.Where(f => f.IsWithinBounds && HasWholePeriod(f)).ToList();
+        var (trade, skippedTotals) = await TradeAsync(cancellationToken);
+        var skipped = stored.Count - figures.Count + skippedTotals;
+        if (skipped > 0)
+            logger.LogWarning("Analysis: {Figures} figures and {Totals} trade totals left out, beyond what a diamond statistic can be: {Ids}",
+                stored.Count - figures.Count, skippedTotals, string.Join(", ", stored.Where(f => !f.IsWithinBounds || !HasWholePeriod(f)).Take(20).Select(f => f.Id)));
+        var data = new AnalysisData(figures, trade);
+        var candidates = new Dictionary<(FindingRule, string), FindingCandidate>();
+        var failed = new HashSet<FindingRule>();
+        foreach (var rule in rules.OrderBy(r => r.Rule))
+        {
+            try
+            {
+                // A rule's candidates all or none: a rule that fails leaves its stored findings as they are.
+                var found = rule.Find(data, options.Value).ToList();
+                foreach (var candidate in found)
+                {
+                    if (!Storable(candidate))
+                    {
+                        skipped++;
+                        logger.LogWarning("Analysis: finding {Rule} {Key} left out, its numbers beyond what can be stored", candidate.Rule, candidate.Key);
+                        continue;
+                    }
+                    candidates.TryAdd((candidate.Rule, candidate.Key), candidate);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Whatever stops one rule (a number out of range, a figure stored by hand) stops that rule alone.
+                failed.Add(rule.Rule);
+                logger.LogError(e, "Analysis: rule {Rule} stopped; its findings are kept as they were", rule.Rule);
+            }
+        }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var stored = await db.Findings.ToDictionaryAsync(f => (f.Rule, f.Key), cancellationToken);
+        var known = await db.Findings.ToDictionaryAsync(f => (f.Rule, f.Key), cancellationToken);
         int changed = 0, resolved = 0, reopened = 0, unchanged = 0;
         var raised = new List<Finding>();
 
@@ -50,7 +87,7 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
         {
             var inputs = JsonSerializer.Serialize(candidate.Inputs, Json);
             var hash = Hash(candidate, inputs);
-            if (!stored.TryGetValue(key, out var finding))
+            if (!known.TryGetValue(key, out var finding))
             {
                 finding = new Finding { Key = candidate.Key, CountryIso3 = candidate.Country, PeriodText = candidate.PeriodText, Measure = candidate.Measure, Inputs = inputs, InputsHash = hash, RaisedAtUtc = now };
                 Apply(finding, candidate, inputs, hash, now);
@@ -80,7 +117,7 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
             }
         }
 
-        foreach (var finding in stored.Values.Where(f => !f.Resolved && !candidates.ContainsKey((f.Rule, f.Key))))
+        foreach (var finding in known.Values.Where(f => !f.Resolved && !failed.Contains(f.Rule) && !candidates.ContainsKey((f.Rule, f.Key))))
         {
             finding.Resolved = true;
             finding.UpdatedAtUtc = now;
@@ -113,7 +150,29 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
             raised.Count, changed, resolved, reopened, unchanged);
         var active = await db.Findings.AsNoTracking().Where(f => !f.Resolved).OrderBy(f => f.Id).ToListAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        return new AnalysisSummary(raised.Count, changed, resolved, reopened, unchanged, active);
+        return new AnalysisSummary(raised.Count, changed, resolved, reopened, unchanged, active) { Skipped = skipped, FailedRules = failed.Order().ToList() };
+    }
+
+    /// <summary>A period the rules can read: an understood one has its years and months, in range (the importers write them so; a hand-written row may not).</summary>
+    private static bool HasWholePeriod(Figure f) =>
+        f.PeriodKind == PeriodKind.Unknown
+        || f.Year is not null && f.EndYear is not null && f.StartMonth is >= 1 and <= 12 && f.EndMonth is >= 1 and <= 12 && f.StartMonth <= f.EndMonth;
+
+    /// <summary>Findings are stored as numeric(28, 6): 22 digits before the point.</summary>
+    private static readonly decimal StorableLimit = 1e21m;
+
+    private static bool Storable(FindingCandidate c)
+    {
+        static bool Fits(decimal? v) => v is not { } x || Math.Abs(x) < StorableLimit;
+        try
+        {
+            return Fits(c.Observed) && Fits(c.Expected) && Fits(c.ExpectedLow) && Fits(c.ExpectedHigh) && Fits(c.Gap) && Fits(c.GapPercent)
+                && Fits(c.RevenueLost) && c.Inputs.All(i => Fits(i.Value));
+        }
+        catch (ArithmeticException)
+        {
+            return false; // its gap itself overflows
+        }
     }
 
     /// <summary>
@@ -121,27 +180,47 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
     /// the imports kept them: where several files hold the same flow, the latest imported speaks for it;
     /// within a file, its six-digit subheadings where it has them, else the four-digit heading.
     /// </summary>
-    private async Task<Dictionary<TradeKey, TradeTotal>> TradeAsync(CancellationToken cancellationToken)
+    private async Task<(Dictionary<TradeKey, TradeTotal> Totals, int Skipped)> TradeAsync(CancellationToken cancellationToken)
     {
         // Sized once: growing to a million entries would copy the table twenty times through the large-object heap.
         var totals = new Dictionary<TradeKey, TradeTotal>(await db.TradeTotalsBlocks.SumAsync(b => b.Count, cancellationToken));
+        var skipped = 0;
         // One block at a time, in the order the datasets were imported, so a later file's total replaces an earlier one's.
         await foreach (var block in db.TradeTotalsBlocks.AsNoTracking().OrderBy(b => b.DatasetId).ThenBy(b => b.Part).AsAsyncEnumerable().WithCancellation(cancellationToken))
-            Keep(totals, block);
-        return totals;
+        {
+            try
+            {
+                skipped += Keep(totals, block);
+            }
+            catch (InvalidDataException e)
+            {
+                // A block cut short or of another layout: its dataset's totals are left out, not the analysis.
+                logger.LogError(e, "Analysis: trade totals of dataset {DatasetId} left out", block.DatasetId);
+                skipped += block.Count;
+            }
+        }
+        return (totals, skipped);
     }
 
     // Runs once per total of millions: compiled fully optimised at once rather than through the tiers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Keep(Dictionary<TradeKey, TradeTotal> totals, TradeTotalsBlock block)
+    private static int Keep(Dictionary<TradeKey, TradeTotal> totals, TradeTotalsBlock block)
     {
+        var skipped = 0;
         foreach (var row in block.Totals())
         {
+            // A total beyond what a statistic can be: its records were stored before imports bounded them.
+            if (!Figure.Within(row.Carats) || !Figure.Within(row.Usd))
+            {
+                skipped++;
+                continue;
+            }
             ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(totals, row.Key, out var exists);
             if (exists && held.DatasetId == row.DatasetId && held.Subheadings)
                 continue; // within a file, its subheadings speak for the flow rather than its heading
             held = new TradeTotal(row.Carats, row.Usd, row.DatasetId, row.Subheadings);
         }
+        return skipped;
     }
 
     /// <summary>An analyst confirms or dismisses a finding, or opens it again, with a note; the history keeps each step.</summary>

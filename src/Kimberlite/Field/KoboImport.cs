@@ -69,6 +69,12 @@ public sealed class KoboImporter(KimberliteDb db, FieldSubmissions submissions, 
             var clientColumn = fields["clientId"];
             export = KoboExport.Read(content, fileName, headers => headers.Any(h => h.Trim() == clientColumn || h.Trim() == clientColumn.Replace('/', '-')));
         }
+        catch (TableException e)
+        {
+            // What the table reader refused, with its own reason (a cell beyond Excel's limits, a quote never closed...).
+            Refuse(e.Line, "(file)", e.Value, e.Reason);
+            return new KoboResult(false, 0, 0, problems);
+        }
         catch (Exception e) when (e is JsonException or FormatException or InvalidDataException or InvalidOperationException or ArgumentException or IOException
             or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or System.Xml.XmlException)
         {

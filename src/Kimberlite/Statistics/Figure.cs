@@ -69,7 +69,13 @@ public sealed class Figure
 
     /// <summary>US$ per carat: as published, else derived when both carats and a reported US$ value are given.</summary>
     public decimal? UsdPerCarat => UsdPerCaratPublished
-        ?? (Carats is > 0 && Usd is { } usd ? Math.Round(usd / Carats.Value, 2) : null);
+        ?? (Carats is > 0 && Usd is { } usd && Within(usd) && Within(Carats.Value) && Carats.Value >= 0.0001m ? Math.Round(usd / Carats.Value, 2) : null);
+
+    /// <summary>Within what a diamond statistic can be: a stored figure beyond (written before imports refused it) is never computed with.</summary>
+    public static bool Within(decimal? value) => value is not { } v || Math.Abs(v) < NumberReader.Limit;
+
+    /// <summary>Every number of the figure within what a diamond statistic can be.</summary>
+    public bool IsWithinBounds => Within(Carats) && Within(Value) && Within(UsdPerCaratPublished) && Within(SharePct) && Within(RatePct);
 }
 
 internal sealed class FigureConfiguration : IEntityTypeConfiguration<Figure>

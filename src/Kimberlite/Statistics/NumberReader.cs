@@ -13,7 +13,16 @@ namespace Kimberlite.Statistics;
 public static class NumberReader
 {
     /// <summary>Why a text was refused, as a resource key suffix (Import_Number_...).</summary>
-    public enum Refusal { None, NotANumber, Ambiguous, BadGrouping, Negative }
+    public enum Refusal { None, NotANumber, Ambiguous, BadGrouping, Negative, TooLarge, TooManyDecimals }
+
+    /// <summary>
+    /// What a diamond statistic can be: under a thousand million million (15 digits before the point; the
+    /// world's yearly output is about 10^8 carats and 10^10 US$, and a local currency's fiscal total far
+    /// below 10^15) and at most 10 decimals (a spreadsheet's double has 17 significant digits). Beyond, a
+    /// value is a typing or export error, and sums of such values overflow (docs/decisions/016-bounded-numbers.md).
+    /// </summary>
+    public const int MaxWholeDigits = 15, MaxDecimals = 10;
+    public static readonly decimal Limit = 1_000_000_000_000_000m;
 
     private static readonly char[] Spaces = [' ', '\u00A0', '\u202F', '\u2009', '\''];
     private static readonly SearchValues<char> PlainDigits = SearchValues.Create("0123456789.");
@@ -25,6 +34,9 @@ public static class NumberReader
         var trimmed = (text ?? "").Trim();
         if (trimmed.Length == 0)
             return (null, Refusal.None);
+        // Digits of another script (full-width １２３) are the digits they mean, as in a period.
+        if (!System.Text.Ascii.IsValid(trimmed))
+            trimmed = Period.AsciiDigits(trimmed);
 
         var negative = trimmed.StartsWith('-') || trimmed.StartsWith('−');
         if (negative)
@@ -33,13 +45,19 @@ public static class NumberReader
             return (null, Refusal.NotANumber);
 
         // The common case, digits with at most a decimal point, goes straight to the parser.
-        if (trimmed.AsSpan().IndexOfAnyExcept(PlainDigits) < 0 && trimmed.AsSpan().Count('.') <= 1 && trimmed[0] != '.'
-            && decimal.TryParse(trimmed, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var plain))
-            return Signed(plain, negative, allowNegative);
+        if (trimmed.AsSpan().IndexOfAnyExcept(PlainDigits) < 0 && trimmed.AsSpan().Count('.') <= 1 && trimmed[0] != '.')
+        {
+            if (Bounds(trimmed) is var beyond and not Refusal.None)
+                return (null, beyond);
+            if (decimal.TryParse(trimmed, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var plain))
+                return Signed(plain, negative, allowNegative);
+        }
 
         var (digits, refusal) = Canonical(trimmed);
         if (refusal != Refusal.None)
             return (null, refusal);
+        if (Bounds(digits) is var bound and not Refusal.None)
+            return (null, bound);
         return decimal.TryParse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
             ? Signed(value, negative, allowNegative)
             : (null, Refusal.NotANumber);
@@ -53,16 +71,35 @@ public static class NumberReader
             return (null, Refusal.None);
         if (Plain(trimmed) is { } fast)
             return (fast, Refusal.None);
-        if (trimmed[0] != '.' && trimmed.IndexOfAnyExcept(PlainDigits) < 0 && trimmed.Count('.') <= 1
-            && decimal.TryParse(trimmed, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var plain))
-            return (plain, Refusal.None);
+        if (trimmed[0] != '.' && trimmed.IndexOfAnyExcept(PlainDigits) < 0 && trimmed.Count('.') <= 1)
+        {
+            if (Bounds(trimmed) is var beyond and not Refusal.None)
+                return (null, beyond);
+            if (decimal.TryParse(trimmed, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var plain))
+                return (plain, Refusal.None);
+        }
         return Read(trimmed.ToString());
     }
 
     /// <summary>
-    /// Digits with a decimal point between digits, up to 19 of them: the writing of every number in a
-    /// bulk file, read here at a tenth of the general parser's cost and to the same value and scale.
-    /// Null for any other writing, which the general parser reads. Takes characters or UTF-8 bytes.
+    /// Whether plain digits with at most a decimal point (invariant) stay within a statistic's bounds:
+    /// leading zeros of the whole part and trailing zeros of the decimals do not count. Allocates nothing.
+    /// </summary>
+    public static Refusal Bounds(ReadOnlySpan<char> digits)
+    {
+        var point = digits.IndexOf('.');
+        var whole = (point < 0 ? digits : digits[..point]).TrimStart('0');
+        if (whole.Length > MaxWholeDigits)
+            return Refusal.TooLarge;
+        var decimals = point < 0 ? default : digits[(point + 1)..].TrimEnd('0');
+        return decimals.Length > MaxDecimals ? Refusal.TooManyDecimals : Refusal.None;
+    }
+
+    /// <summary>
+    /// Digits with a decimal point between digits, up to 19 of them and within a statistic's bounds: the
+    /// writing of every number in a bulk file, read here at a tenth of the general parser's cost and to the
+    /// same value and scale. Null for any other writing, which the general parser reads (and refuses when
+    /// out of bounds). Takes characters or UTF-8 bytes.
     /// </summary>
     public static decimal? Plain<T>(ReadOnlySpan<T> text) where T : unmanaged, IBinaryInteger<T>
     {
@@ -89,9 +126,17 @@ public static class NumberReader
                 return null;
             }
         }
-        if (digits > 19 || scale == 0)
+        if (digits > 19 || scale == 0 || scale > MaxDecimals || digits - Math.Max(scale, 0) > MaxWholeDigits && mantissa >= 1_000_000_000_000_000UL * Pow10(Math.Max(scale, 0)))
             return null;
         return new decimal((int)mantissa, (int)(mantissa >> 32), 0, false, (byte)Math.Max(scale, 0));
+    }
+
+    private static ulong Pow10(int n)
+    {
+        var p = 1UL;
+        for (var i = 0; i < n; i++)
+            p *= 10;
+        return p;
     }
 
     private static (decimal? Value, Refusal Refusal) Signed(decimal value, bool negative, bool allowNegative) =>

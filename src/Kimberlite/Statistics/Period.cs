@@ -49,8 +49,8 @@ public readonly record struct Period(PeriodKind Kind, int? Year, int? EndYear, i
     /// <summary>Understands a year text and a period text, as the statistics files give them.</summary>
     public static Period Parse(string? yearText, string? periodText)
     {
-        yearText = (yearText ?? "").Trim();
-        periodText = (periodText ?? "").Trim();
+        yearText = AsciiDigits((yearText ?? "").Trim());
+        periodText = AsciiDigits((periodText ?? "").Trim());
 
         if (YearSpan.Match(yearText) is { Success: true } span)
         {
@@ -72,9 +72,30 @@ public readonly record struct Period(PeriodKind Kind, int? Year, int? EndYear, i
         return ParseWithinYear(year, periodText);
     }
 
+    /// <summary>
+    /// Digits of any script (full-width ２０２３ typed with an Asian keyboard, Arabic-Indic ٢٠٢٣) as the
+    /// ASCII digits they mean: a year is the same year however its digits are drawn. Unicode spaces are spaces.
+    /// </summary>
+    public static string AsciiDigits(string text)
+    {
+        if (text.All(char.IsAscii))
+            return text;
+        return string.Create(text.Length, text, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var c = source[i];
+                span[i] = char.IsDigit(c) && CharUnicodeInfo.GetDecimalDigitValue(c) is >= 0 and <= 9 and var d ? (char)('0' + d)
+                    : char.IsWhiteSpace(c) ? ' '
+                    : c;
+            }
+        }).Trim();
+    }
+
     /// <summary>A single text such as "2023", "2023 H1", "H1 2023" or "2012-2013".</summary>
     public static Period ParseCombined(string text)
     {
+        text = AsciiDigits(text);
         if (YearOnly.IsMatch(text) || YearSpan.IsMatch(text))
             return Parse(text, null);
         var match = CombinedPeriod.Match(text);

@@ -73,12 +73,25 @@ public sealed class ValuationGapRule : IFindingRule
             {
                 rate = legal.RatePercent;
                 rateSource = legal.Source;
-                lost = Math.Round((expected - observed) * carats.Value * legal.RatePercent / 100m, 0);
+                lost = RevenueLost(expected - observed, carats.Value, legal.RatePercent);
             }
         }
         return new FindingCandidate(
             Rule, $"{country}|{year}|{basis}", country, partner, year, Measures.Year(year), Metric.Export, Measures.UsdPerCarat,
             observed, expected, expected - tolerance, expected + tolerance, tolerancePercent, inputs, lost, rate, rateSource);
+    }
+
+    /// <summary>The revenue a valuation gap costs; none when figures of absurd size would overflow it (the figures are still listed).</summary>
+    private static decimal? RevenueLost(decimal gapPerCarat, decimal carats, decimal ratePercent)
+    {
+        try
+        {
+            return Math.Round(gapPerCarat * carats * ratePercent / 100m, 0);
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
     }
 
     public static decimal Median(IEnumerable<decimal> values)

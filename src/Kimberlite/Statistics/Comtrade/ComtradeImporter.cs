@@ -256,6 +256,11 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
         {
             using var text = new StreamReader(file, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
             using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = true, BufferSize = 1 << 16 });
+            if (csv.FieldCount > Table.MaxColumns)
+            {
+                yield return (null, [new ImportProblem(1, "(header)", $"{csv.FieldCount}", ImportIssueKind.Refused, "File_TooManyColumns")], false);
+                yield break;
+            }
             var headers = Enumerable.Range(0, csv.FieldCount).Select(i => csv.GetName(i)).ToList();
             var columns = ComtradeLayouts.Columns(headers);
             if (!ComtradeLayouts.LooksLikeTrade(columns))

@@ -80,7 +80,9 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
         {
             // Whatever the parser met (no header, a quote never closed, a damaged spreadsheet), the file is refused, never a crash.
             logger.LogInformation("Unreadable statistics file {File}: {Error}", fileName, e.GetType().Name);
-            return Refused(null, 0, [new ImportProblem(1, "(file)", e.Message, ImportIssueKind.Refused, "Import_UnreadableFile")]);
+            return Refused(null, 0, [e is TableException t
+                ? new ImportProblem(t.Line, "(file)", t.Value, ImportIssueKind.Refused, t.Reason)
+                : new ImportProblem(1, "(file)", e.Message, ImportIssueKind.Refused, "Import_UnreadableFile")]);
         }
         ImportResult Report(ImportOutcome outcome, int? datasetId, StatisticsFormat? format, int loaded, int figureCount, List<ImportProblem> found, string? suggested) =>
             new(outcome, datasetId, format, table.Rows.Count, loaded, figureCount, found.Count > MaxListed ? found[..MaxListed] : found)

@@ -740,7 +740,7 @@ public sealed class ComtradeTests : EmptyAppTest
             Row("BEL", "AGO", "M", "710231", "carat", "1000", "1000"));
 
         Assert.Equal(ImportOutcome.Refused, result.Outcome);
-        Assert.Equal(["Comtrade_NumberTooLarge"], result.Refusals.Select(p => p.Reason).Distinct());
+        Assert.Equal(["Import_Number_TooLarge"], result.Refusals.Select(p => p.Reason).Distinct());
         Assert.Equal(0, await App.WithDb(db => db.TradeFlows.CountAsync(Cancel)));
         await using var scope = App.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel);

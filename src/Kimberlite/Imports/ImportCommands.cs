@@ -39,14 +39,18 @@ public static class ImportCommands
             result.AddError(context.Texts["Cli_BadDate", value]);
             return null;
         };
+        var sheet = comtrade ? null : context.Option<string>("--sheet", "Cli_Help_Sheet", "S");
         var command = context.Command(name, descriptionKey);
         command.Add(file);
+        if (sheet is not null)
+            command.Add(sheet);
         command.Add(title);
         command.Add(publisher);
         command.Add(url);
         command.Add(retrieved);
         command.SetAction((line, cancellationToken) => ImportAsync(context, line.GetRequiredValue(file),
-            new Provenance(line.GetValue(title), line.GetValue(publisher), line.GetValue(url), line.GetValue(retrieved)), comtrade, cancellationToken));
+            new Provenance(line.GetValue(title), line.GetValue(publisher), line.GetValue(url), line.GetValue(retrieved)) { Sheet = sheet is null ? null : line.GetValue(sheet) },
+            comtrade, cancellationToken));
         return command;
     }
 

@@ -32,11 +32,11 @@ public sealed class ImportModel(ImportWorkflow workflow, KimberliteDb db, IHostE
     /// <summary>The file may be imported from this preview: it checked, or only its publisher is yet to be confirmed.</summary>
     public bool Waiting => Run is { } run && (run.Checked || run.PublisherNeeded && run.Problems.All(p => p.Reason == "Import_PublisherNotStated"));
 
-    private sealed record Waits(string FileName, int UserId, string? Title, string? Publisher, string? Address, DateOnly? RetrievedOn, bool Kobo = false);
+    private sealed record Waits(string FileName, int UserId, string? Title, string? Publisher, string? Address, DateOnly? RetrievedOn, bool Kobo = false, string? Sheet = null);
 
     public void OnGet() => RemoveStale();
 
-    public async Task<IActionResult> OnPostCheckAsync(IFormFile? file, IFormFile? mapping, string? title, string? publisher, string? url, DateOnly? retrieved, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostCheckAsync(IFormFile? file, IFormFile? mapping, string? title, string? publisher, string? url, DateOnly? retrieved, string? sheet, CancellationToken cancellationToken)
     {
         if (file is null || file.Length == 0)
         {
@@ -51,7 +51,7 @@ public sealed class ImportModel(ImportWorkflow workflow, KimberliteDb db, IHostE
             await file.CopyToAsync(stored, cancellationToken);
         if (mappingContent is not null)
             await System.IO.File.WriteAllBytesAsync(PathOf(Upload) + ".mapping", mappingContent, cancellationToken);
-        var waits = new Waits(name, User.UserId()!.Value, Clean(title), Clean(publisher), Clean(url), retrieved, mappingContent is not null);
+        var waits = new Waits(name, User.UserId()!.Value, Clean(title), Clean(publisher), Clean(url), retrieved, mappingContent is not null, Clean(sheet));
         await System.IO.File.WriteAllTextAsync(PathOf(Upload) + ".json", JsonSerializer.Serialize(waits), cancellationToken);
 
         Run = await workflow.CheckAsync(new ImportFile(PathOf(Upload), name, mappingContent), await ProvenanceAsync(waits, waits.Publisher, null, cancellationToken),
@@ -96,7 +96,7 @@ public sealed class ImportModel(ImportWorkflow workflow, KimberliteDb db, IHostE
         Organisations = (await db.Organisations.AsNoTracking().Where(o => allowed.Contains(o.Id)).OrderBy(o => o.Acronym)
             .Select(o => new { o.Id, o.Acronym }).ToListAsync(cancellationToken)).Select(o => (o.Id, o.Acronym)).ToList();
         int? chosen = organisation is { } id && allowed.Contains(id) ? id : Organisations.Count > 0 ? Organisations[0].Id : null;
-        return new Provenance(waits.Title, publisher, waits.Address, waits.RetrievedOn) { ImportedBy = User.Actor(), ImportedByOrganisationId = chosen };
+        return new Provenance(waits.Title, publisher, waits.Address, waits.RetrievedOn) { ImportedBy = User.Actor(), ImportedByOrganisationId = chosen, Sheet = waits.Sheet };
     }
 
     private static string? KoboKind(byte[]? mapping)

@@ -439,23 +439,12 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
 
         private int? Int(int i) => int.TryParse(Text(i), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
 
-        /// <summary>
-        /// A quantity or value beyond any trade of rough diamonds (the world trades about 10⁹ carats and 10¹¹ US$ a
-        /// year): refused rather than stored, since PostgreSQL's numeric(24,4) could not hold much more and the
-        /// analysis would add millions of them.
-        /// </summary>
-        private const decimal MostPlausible = 1_000_000_000_000_000m;
-
+        /// <summary>A quantity or value; NumberReader refuses what no diamond statistic can be (decision 016).</summary>
         private decimal? Number(int i)
         {
             var (value, refusal) = NumberReader.Read(Text(i));
             if (refusal != NumberReader.Refusal.None)
                 Refuse(i, $"Import_Number_{refusal}");
-            else if (value is > MostPlausible or < -MostPlausible)
-            {
-                Refuse(i, "Comtrade_NumberTooLarge");
-                return null;
-            }
             return value;
         }
 

@@ -244,7 +244,7 @@ public sealed class CommandLineTests : IAsyncLifetime
     /// <summary>Every command there is, as the help writes its first line.</summary>
     private static readonly string[] EveryCommand =
     [
-        "kimberlite import statistics FILE [--title T] [--publisher P] [--url U] [--retrieved YYYY-MM-DD]",
+        "kimberlite import statistics FILE [--sheet S] [--title T] [--publisher P] [--url U] [--retrieved YYYY-MM-DD]",
         "kimberlite import comtrade FILE [--title T] [--publisher P] [--url U] [--retrieved YYYY-MM-DD]",
         "kimberlite import kobo FILE --mapping MAPPING",
         "kimberlite analyze",
@@ -282,6 +282,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         var lines = Lines(output);
         Assert.Equal(EveryCommand.Where(c => c.StartsWith("kimberlite import ", StringComparison.Ordinal)), lines.Where(l => l.StartsWith("kimberlite ", StringComparison.Ordinal)));
         Assert.Contains(lines, l => l.StartsWith("FILE", StringComparison.Ordinal) && l.EndsWith("the file; a relative path starts from the folder where the command is typed", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("--sheet S", StringComparison.Ordinal) && l.EndsWith("the workbook sheet to read (else the first whose header is recognised)", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("--title T", StringComparison.Ordinal) && l.EndsWith("the dataset's title", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("--publisher P", StringComparison.Ordinal) && l.EndsWith("who publishes these figures, where the file does not say", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("--url U", StringComparison.Ordinal) && l.EndsWith("the address the file came from", StringComparison.Ordinal));
@@ -341,9 +342,9 @@ public sealed class CommandLineTests : IAsyncLifetime
 
         var lines = Lines(french.Output);
         Assert.Equal("Usage :", lines[0]);
-        Assert.Equal("kimberlite import statistics FICHIER [--title T] [--publisher P] [--url U] [--retrieved AAAA-MM-JJ]", lines[1]);
+        Assert.Equal("kimberlite import statistics FICHIER [--sheet S] [--title T] [--publisher P] [--url U] [--retrieved AAAA-MM-JJ]", lines[1]);
         Assert.Contains(lines, l => l.StartsWith("--publisher P", StringComparison.Ordinal) && l.EndsWith("qui publie ces chiffres, si le fichier ne le dit pas", StringComparison.Ordinal));
-        Assert.Contains("kimberlite import statistics FICHEIRO [--title T] [--publisher P] [--url U] [--retrieved AAAA-MM-DD]", Lines(portuguese.Output));
+        Assert.Contains("kimberlite import statistics FICHEIRO [--sheet S] [--title T] [--publisher P] [--url U] [--retrieved AAAA-MM-DD]", Lines(portuguese.Output));
         Assert.Equal("A opção --format não aceita «xml»: escreva um destes valores: json, csv", refused.Errors.Trim());
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Kimberlite.Infrastructure.Commands;
+using Microsoft.EntityFrameworkCore;
 
 namespace Kimberlite.Tests;
 
@@ -76,11 +77,12 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Equal(
             [
                 "Dataset 6 imported from national-2020.csv (national statistics) — rows read: 2, loaded: 2; figures: 2.",
+                "Read as text in UTF-8.",
                 "  note, line 3, column period, value \"per month\": period not understood: the text is kept as given and the figure stays out of the charts; forms understood: 2023, 2012-2013, H1, Q3, Jan, Jan-Sep",
             ],
-            lines[..2]);
+            lines[..3]);
         // Every import is followed by an analysis of all the figures.
-        Assert.Matches(@"^Analysis: \d+ findings new, \d+ changed, \d+ resolved; active findings: \d+\.$", lines[2]);
+        Assert.Matches(@"^Analysis: \d+ findings new, \d+ changed, \d+ resolved; active findings: \d+\.$", lines[3]);
         Assert.Equal((0, "This file was already imported (dataset 6): nothing changed."), (again.Exit, again.Output.Trim()));
     }
 
@@ -96,6 +98,42 @@ public sealed class CommandLineTests : IAsyncLifetime
 
         Assert.Equal(0, exit);
         Assert.Contains("(Kimberley Process public table) — rows read: 1, loaded: 1; figures: 1.", output);
+    }
+
+    [Fact]
+    public async Task AWorkbookWhoseFiguresAreOnItsSecondSheetIsReadFromThatSheetOrFromTheSheetNamed()
+    {
+        static string Cell(string reference, string text) => $"<c r=\"{reference}\" t=\"inlineStr\"><is><t>{text}</t></is></c>";
+        static string Number(string reference, decimal value) => $"<c r=\"{reference}\"><v>{value}</v></c>";
+        const string Header = "<row r=\"1\">" + "{0}" + "</row>";
+        var notes = $"<row r=\"1\">{Cell("A1", "Read me: figures of the Kimberley Process, by country")}</row>";
+        var figures = string.Format(Header, Cell("A1", "Country") + Cell("B1", "Period") + Cell("C1", "Production volume (ct)") + Cell("D1", "Production value (USD)"))
+            + $"<row r=\"2\">{Cell("A2", "Gabon")}{Cell("B2", "2021")}{Number("C2", 100)}{Number("D2", 5000)}</row>";
+        var copy = string.Format(Header, Cell("A1", "Country") + Cell("B1", "Period") + Cell("C1", "Production volume (ct)") + Cell("D1", "Production value (USD)"))
+            + $"<row r=\"2\">{Cell("A2", "Gabon")}{Cell("B2", "2022")}{Number("C2", 200)}{Number("D2", 7000)}</row>";
+        var file = ImportFiles.Write(RawXlsx.Build([("Notes", notes), ("Production", figures), ("Copy 2022", copy)]), "kp-sheets.xlsx");
+
+        var first = await Run("import", "statistics", file, "--publisher", "Kimberley Process");
+        // Another copy of the workbook (one more note): the same bytes would be the same file, imported already.
+        var notesAgain = notes + $"<row r=\"2\">{Cell("A2", "Copied on 2 December")}</row>";
+        var named = await Run("import", "statistics", ImportFiles.Write(RawXlsx.Build([("Notes", notesAgain), ("Production", figures), ("Copy 2022", copy)]), "kp-sheets-named.xlsx"),
+            "--sheet", "Copy 2022", "--publisher", "Kimberley Process");
+        var missing = await Run("import", "statistics", ImportFiles.Write(RawXlsx.Build([("Notes", notes), ("Production", copy), ("Copy 2022", figures)]), "kp-sheets-missing.xlsx"),
+            "--sheet", "2023", "--publisher", "Kimberley Process");
+
+        Assert.Equal(0, first.Exit);
+        Assert.Contains("Sheet read: Production.", first.Output);
+        Assert.Equal(0, named.Exit);
+        Assert.Contains("Sheet read: Copy 2022.", named.Output);
+        Assert.Equal(1, missing.Exit);
+        Assert.Contains("Notes, Production, Copy 2022", missing.Errors);
+        await using var app = new KimberliteApp(_settings);
+        var stored = await app.WithDb(db => (from f in db.Figures.AsNoTracking()
+                                               join d in db.Datasets on f.DatasetId equals d.Id
+                                               where d.FileName.StartsWith("kp-sheets")
+                                               orderby f.Year
+                                               select new { f.Year, f.Carats, d.Sheet }).ToListAsync(TestContext.Current.CancellationToken));
+        Assert.Equal([(2021, 100m, "Production"), (2022, 200m, "Copy 2022")], stored.Select(f => (f.Year!.Value, f.Carats!.Value, f.Sheet)));
     }
 
     [Fact]

@@ -100,6 +100,10 @@ public static class ImportCommands
                 return 1;
             default:
                 output.WriteLine(texts["Cli_Imported", result.DatasetId!, fileName, texts[$"Format_{result.Format}"], result.RowsRead, result.RowsLoaded, result.FiguresLoaded]);
+                if (result.Sheet is { } sheet)
+                    output.WriteLine(texts["ImportPage_Sheet", sheet]);
+                else if (result.Encoding is { } encoding)
+                    output.WriteLine(texts["ImportPage_Encoding", encoding]);
                 foreach (var p in result.Problems)
                     output.WriteLine(Describe(texts, p));
                 // Findings follow the figures: every import is followed by a new analysis; one that fails stays pending for the next start.

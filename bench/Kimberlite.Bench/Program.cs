@@ -1,3 +1,4 @@
+using Kimberlite.Accounts;
 using System.Diagnostics;
 using System.Globalization;
 using DuckDB.NET.Data;
@@ -90,6 +91,7 @@ async Task<(int Mirror, int Balance)> RunKimberlite(string engine, Dictionary<st
     builder.Configuration.AddInMemoryCollection(settings);
     builder.AddKimberliteData();
     builder.AddKimberliteLocalization();
+    builder.AddKimberliteAccounts();
     builder.AddKimberliteStatistics();
     builder.AddKimberliteAnalysis();
     builder.AddKimberliteField();

@@ -44,11 +44,9 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                 maxLength: 300,
                 nullable: true);
 
-            migrationBuilder.AddColumn<int>(
-                name: "ImportedByOrganisationId",
-                table: "Datasets",
-                type: "INTEGER",
-                nullable: true);
+            // SQLite adds a column with its foreign key in place; EF Core's AddForeignKey would rebuild the table
+            // outside any transaction, with foreign keys off (warning 20410 at every new database's first start).
+            migrationBuilder.Sql("""ALTER TABLE "Datasets" ADD COLUMN "ImportedByOrganisationId" INTEGER NULL CONSTRAINT "FK_Datasets_Organisations_ImportedByOrganisationId" REFERENCES "Organisations" ("Id") ON DELETE SET NULL;""");
 
             migrationBuilder.AddColumn<string>(
                 name: "Sheet",
@@ -113,14 +111,6 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                 name: "IX_FieldRevisions_SiteVisitId",
                 table: "FieldRevisions",
                 column: "SiteVisitId");
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_Datasets_Organisations_ImportedByOrganisationId",
-                table: "Datasets",
-                column: "ImportedByOrganisationId",
-                principalTable: "Organisations",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.SetNull);
         }
 
         /// <inheritdoc />

@@ -95,6 +95,9 @@ public sealed partial class ImportDoorTests : EmptyAppTest
         var dataset = await App.WithDb(db => db.Datasets.AsNoTracking().SingleAsync(Cancel));
         Assert.Equal($"/datasets/{dataset.Id}", committed.Headers.Location?.OriginalString);
         Assert.Equal((StatisticsFormat.Comtrade, 2), (dataset.Format, await App.WithDb(db => db.TradeFlows.CountAsync(Cancel))));
+        // The dataset is known by the name the analyst uploaded, not by the name its upload waited under.
+        Assert.Equal(("TradeData_2020.csv", "TradeData_2020"), (dataset.FileName, dataset.Title));
+        Assert.Equal("UTF-8", dataset.Encoding);
         Assert.Equal($"dataset {dataset.Id}", Assert.Single(await AuditAsync(AuditActions.Import)).Target);
         Assert.NotNull(dataset.AnalysedAtUtc);
     }

@@ -103,7 +103,7 @@ public sealed class ImportWorkflow(
                 ? new ImportResult(ImportOutcome.Refused, null, StatisticsFormat.Comtrade, 0, 0, 0,
                     [new ImportProblem(1, "(publisher)", ComtradeImporter.SuggestedPublisher, ImportIssueKind.Refused, "Import_PublisherNotStated")])
                     { SuggestedPublisher = ComtradeImporter.SuggestedPublisher }
-                : await comtrade.ImportAsync(file.Path, provenance, cancellationToken, checkOnly: check, beforeCommit: audited);
+                : await comtrade.ImportAsync(file.Path, provenance, cancellationToken, checkOnly: check, beforeCommit: audited, fileName: file.FileName);
         }
         else
         {

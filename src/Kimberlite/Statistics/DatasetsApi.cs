@@ -13,7 +13,9 @@ public sealed record DatasetDto(
     StatisticsFormat Format, DateTime ImportedAtUtc, bool Bundled, int RowsRead, int RowsLoaded, int RowsRefused, int Figures, int Notes,
     [property: Description("Who imported the file: a person (shown to signed-in members only) or \"command line (user)\"; null for the bundled collection")] string? ImportedBy,
     [property: Description("The acronym of the organisation the person imported for")] string? ImportedByOrganisation,
-    [property: Description("True while the analysis of this dataset's figures has not finished; it runs again at the next start")] bool AnalysisPending)
+    [property: Description("True while the analysis of this dataset's figures has not finished; it runs again at the next start")] bool AnalysisPending,
+    [property: Description("The text encoding the file was read with (UTF-8, UTF-16, Windows-1252); null for a workbook")] string? Encoding,
+    [property: Description("The workbook sheet read; null for a text file")] string? Sheet)
 {
     /// <summary>
     /// The person who imported is named to signed-in members only: the public sees the organisation, or the command
@@ -46,7 +48,8 @@ public static class DatasetsApi
         datasets.AsNoTracking().OrderBy(d => d.Id).Select(d => new DatasetDto(
             d.Id, d.Title, d.Publisher, d.Address, d.RetrievedOn, d.FileName, d.Sha256, d.Format, d.ImportedAtUtc, d.Bundled,
             d.RowsRead, d.RowsLoaded, d.RowsRefused, d.Figures.Count, d.Issues.Count(i => i.Kind == ImportIssueKind.Note),
-            d.ImportedBy, d.ImportedByOrganisation != null ? d.ImportedByOrganisation.Acronym : null, d.AnalysedAtUtc == null));
+            d.ImportedBy, d.ImportedByOrganisation != null ? d.ImportedByOrganisation.Acronym : null, d.AnalysedAtUtc == null,
+            d.Encoding, d.Sheet));
 
     internal static async Task<List<ImportIssueDto>> ReportAsync(KimberliteDb db, IStringLocalizer<Texts> texts, int id, CancellationToken cancellationToken) =>
         (await db.ImportIssues.AsNoTracking().Where(i => i.DatasetId == id).OrderBy(i => i.Line).ThenBy(i => i.Id).ToListAsync(cancellationToken))
@@ -66,7 +69,8 @@ public static class DatasetsApi
                 ("format", d => d.Format), ("imported_at_utc", d => d.ImportedAtUtc), ("bundled", d => d.Bundled),
                 ("rows_read", d => d.RowsRead), ("rows_loaded", d => d.RowsLoaded), ("rows_refused", d => d.RowsRefused),
                 ("figures", d => d.Figures), ("notes", d => d.Notes), ("imported_by", d => d.ImportedBy),
-                ("imported_by_organisation", d => d.ImportedByOrganisation), ("analysis_pending", d => d.AnalysisPending));
+                ("imported_by_organisation", d => d.ImportedByOrganisation), ("analysis_pending", d => d.AnalysisPending),
+                ("encoding", d => d.Encoding), ("sheet", d => d.Sheet));
         return TypedResults.Ok(rows);
     }
 

@@ -33,9 +33,10 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
     /// page's preview). <c>beforeCommit</c> runs inside the import's transaction, so its audit entry commits with the data.
     /// </summary>
     public async Task<ImportResult> ImportAsync(string path, Provenance provenance, CancellationToken cancellationToken = default,
-        bool checkOnly = false, BeforeCommit? beforeCommit = null)
+        bool checkOnly = false, BeforeCommit? beforeCommit = null, string? fileName = null)
     {
-        var fileName = Path.GetFileName(path);
+        // The name the user knows the file by: an upload waits under a name of its own.
+        fileName = Path.GetFileName(fileName ?? path);
         // Nothing goes out under a publisher's name that the user did not state; a preview only suggests one.
         if (!checkOnly && string.IsNullOrWhiteSpace(provenance.Publisher))
             return Result(ImportOutcome.Refused, null, 0, [new ImportProblem(1, "(publisher)", SuggestedPublisher, ImportIssueKind.Refused, "Import_PublisherNotStated")]);
@@ -65,7 +66,7 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
         var totals = new TradeFlowTotals();
         var dataset = new Dataset
         {
-            Title = provenance.Title ?? Path.GetFileNameWithoutExtension(path),
+            Title = provenance.Title ?? Path.GetFileNameWithoutExtension(fileName),
             Publisher = provenance.Publisher ?? SuggestedPublisher,
             Address = provenance.Address ?? "https://comtradeplus.un.org/",
             RetrievedOn = provenance.RetrievedOn,
@@ -75,6 +76,7 @@ public sealed class ComtradeImporter(KimberliteDb db, IBulkWriter writer, TimePr
             ImportedAtUtc = clock.GetUtcNow().UtcDateTime,
             ImportedBy = provenance.ImportedBy,
             ImportedByOrganisationId = provenance.ImportedByOrganisationId,
+            Encoding = encodingName,
         };
         var text = encoding.GetString(head, preamble, headLength - preamble).TrimStart();
         var source = new Source(hashed, encoding, preamble, json: text.StartsWith('{') || text.StartsWith('['), headIsWhole: headLength < head.Length ? text : null);

@@ -141,6 +141,8 @@ public static class ImportCommands
             return 1;
         }
         context.Output.WriteLine(texts["Cli_KoboImported", Path.GetFileName(path), result.Created, result.Repeated]);
+        if (result.Revised > 0)
+            context.Output.WriteLine(texts["Kobo_Revised", result.Revised]);
         return 0;
     }
 

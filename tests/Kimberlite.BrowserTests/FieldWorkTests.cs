@@ -125,7 +125,7 @@ public sealed class FieldWorkTests(Browser browser, KimberliteServer server) : I
         var mapping = Path.Combine(Path.GetTempPath(), $"mapping-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(mapping, (await File.ReadAllTextAsync(Path.Combine(docs, "kobo-incident-mapping.json"), Cancel)).Replace("\"CRAGG\"", "\"RELUFA\""), Cancel);
         await page.GotoAsync("/import");
-        await page.GetByLabel("Fichier (CSV, XLSX ou JSON)").SetInputFilesAsync(Path.Combine(docs, "kobo-incident-export-sample.csv"));
+        await page.GetByLabel("Fichier (CSV, XLSX, JSON ou ZIP d'ODK)").SetInputFilesAsync(Path.Combine(docs, "kobo-incident-export-sample.csv"));
         await page.GetByLabel("Fichier de correspondance (JSON)").SetInputFilesAsync(mapping);
         await page.GetByRole(AriaRole.Button, new() { Name = "Vérifier le fichier" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("2 soumissions lues, toutes valables : 2 nouvelles, 0 déjà enregistrées.");

@@ -27,7 +27,7 @@ public sealed class ImportPage(IPage page) : SitePage(page)
 
     public async Task CheckAsync(string path)
     {
-        await Page.GetByLabel("Fichier (CSV, XLSX ou JSON)").SetInputFilesAsync(path);
+        await Page.GetByLabel("Fichier (CSV, XLSX, JSON ou ZIP d'ODK)").SetInputFilesAsync(path);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Vérifier le fichier" }).ClickAsync();
     }
 

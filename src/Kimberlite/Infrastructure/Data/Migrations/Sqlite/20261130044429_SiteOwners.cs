@@ -10,25 +10,15 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<int>(
-                name: "OrganisationId",
-                table: "MiningSites",
-                type: "INTEGER",
-                nullable: true);
+            // SQLite adds a column with its foreign key in place; EF Core's AddForeignKey would rebuild the table
+            // outside any transaction, with foreign keys off (warning 20410 at every new database's first start).
+            migrationBuilder.Sql("""ALTER TABLE "MiningSites" ADD COLUMN "OrganisationId" INTEGER NULL CONSTRAINT "FK_MiningSites_Organisations_OrganisationId" REFERENCES "Organisations" ("Id") ON DELETE RESTRICT;""");
 
             migrationBuilder.CreateIndex(
                 name: "IX_MiningSites_OrganisationId_CountryIso3_Name_Latitude_Longitude",
                 table: "MiningSites",
                 columns: new[] { "OrganisationId", "CountryIso3", "Name", "Latitude", "Longitude" },
                 unique: true);
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_MiningSites_Organisations_OrganisationId",
-                table: "MiningSites",
-                column: "OrganisationId",
-                principalTable: "Organisations",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.Restrict);
         }
 
         /// <inheritdoc />

@@ -252,6 +252,21 @@ public sealed partial class ImportDoorTests : EmptyAppTest
         Assert.Equal(["Kimberley Process"], await App.WithDb(db => db.Datasets.Select(d => d.Publisher).ToListAsync(Cancel)));
     }
 
+    [Fact]
+    public async Task AFileThatNamesNoPublisherIsAskedForOneEvenWhenItsReportHoldsNotes()
+    {
+        // The Kimberley Process's own export, as its database gives it: columns Kimberlite keeps no use for
+        // ("Trade Type", "Public") are noted as such, and a note is not a problem to fix.
+        var export = ImportFiles.Write(System.Text.Encoding.UTF8.GetBytes(
+            "Country Name,Year,Quarter,Trade Type,Production Type,Carat,US Value,Public,Created,Last Modified,Comment\n" +
+            "Angola,2023,1,Production,Production,4500000,800000000,Public,,,checked\n"), "kp-export.csv");
+
+        var unstated = await RunAsync("import", "statistics", export);
+
+        Assert.Equal((2, "kp-export.csv does not say who published it: nothing was imported. Give --publisher (the layout suggests \"Kimberley Process\")."), (unstated.Exit, unstated.Errors.Trim()));
+        Assert.Equal(0, await App.WithDb(db => db.Datasets.CountAsync(Cancel)));
+    }
+
     /// <summary>The command line, in-process, on this test's database.</summary>
     private async Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args)
     {

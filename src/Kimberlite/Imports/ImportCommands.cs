@@ -89,7 +89,7 @@ public static class ImportCommands
                 if (run.Analysis is { } pending)
                     output.WriteLine(texts["Cli_AnalysisDone", pending.Raised, pending.Changed, pending.Resolved, pending.Active.Count]);
                 return 0;
-            case ImportOutcome.Refused when run.PublisherNeeded && result.Problems.All(p => p.Reason == "Import_PublisherNotStated"):
+            case ImportOutcome.Refused when run.PublisherNeeded && result.Refusals.All(p => p.Reason == "Import_PublisherNotStated"):
                 // The layout only suggests a publisher: the user states it, as on the page.
                 errors.WriteLine(texts["Door_CliPublisherRequired", fileName, run.SuggestedPublisher!]);
                 return 2;

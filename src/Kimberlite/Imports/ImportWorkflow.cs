@@ -113,7 +113,7 @@ public sealed class ImportWorkflow(
         run = run with { Result = imported };
         switch (imported.Outcome)
         {
-            case ImportOutcome.Refused when !(run.PublisherNeeded && imported.Problems.All(p => p.Reason == "Import_PublisherNotStated")):
+            case ImportOutcome.Refused when !(run.PublisherNeeded && imported.Refusals.All(p => p.Reason == "Import_PublisherNotStated")):
                 // A refusal is audited at whichever step it comes: the page's check or the import itself.
                 await audit.AppendAsync(actor, AuditActions.ImportRefused, file.FileName,
                     $"{kind}: {run.ProblemCount} problems{(imported.Format is { } f ? $" ({f})" : "")}", cancellationToken);

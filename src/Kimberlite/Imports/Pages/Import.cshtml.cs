@@ -30,7 +30,7 @@ public sealed class ImportModel(ImportWorkflow workflow, KimberliteDb db, IHostE
     /// <summary>What the publisher field holds on the preview: what the user stated, else the layout's suggestion.</summary>
     public string? Publisher => Run?.StatedPublisher ?? Run?.SuggestedPublisher;
     /// <summary>The file may be imported from this preview: it checked, or only its publisher is yet to be confirmed.</summary>
-    public bool Waiting => Run is { } run && (run.Checked || run.PublisherNeeded && run.Problems.All(p => p.Reason == "Import_PublisherNotStated"));
+    public bool Waiting => Run is { } run && (run.Checked || run.PublisherNeeded && run.Problems.Where(p => p.Kind == Statistics.ImportIssueKind.Refused).All(p => p.Reason == "Import_PublisherNotStated"));
 
     private sealed record Waits(string FileName, int UserId, string? Title, string? Publisher, string? Address, DateOnly? RetrievedOn, bool Kobo = false, string? Sheet = null);
 

@@ -87,7 +87,7 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
         ImportResult Report(ImportOutcome outcome, int? datasetId, StatisticsFormat? format, int loaded, int figureCount, List<ImportProblem> found, string? suggested) =>
             new(outcome, datasetId, format, table.Rows.Count, loaded, figureCount, found.Count > MaxListed ? found[..MaxListed] : found)
             {
-                ProblemCount = found.Count, SuggestedPublisher = suggested, Encoding = table.Encoding, Sheet = table.Sheet,
+                ProblemCount = found.Count(p => p.Kind == ImportIssueKind.Refused), SuggestedPublisher = suggested, Encoding = table.Encoding, Sheet = table.Sheet,
             };
 
         var headerLine = table.HeaderLine;

@@ -27,22 +27,12 @@ internal static class FuzzCommand
         Directory.CreateDirectory(work);
         try
         {
-            var builder = Host.CreateApplicationBuilder();
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            using var host = await BenchHost.StartAsync(new Dictionary<string, string?>
             {
                 ["Kimberlite:DataDirectory"] = work,
                 ["Kimberlite:LoadBundledData"] = "false",
                 ["Logging:LogLevel:Default"] = "None",
             });
-            builder.AddKimberliteData();
-            builder.AddKimberliteLocalization();
-            builder.AddKimberliteAccounts();
-            builder.AddKimberliteStatistics();
-            builder.AddKimberliteAnalysis();
-            builder.AddKimberliteField();
-            using var host = builder.Build();
-            using (var scope = host.Services.CreateScope())
-                await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
 
             var seeds = Fuzzer.Seeds(repository);
             Console.WriteLine($"fuzz: {files:N0} files from {seeds.Count} seeds ({string.Join(", ", seeds.Select(s => s.Name))}), seed {seed}");

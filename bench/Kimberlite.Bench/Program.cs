@@ -87,17 +87,7 @@ async Task<(int Mirror, int Balance)> RunKimberlite(string engine, Dictionary<st
     settings["Logging:LogLevel:Default"] = "Warning";
     // A new PostgreSQL database is probed before it is created; EF logs that expected miss as an error.
     settings["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Connection"] = "None";
-    var builder = Host.CreateApplicationBuilder();
-    builder.Configuration.AddInMemoryCollection(settings);
-    builder.AddKimberliteData();
-    builder.AddKimberliteLocalization();
-    builder.AddKimberliteAccounts();
-    builder.AddKimberliteStatistics();
-    builder.AddKimberliteAnalysis();
-    builder.AddKimberliteField();
-    using var host = builder.Build();
-    using (var scope = host.Services.CreateScope())
-        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+    using var host = await BenchHost.StartAsync(settings);
 
     var clock = Stopwatch.StartNew();
     using (var scope = host.Services.CreateScope())

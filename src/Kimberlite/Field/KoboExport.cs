@@ -76,9 +76,9 @@ public sealed class KoboExport
     {
         if (fileName.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || FirstSignificant(content) is (byte)'{' or (byte)'[')
             return ReadJson(content);
-        if (IsZip(content) && ZipCsv(content) is { } csv)
+        if (Table.IsZip(content) && ZipCsv(content) is { } csv)
             return FromTable(Table.Read(csv.Content, csv.Name), "ODK Central CSV (zip)");
-        var workbook = IsZip(content) || fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase);
+        var workbook = Table.IsZip(content) || fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase);
         var table = workbook ? Table.Read(content, fileName, new TableReadOptions(IsHeader: isHeader)) : Table.Read(content, fileName);
         return FromTable(table, workbook ? "XLSX" : "CSV");
     }
@@ -91,8 +91,6 @@ public sealed class KoboExport
                 return content[i];
         return null;
     }
-
-    private static bool IsZip(byte[] content) => content.Length > 4 && content[0] == 'P' && content[1] == 'K' && content[2] == 3 && content[3] == 4;
 
     /// <summary>ODK Central's "download all" zip: the submissions' CSV is the one without PARENT_KEY; repeat groups are the others.</summary>
     private static (string Name, byte[] Content)? ZipCsv(byte[] content)

@@ -96,20 +96,12 @@ public sealed class ImportWorkflow(
             await stages.ReachedAsync(ImportStages.DataWritten, token);
         };
         ImportResult imported;
+        // A layout that names no publisher only suggests one: each importer refuses to import without the user's word.
         if (kind == ImportKind.Comtrade)
-        {
-            // A Comtrade file never names its publisher: the user states it, the layout only suggests one.
-            imported = !check && run.StatedPublisher is null
-                ? new ImportResult(ImportOutcome.Refused, null, StatisticsFormat.Comtrade, 0, 0, 0,
-                    [new ImportProblem(1, "(publisher)", ComtradeImporter.SuggestedPublisher, ImportIssueKind.Refused, "Import_PublisherNotStated")])
-                    { SuggestedPublisher = ComtradeImporter.SuggestedPublisher }
-                : await comtrade.ImportAsync(file.Path, provenance, cancellationToken, checkOnly: check, beforeCommit: audited, fileName: file.FileName);
-        }
+            imported = await comtrade.ImportAsync(file.Path, provenance, cancellationToken, checkOnly: check, beforeCommit: audited, fileName: file.FileName);
         else
-        {
             imported = await statistics.ImportAsync(await File.ReadAllBytesAsync(file.Path, cancellationToken), file.FileName, provenance,
                 cancellationToken: cancellationToken, checkOnly: check, beforeCommit: audited);
-        }
         run = run with { Result = imported };
         switch (imported.Outcome)
         {
@@ -204,7 +196,7 @@ public sealed class ImportWorkflow(
         try
         {
             byte[] content;
-            if (file.FileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase) || head.AsSpan().StartsWith("PK"u8) || new FileInfo(file.Path).Length <= head.Length)
+            if (file.FileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase) || Table.IsZip(head) || new FileInfo(file.Path).Length <= head.Length)
                 content = head.Length < HeadBytes ? head : await File.ReadAllBytesAsync(file.Path, cancellationToken);
             else
                 content = head[..(Array.LastIndexOf(head, (byte)'\n') + 1)];

@@ -124,8 +124,8 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
             .Where(h => h.header.Trim().Length > 0 && !columns.Values.Contains(h.index))
             .Select(h => new ImportProblem(headerLine, h.header.Trim(), null, ImportIssueKind.Note, "Import_ColumnIgnored")));
         var context = new ReadingContext(
-            SpreadsheetNumbers: IsWorkbook(content),
-            DecimalComma: format == StatisticsFormat.KpDatabaseExport && (table.Delimiter ?? FirstLineDelimiter(content)) == ';',
+            SpreadsheetNumbers: table.Sheet is not null,
+            DecimalComma: format == StatisticsFormat.KpDatabaseExport && table.Delimiter == ';',
             Preamble: table.Preamble);
         if (format == StatisticsFormat.TradeMap)
             context = StatisticsFormats.TradeMapContext(context, columns, problems);
@@ -226,17 +226,6 @@ public sealed class StatisticsImporter(KimberliteDb db, IBulkWriter writer, Time
     /// <summary>The column as a file of the layout writes it, for a report: its first accepted header.</summary>
     private static string HeaderOf(Layout layout, string required) =>
         string.Join(" / ", required.Split('|').Select(name => layout.Columns.FirstOrDefault(c => c.Name == name)?.Headers[0] ?? name));
-
-    private static bool IsWorkbook(byte[] content) =>
-        content.Length > 4 && content[0] == 'P' && content[1] == 'K' && content[2] == 3 && content[3] == 4;
-
-    /// <summary>';' when the first line has more semicolons than commas (Excel in French), else ','.</summary>
-    private static char FirstLineDelimiter(byte[] content)
-    {
-        var end = Array.IndexOf(content, (byte)'\n');
-        var line = content.AsSpan(0, end < 0 ? content.Length : end);
-        return line.Count((byte)';') > line.Count((byte)',') ? ';' : ',';
-    }
 
     private static ImportResult Refused(StatisticsFormat? format, int rows, IReadOnlyList<ImportProblem> problems) =>
         new(ImportOutcome.Refused, null, format, rows, 0, 0, problems) { ProblemCount = problems.Count };

@@ -52,11 +52,13 @@ public sealed record Table(IReadOnlyList<string> Headers, IReadOnlyList<TableRow
 
     public static Table Read(byte[] content, string fileName) => Read(content, fileName, null);
 
+    /// <summary>A zip archive by its first bytes: a workbook, or ODK Central's "download all".</summary>
+    public static bool IsZip(ReadOnlySpan<byte> content) => content.StartsWith("PK\u0003\u0004"u8);
+
     public static Table Read(byte[] content, string fileName, TableReadOptions? options)
     {
         options ??= new TableReadOptions();
-        var isXlsx = fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase)
-            || (content.Length > 4 && content[0] == 'P' && content[1] == 'K' && content[2] == 3 && content[3] == 4);
+        var isXlsx = fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase) || IsZip(content);
         try
         {
             return isXlsx ? Workbook.Read(content, options) : Text.Read(content, options);

@@ -50,9 +50,11 @@ public sealed partial class PageTests(BundledApp app) : IClassFixture<BundledApp
         var (_, html) = await Get("/");
         var gabon = html[html.IndexOf("id=\"c-GAB\"", StringComparison.Ordinal)..];
 
-        // Gabon: the bundled data holds one monthly estimate, no yearly production or exports.
-        Assert.Contains("non publié", gabon[..gabon.IndexOf("</section>", StringComparison.Ordinal)]);
-        Assert.DoesNotContain(">0</dd>", html);
+        // Gabon: the bundled data holds no export figure; its production is the Kimberley Process's halves, 0 ct in 2023 as published.
+        var section = gabon[..gabon.IndexOf("</section>", StringComparison.Ordinal)];
+        var exports = section[section.IndexOf("<h3>Exportations", StringComparison.Ordinal)..];
+        Assert.Contains("<p class=\"not-published\">non publié</p>", exports[..exports.IndexOf("</div>", StringComparison.Ordinal)]);
+        Assert.Contains("<span class=\"year\">2023</span>", section);
     }
 
     [Theory]

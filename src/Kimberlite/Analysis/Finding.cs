@@ -13,8 +13,19 @@ public enum FindingStatus { Open = 1, Confirmed = 2, Dismissed = 3 }
 
 public enum FindingEventKind { Raised = 1, InputsChanged = 2, Resolved = 3, Reopened = 4, Confirmed = 5, Dismissed = 6, Reset = 7 }
 
-/// <summary>What a finding compared: one value, what it measures, and the figure (with its source) it came from.</summary>
-public sealed record FindingInput(string Role, decimal Value, string Unit, long? FigureId, int? DatasetId, string? Publisher, string? Address, string? Period);
+/// <summary>
+/// What a finding compared: one value, what it measures, and the figure (with its source) it came from; a year
+/// made of parts names how (<see cref="SeriesBasis"/>) and every part's figure.
+/// </summary>
+public sealed record FindingInput(string Role, decimal Value, string Unit, long? FigureId, int? DatasetId, string? Publisher, string? Address, string? Period)
+{
+    // Absent rather than null in the stored JSON: the inputs of a finding on published years hash as before.
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Basis { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<long>? PartIds { get; init; }
+}
 
 /// <summary>
 /// An anomaly that a rule found in the figures, with the numbers it compared and their sources. Its

@@ -28,6 +28,15 @@ public static class Measures
         new(role, value, UnitOf(measure), figure?.Id, figure?.DatasetId, figure?.SourcePublisher, figure?.SourceAddress,
             figure is null ? null : PeriodOf(figure));
 
+    /// <summary>A year of a series as an input: a year made of parts says how, with its parts.</summary>
+    public static FindingInput Input(string role, SeriesPoint point, string measure) =>
+        point.Built
+            ? Input(role, point.Value, measure, point.Source) with
+            {
+                Period = Year(point.Year), Basis = point.Basis.ToString().ToLowerInvariant(), PartIds = point.Parts.Select(p => p.Id).ToList(),
+            }
+            : Input(role, point.Value, measure, point.Source);
+
     /// <summary>A UN Comtrade total as an input: its dataset, no single figure.</summary>
     public static FindingInput Comtrade(string role, decimal value, string measure, int datasetId, int year) =>
         new(role, value, UnitOf(measure), null, datasetId, "UN Comtrade", null, Year(year));

@@ -10,8 +10,11 @@ namespace Kimberlite.Statistics;
 /// </summary>
 public static class SourcePreference
 {
-    public static IOrderedEnumerable<Figure> Order(IEnumerable<Figure> figures) =>
-        figures.OrderBy(f => f.SourceKind).ThenBy(f => PrecisionRank(f.Precision)).ThenBy(f => f.DatasetId).ThenBy(f => f.Line);
+    public static IOrderedEnumerable<Figure> Order(IEnumerable<Figure> figures) => Order(figures, f => f);
+
+    /// <summary>Things that each stand on a figure (a year made of parts stands on its first part), in the figures' order.</summary>
+    public static IOrderedEnumerable<T> Order<T>(IEnumerable<T> items, Func<T, Figure> figure) =>
+        items.OrderBy(i => figure(i).SourceKind).ThenBy(i => PrecisionRank(figure(i).Precision)).ThenBy(i => figure(i).DatasetId).ThenBy(i => figure(i).Line);
 
     public static int PrecisionRank(string? precision) => precision?.Trim().ToLowerInvariant() switch
     {
@@ -23,8 +26,16 @@ public static class SourcePreference
     };
 }
 
-/// <summary>One point of a chart: the value drawn for a year and the figure it was taken from.</summary>
-public sealed record SeriesPoint(int Year, decimal Value, Figure Source);
+/// <summary>
+/// One point of a chart: the value drawn for a year and the figure it was taken from; for a year made of parts
+/// (halves, quarters, months, artisanal and industrial), <see cref="Source"/> is its first part and <see cref="Parts"/> lists them all.
+/// </summary>
+public sealed record SeriesPoint(int Year, decimal Value, Figure Source, IReadOnlyList<Figure> Parts, SeriesBasis Basis)
+{
+    public SeriesPoint(int year, decimal value, Figure source) : this(year, value, source, [], SeriesBasis.Published) { }
+
+    public bool Built => Basis != SeriesBasis.Published;
+}
 
 /// <summary>The yearly series of one metric for a country, each point from the preferred source.</summary>
 public sealed record MetricSeries(Metric Metric, IReadOnlyList<SeriesPoint> Carats, IReadOnlyList<SeriesPoint> Usd, IReadOnlyList<SeriesPoint> UsdPerCarat)
@@ -65,10 +76,6 @@ public sealed record CountryProfile(string Iso3, MetricSeries Production, Metric
     /// <summary>Whether any figure of the metric exists, charted or not (a month, a segment, a period not understood).</summary>
     public bool HasAny(Metric metric) => Groups.Any(g => g.Figures.Any(f => f.Metric == metric));
 
-    /// <summary>Figures of a whole year for the whole country, against the world: what the country charts draw.</summary>
-    public static bool IsNationalAnnual(Figure f) =>
-        f.PeriodKind == PeriodKind.Year && f.IsTotal && f.FlowDetail is null && (f.PartnerIso3 is null || f.PartnerIso3 == "WLD");
-
     public static CountryProfile Build(string iso3, IReadOnlyList<Figure> figures)
     {
         var groups = figures
@@ -82,21 +89,11 @@ public sealed record CountryProfile(string Iso3, MetricSeries Production, Metric
         return new CountryProfile(iso3, Series(Metric.Production, figures), Series(Metric.Export, figures), Series(Metric.Import, figures), groups);
     }
 
-    private static MetricSeries Series(Metric metric, IReadOnlyList<Figure> figures)
-    {
-        var byYear = figures.Where(f => f.Metric == metric && IsNationalAnnual(f))
-            .GroupBy(f => f.Year!.Value)
-            .OrderBy(g => g.Key)
-            .Select(g => (Year: g.Key, Ordered: SourcePreference.Order(g).ToList()))
-            .ToList();
-        List<SeriesPoint> Pick(Func<Figure, decimal?> measure) =>
-            byYear.Select(y => y.Ordered.FirstOrDefault(f => measure(f) is not null) is { } f ? new SeriesPoint(y.Year, measure(f)!.Value, f) : null)
-                .OfType<SeriesPoint>().ToList();
-        return new MetricSeries(metric,
-            Pick(f => f.Carats),
-            Pick(f => f.Usd),
-            Pick(f => f.UsdPerCarat));
-    }
+    private static MetricSeries Series(Metric metric, IReadOnlyList<Figure> figures) =>
+        new(metric,
+            AnnualSeries.Build(figures, metric, AnnualSeries.Carats),
+            AnnualSeries.Build(figures, metric, AnnualSeries.Usd),
+            AnnualSeries.Build(figures, metric, AnnualSeries.UsdPerCarat));
 
     /// <summary>What makes two figures speak of the same thing; also the stable part of a finding's key.</summary>
     public static string GroupKey(Figure f)

@@ -25,8 +25,8 @@ public sealed class BalanceRule : IFindingRule
                     continue;
                 var imports = profile.Imports.Carats.FirstOrDefault(p => p.Year == export.Year);
                 if (Shortfall($"{profile.Iso3}|{export.Year}|carats", profile.Iso3, export.Year,
-                        Measures.Input("exports", export.Value, Measures.Carats, export.Source), production,
-                        imports is null ? null : Measures.Input("imports", imports.Value, Measures.Carats, imports.Source), options) is { } found)
+                        Measures.Input("exports", export, Measures.Carats), production,
+                        imports is null ? null : Measures.Input("imports", imports, Measures.Carats), options) is { } found)
                     yield return found;
             }
         }
@@ -81,7 +81,7 @@ public sealed class BalanceRule : IFindingRule
         var ceiling = supply * (1 + options.BalanceTolerancePercent / 100m);
         if (exports.Value <= ceiling)
             return null;
-        List<FindingInput> inputs = [exports, Measures.Input("production", production.Value, Measures.Carats, production.Source)];
+        List<FindingInput> inputs = [exports, Measures.Input("production", production, Measures.Carats)];
         if (imports is not null)
             inputs.Add(imports);
         return new FindingCandidate(

@@ -33,7 +33,7 @@ public sealed class SuddenChangeRule : IFindingRule
                 if (Math.Abs(score) <= options.SuddenChangeThreshold)
                     continue;
                 var reach = options.SuddenChangeThreshold * mad / Consistency;
-                var inputs = points.Take(i + 1).Select(p => Measures.Input(p.Year == current.Year ? "value" : $"history:{p.Year}", p.Value, measure, p.Source)).ToList();
+                var inputs = points.Take(i + 1).Select(p => Measures.Input(p.Year == current.Year ? "value" : $"history:{p.Year}", p, measure)).ToList();
                 yield return new FindingCandidate(
                     Rule, $"{profile.Iso3}|{series.Metric}|{measure}|{current.Year}", profile.Iso3, null, current.Year, Measures.Year(current.Year),
                     series.Metric, measure, current.Value, median, median - reach, median + reach, options.SuddenChangeThreshold, inputs);

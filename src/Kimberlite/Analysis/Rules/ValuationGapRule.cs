@@ -27,14 +27,16 @@ public sealed class ValuationGapRule : IFindingRule
                     var exported = flows.FirstOrDefault(f => f.UsdPerCarat is not null);
                     var imported = data.Bilateral.GetValueOrDefault((partner, reporter, Metric.Import, year))?.FirstOrDefault(f => f.UsdPerCarat is not null);
                     if (exported?.UsdPerCarat is { } own && imported?.UsdPerCarat is { } theirs
-                        && Candidate(profile.Iso3, partner, year, $"partner:{partner}", own, theirs, tolerance, exported, imported, null, options) is { } c)
+                        && Candidate(profile.Iso3, partner, year, $"partner:{partner}", own, theirs, tolerance,
+                            Measures.Input("exportValuation", own, Measures.UsdPerCarat, exported), Measures.Input("partnerValuation", theirs, Measures.UsdPerCarat, imported), null, options) is { } c)
                         yield return c;
                 }
 
                 // (b) its own production valuation
                 var production = profile.Production.UsdPerCarat.FirstOrDefault(p => p.Year == export.Year);
                 if (production is not null
-                    && Candidate(profile.Iso3, null, export.Year, "production", export.Value, production.Value, tolerance, export.Source, production.Source, null, options) is { } p)
+                    && Candidate(profile.Iso3, null, export.Year, "production", export.Value, production.Value, tolerance,
+                        Measures.Input("exportValuation", export, Measures.UsdPerCarat), Measures.Input("productionValuation", production, Measures.UsdPerCarat), null, options) is { } p)
                     yield return p;
 
                 // (c) the regional benchmark
@@ -43,7 +45,7 @@ public sealed class ValuationGapRule : IFindingRule
                     .OfType<SeriesPoint>().ToList();
                 if (peers.Count >= options.RegionalBenchmarkMinimumCountries
                     && Candidate(profile.Iso3, null, export.Year, "regional", export.Value, Median(peers.Select(x => x.Value)), tolerance,
-                        export.Source, null, (carats, peers), options) is { } r)
+                        Measures.Input("exportValuation", export, Measures.UsdPerCarat), null, (carats, peers), options) is { } r)
                     yield return r;
             }
         }
@@ -51,24 +53,24 @@ public sealed class ValuationGapRule : IFindingRule
 
     private FindingCandidate? Candidate(
         string country, string? partner, int year, string basis, decimal observed, decimal expected, decimal tolerancePercent,
-        Figure observedSource, Figure? expectedSource, (SeriesPoint? Carats, List<SeriesPoint> Peers)? benchmark, AnalysisOptions options)
+        FindingInput observedInput, FindingInput? expectedInput, (SeriesPoint? Carats, List<SeriesPoint> Peers)? benchmark, AnalysisOptions options)
     {
         if (expected == 0)
             return null;
         var tolerance = Math.Abs(expected) * tolerancePercent / 100m;
         if (Math.Abs(observed - expected) <= tolerance)
             return null;
-        List<FindingInput> inputs = [Measures.Input("exportValuation", observed, Measures.UsdPerCarat, observedSource)];
-        if (expectedSource is not null)
-            inputs.Add(Measures.Input(basis == "production" ? "productionValuation" : "partnerValuation", expected, Measures.UsdPerCarat, expectedSource));
+        List<FindingInput> inputs = [observedInput];
+        if (expectedInput is not null)
+            inputs.Add(expectedInput);
         decimal? lost = null, rate = null;
         string? rateSource = null;
         if (benchmark is var (carats, peers))
         {
             inputs.Add(new FindingInput("regionalMedian", expected, Measures.UnitOf(Measures.UsdPerCarat), null, null, null, null, Measures.Year(year)));
-            inputs.AddRange(peers.Select(p => Measures.Input($"peer:{p.Source.CountryIso3}", p.Value, Measures.UsdPerCarat, p.Source)));
+            inputs.AddRange(peers.Select(p => Measures.Input($"peer:{p.Source.CountryIso3}", p, Measures.UsdPerCarat)));
             if (carats is not null)
-                inputs.Add(Measures.Input("exportedCarats", carats.Value, Measures.Carats, carats.Source));
+                inputs.Add(Measures.Input("exportedCarats", carats, Measures.Carats));
             if (observed < expected && carats is not null && options.RevenueRates.TryGetValue(country, out var legal))
             {
                 rate = legal.RatePercent;

@@ -89,12 +89,15 @@ public sealed class AnalysisTests : EmptyAppTest
     }
 
     [Theory]
-    [InlineData("1050", "exact", 0)]        // exactly the 5 % tolerance: no conflict
-    [InlineData("1051", "exact", 1)]        // just beyond it
+    [InlineData("1001", "exact", 0)]        // two exact figures: exactly the 0.1 % tolerance, no conflict
+    [InlineData("1002", "exact", 1)]        // just beyond it: a typing error
+    [InlineData("1100", "approx.", 0)]      // an approximate figure: within its 10 % band
+    [InlineData("1150", "approx.", 1)]      // beyond it
     [InlineData("100000", "rounded (0.1 Mct)", 0)] // against 140 000: 28.6 % apart, but inside the 50 000 ct rounding band
+    [InlineData("80000", "rounded (0.1 Mct)", 1)]  // beyond the rounding band
     public async Task SourceConflictRespectsTheToleranceAndThePrecisionBand(string other, string precision, int expected)
     {
-        var reference = precision == "exact" ? "1000" : "140000";
+        var reference = precision.StartsWith("rounded") ? "140000" : "1000";
         await Import(ImportFiles.ProductionHeader,
             $"GAB,2020,{reference},,,https://a.example,Source A,,exact,",
             $"GAB,2020,{other},,,https://b.example,Source B,,{precision},");

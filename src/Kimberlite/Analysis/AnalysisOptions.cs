@@ -7,7 +7,10 @@ public sealed class AnalysisOptions
 {
     public const string Section = "Kimberlite:Analysis";
 
-    [Range(0, 1000)] public decimal SourceConflictTolerancePercent { get; set; } = 5;
+    /// <summary>How far two exact figures of the same thing may differ (source conflict): a typing error shows.</summary>
+    [Range(0, 1000)] public decimal ExactTolerancePercent { get; set; } = 0.1m;
+    /// <summary>The band around a figure its source calls approximate or an estimate (source conflict).</summary>
+    [Range(0, 1000)] public decimal ApproximateTolerancePercent { get; set; } = 10;
     [Range(0, 1000)] public decimal BalanceTolerancePercent { get; set; } = 10;
     [Range(0, 1000)] public decimal MirrorGapTolerancePercent { get; set; } = 15;
     [Range(0, 1000)] public decimal ValuationGapTolerancePercent { get; set; } = 25;

@@ -43,8 +43,9 @@ public static class AnnualSeries
                 if (artisanal is not null && industrial is not null && measure.Combine([.. PartsOf(artisanal), .. PartsOf(industrial)]) is { } value)
                     candidates.Add(new SeriesPoint(year.Key, value, artisanal.Source, [.. PartsOf(artisanal), .. PartsOf(industrial)], SeriesBasis.Segments));
             }
-            var point = candidates.Count == 0 ? null : SourcePreference.Order(candidates, c => c.Source).ThenBy(c => c.Built).First();
-            years.Add(new AnnualYear(year.Key, point, point is null ? year.OrderBy(f => f.StartMonth).ToList() : []));
+            var ordered = Preferred(candidates).ToList();
+            var point = ordered.FirstOrDefault();
+            years.Add(new AnnualYear(year.Key, point, point is null ? year.OrderBy(f => f.StartMonth).ToList() : []) { Candidates = ordered });
         }
         return years;
     }
@@ -60,7 +61,24 @@ public static class AnnualSeries
     {
         var ofSegment = figures.Where(f => string.Equals(f.Segment?.Trim(), segment, StringComparison.OrdinalIgnoreCase)).ToList();
         var candidates = Candidates(ofSegment.FirstOrDefault()?.Year ?? 0, ofSegment, measure).ToList();
-        return candidates.Count == 0 ? null : SourcePreference.Order(candidates, c => c.Source).ThenBy(c => c.Built).First();
+        return Preferred(candidates).FirstOrDefault();
+    }
+
+    /// <summary>
+    /// A year's candidates in the order of preference (docs/decisions/004): the kind of source, then the latest
+    /// release (a year made of parts is released with its last part), then the precision, then a published year
+    /// before one added up; an earlier release of a publisher's year is no candidate.
+    /// </summary>
+    private static IEnumerable<SeriesPoint> Preferred(IReadOnlyList<SeriesPoint> candidates)
+    {
+        var superseded = SourcePreference.Superseded(candidates.Where(c => !c.Built).Select(c => c.Source));
+        return candidates.Where(c => c.Built || !superseded.Contains(c.Source))
+            .OrderBy(c => c.Source.SourceKind)
+            .ThenByDescending(c => c.Release ?? DateTime.MinValue)
+            .ThenBy(c => SourcePreference.PrecisionRank(c.Source.Precision))
+            .ThenBy(c => c.Built)
+            .ThenBy(c => c.Source.DatasetId)
+            .ThenBy(c => c.Source.Line);
     }
 
     /// <summary>The published whole-year figures, and each source's complete set of sub-periods.</summary>
@@ -71,10 +89,10 @@ public static class AnnualSeries
 
         // One source: the same publisher in the same kind of source; sub-periods of one kind that cover the year.
         foreach (var source in figures.Where(f => f.PeriodKind is PeriodKind.Half or PeriodKind.Quarter or PeriodKind.Month)
-                     .GroupBy(f => (f.SourceKind, Publisher: f.SourcePublisher?.Trim().ToLowerInvariant(), f.PeriodKind)))
+                     .GroupBy(f => (Publisher: SourcePreference.Publisher(f), f.PeriodKind)))
         {
-            // Several figures of one sub-period from one source are releases of it: the preferred one speaks for it.
-            var parts = source.GroupBy(f => f.Period.Key).Select(p => SourcePreference.Order(p).First()).OrderBy(f => f.StartMonth).ToList();
+            // Several figures of one sub-period from one publisher are releases of it: the latest speaks for it.
+            var parts = source.GroupBy(f => f.Period.Key).Select(p => SourcePreference.LatestFirst(p).First()).OrderBy(f => f.StartMonth).ToList();
             if (!CoversTheYear(parts))
                 continue;
             var basis = source.Key.PeriodKind switch { PeriodKind.Half => SeriesBasis.Halves, PeriodKind.Quarter => SeriesBasis.Quarters, _ => SeriesBasis.Months };
@@ -108,4 +126,8 @@ public sealed record SeriesMeasure(Func<Figure, decimal?> Read, Func<IReadOnlyLi
 public enum SeriesBasis { Published = 0, Halves = 1, Quarters = 2, Months = 3, Segments = 4 }
 
 /// <summary>A year of a series: its point when whole, else the parts published without making a year (a half alone).</summary>
-public sealed record AnnualYear(int Year, SeriesPoint? Point, IReadOnlyList<Figure> PartialParts);
+public sealed record AnnualYear(int Year, SeriesPoint? Point, IReadOnlyList<Figure> PartialParts)
+{
+    /// <summary>Every way the year is known (published by a source, or added up from one source's parts), preferred first.</summary>
+    public IReadOnlyList<SeriesPoint> Candidates { get; init; } = [];
+}

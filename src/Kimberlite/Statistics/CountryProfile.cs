@@ -4,17 +4,46 @@ using Microsoft.EntityFrameworkCore;
 namespace Kimberlite.Statistics;
 
 /// <summary>
-/// The order in which sources are preferred when they disagree: the Kimberley Process, then national
-/// statistics, then EITI, then others (the press, trade hubs); within one kind, the more exact figure,
-/// then the earlier import. See docs/decisions/004-source-preference.md.
+/// The order in which figures of one thing are preferred (docs/decisions/004 and 021): an earlier release of
+/// the same publisher never, since the latest release supersedes it; then the kind of source (the Kimberley
+/// Process, national statistics, EITI, others); then the latest release, where the source dates it; then the
+/// precision; then the earlier import and line.
 /// </summary>
 public static class SourcePreference
 {
     public static IOrderedEnumerable<Figure> Order(IEnumerable<Figure> figures) => Order(figures, f => f);
 
     /// <summary>Things that each stand on a figure (a year made of parts stands on its first part), in the figures' order.</summary>
-    public static IOrderedEnumerable<T> Order<T>(IEnumerable<T> items, Func<T, Figure> figure) =>
-        items.OrderBy(i => figure(i).SourceKind).ThenBy(i => PrecisionRank(figure(i).Precision)).ThenBy(i => figure(i).DatasetId).ThenBy(i => figure(i).Line);
+    public static IOrderedEnumerable<T> Order<T>(IEnumerable<T> items, Func<T, Figure> figure)
+    {
+        var list = items.ToList();
+        var superseded = Superseded(list.Select(figure));
+        return list.OrderBy(i => superseded.Contains(figure(i)) ? 1 : 0)
+            .ThenBy(i => figure(i).SourceKind)
+            .ThenByDescending(i => figure(i).ReleasedAt ?? DateTime.MinValue)
+            .ThenBy(i => PrecisionRank(figure(i).Precision))
+            .ThenBy(i => figure(i).DatasetId)
+            .ThenBy(i => figure(i).Line);
+    }
+
+    /// <summary>
+    /// Who published a figure: the kind of source and its publisher's name, case and spacing aside. The Kimberley
+    /// Process's own table and a press article citing it are two publishers of the same kind.
+    /// </summary>
+    public static (SourceKind Kind, string Name) Publisher(Figure f) =>
+        (f.SourceKind, string.Join(' ', (f.SourcePublisher ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant());
+
+    /// <summary>
+    /// Which of a publisher's releases of one figure is the latest: the later date the source gives the row, else
+    /// the later import (a later retrieval of the publisher's file), else the later line (the Kimberley Process
+    /// database lists a participant's entries in the order they were made).
+    /// </summary>
+    public static IOrderedEnumerable<Figure> LatestFirst(IEnumerable<Figure> releases) =>
+        releases.OrderByDescending(f => f.ReleasedAt ?? DateTime.MinValue).ThenByDescending(f => f.DatasetId).ThenByDescending(f => f.Line);
+
+    /// <summary>Figures that a later release of the same publisher replaced: a revision of the same thing (<see cref="CountryProfile.GroupKey"/>).</summary>
+    public static HashSet<Figure> Superseded(IEnumerable<Figure> figures) =>
+        figures.GroupBy(f => (CountryProfile.GroupKey(f), Publisher(f))).SelectMany(p => LatestFirst(p).Skip(1)).ToHashSet();
 
     public static int PrecisionRank(string? precision) => precision?.Trim().ToLowerInvariant() switch
     {
@@ -35,6 +64,12 @@ public sealed record SeriesPoint(int Year, decimal Value, Figure Source, IReadOn
     public SeriesPoint(int year, decimal value, Figure source) : this(year, value, source, [], SeriesBasis.Published) { }
 
     public bool Built => Basis != SeriesBasis.Published;
+
+    /// <summary>When the source released the year, where it dates it: a year made of parts is released with its last part.</summary>
+    public DateTime? Release => Built ? Parts.Max(p => p.ReleasedAt) : Source.ReleasedAt;
+
+    /// <summary>The parts of a year made of parts, in the source's words: "H1 + H2", "artisanal H1 + artisanal H2 + industrial H1 + industrial H2".</summary>
+    public string PartsText => string.Join(" + ", Parts.Select(p => string.Join(' ', new[] { p.IsTotal ? null : p.Segment?.Trim(), p.PeriodText }.OfType<string>())));
 }
 
 /// <summary>The yearly series of one metric for a country, each point from the preferred source.</summary>
@@ -51,19 +86,34 @@ public sealed record MetricSeries(Metric Metric, IReadOnlyList<SeriesPoint> Cara
     }
 
     public IEnumerable<Figure> Sources => Carats.Concat(Usd).Concat(UsdPerCarat).Select(p => p.Source).DistinctBy(f => f.Id);
+
+    /// <summary>The years drawn that were added up from parts, one per year and way of adding up.</summary>
+    public IEnumerable<SeriesPoint> BuiltYears => Carats.Concat(Usd).Where(p => p.Built).DistinctBy(p => (p.Year, p.PartsText, p.Source.SourcePublisher));
 }
 
 /// <summary>Figures that speak of the same thing (country, partner, metric, segment, period) from one or more sources.</summary>
 public sealed record FigureGroup(string Key, IReadOnlyList<Figure> Figures)
 {
+    private readonly HashSet<Figure> _superseded = SourcePreference.Superseded(Figures);
+
     public Figure Preferred => Figures[0];
+
+    /// <summary>Each publisher's latest release, preferred first: what the rules compare.</summary>
+    public IReadOnlyList<Figure> Current => Figures.Where(f => !_superseded.Contains(f)).ToList();
+
+    /// <summary>The release of the same publisher that replaced <paramref name="figure"/>, or null when it is the latest.</summary>
+    public Figure? RevisedBy(Figure figure) =>
+        _superseded.Contains(figure) ? Figures.First(f => !_superseded.Contains(f) && SourcePreference.Publisher(f) == SourcePreference.Publisher(figure)) : null;
+
+    public bool HasRevisions => _superseded.Count > 0;
 
     /// <summary>Difference of a figure from the preferred one, in per cent, for carats and for value (same currency only).</summary>
     public (decimal? Carats, decimal? Value) DifferenceFromPreferred(Figure figure) =>
         (Percent(figure.Carats, Preferred.Carats),
          figure.Currency == Preferred.Currency && !figure.ValueNotReported && !Preferred.ValueNotReported ? Percent(figure.Value, Preferred.Value) : null);
 
-    public bool SourcesDiffer => Figures.Skip(1).Any(f => DifferenceFromPreferred(f) is var (c, v) && (c is not null and not 0 || v is not null and not 0));
+    /// <summary>Whether publishers disagree; a publisher's revision of its own figure is no disagreement.</summary>
+    public bool SourcesDiffer => Current.Skip(1).Any(f => DifferenceFromPreferred(f) is var (c, v) && (c is not null and not 0 || v is not null and not 0));
 
     private static decimal? Percent(decimal? value, decimal? reference) =>
         value is null || reference is null or 0 ? null : Math.Round((value.Value - reference.Value) / reference.Value * 100m, 1);

@@ -14,8 +14,9 @@ public sealed class PartsAndTotalRule : IFindingRule
 
     public IEnumerable<FindingCandidate> Find(AnalysisData data, AnalysisOptions options)
     {
-        // Same source: the same dataset and the same publisher.
-        var bySource = data.Figures.Where(f => !CountryCodes.IsAggregate(f.CountryIso3))
+        // Same source: the same dataset and the same publisher; a release the publisher revised is no part of anything.
+        var superseded = SourcePreference.Superseded(data.Figures);
+        var bySource = data.Figures.Where(f => !CountryCodes.IsAggregate(f.CountryIso3) && !superseded.Contains(f))
             .GroupBy(f => (f.DatasetId, f.SourcePublisher, f.CountryIso3, f.Metric));
         foreach (var source in bySource.OrderBy(g => g.Key.DatasetId).ThenBy(g => g.Key.CountryIso3).ThenBy(g => g.Key.Metric))
         {

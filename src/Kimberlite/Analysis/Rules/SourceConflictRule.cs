@@ -5,9 +5,11 @@ using Kimberlite.Statistics;
 namespace Kimberlite.Analysis.Rules;
 
 /// <summary>
-/// Two sources give different values for the same country, period, metric, partner and segment,
-/// beyond the tolerance and beyond what their stated precision allows: a figure "rounded to 0.1 million"
-/// conflicts only outside its rounding band.
+/// Two publishers give different values for the same country, period, metric, partner and segment, or for the
+/// same year when one of them published it and the other published its parts (both halves, artisanal and
+/// industrial): beyond what their precision allows. Two exact figures agree within a tenth of a per cent, a
+/// rounded one within its rounding, an approximate one within a wider band. A publisher's revision of its own
+/// figure is no conflict: only each publisher's latest release is compared (docs/decisions/021).
 /// </summary>
 public sealed partial class SourceConflictRule : IFindingRule
 {
@@ -15,41 +17,84 @@ public sealed partial class SourceConflictRule : IFindingRule
 
     public IEnumerable<FindingCandidate> Find(AnalysisData data, AnalysisOptions options)
     {
-        foreach (var group in data.Profiles.Values.SelectMany(p => p.Groups).Where(g => g.Figures.Count > 1))
+        foreach (var group in data.Profiles.Values.SelectMany(p => p.Groups))
         {
-            var preferred = group.Preferred;
+            var current = group.Current;
+            if (current.Count < 2)
+                continue;
+            var preferred = current[0];
             var seen = new Dictionary<string, int>();
-            foreach (var other in group.Figures.Skip(1))
+            foreach (var other in current.Skip(1))
             {
                 var who = other.SourcePublisher ?? "?";
                 seen[who] = seen.GetValueOrDefault(who) + 1;
                 var suffix = seen[who] > 1 ? $"#{seen[who]}" : "";
                 foreach (var (measure, read) in Measures.OfFigure)
                 {
-                    if (read(preferred) is not { } expected || read(other) is not { } observed || expected == 0)
-                        continue;
-                    var difference = Math.Abs(observed - expected);
-                    var band = Band(expected, preferred.Precision, measure) + Band(observed, other.Precision, measure);
-                    if (difference <= Math.Abs(expected) * options.SourceConflictTolerancePercent / 100m || difference <= band)
-                        continue;
-                    yield return new FindingCandidate(
-                        Rule, $"{group.Key}|{measure}|{who}{suffix}", other.CountryIso3, other.PartnerIso3 is "WLD" ? null : other.PartnerIso3,
-                        other.Year, Measures.PeriodOf(other), other.Metric, measure, observed, expected,
-                        expected - Math.Max(band, Math.Abs(expected) * options.SourceConflictTolerancePercent / 100m),
-                        expected + Math.Max(band, Math.Abs(expected) * options.SourceConflictTolerancePercent / 100m),
-                        options.SourceConflictTolerancePercent,
-                        [Measures.Input("preferred", expected, measure, preferred), Measures.Input("other", observed, measure, other)]);
+                    if (read(preferred) is { } expected && read(other) is { } observed
+                        && Conflict($"{group.Key}|{measure}|{who}{suffix}", other, measure, Measures.Input("preferred", expected, measure, preferred),
+                            preferred.Precision, Measures.Input("other", observed, measure, other), other.Precision, options) is { } found)
+                        yield return found;
                 }
+            }
+        }
+
+        foreach (var found in BuiltYears(data, options))
+            yield return found;
+    }
+
+    /// <summary>A year one publisher added up from parts against the same year as another publisher published it.</summary>
+    private IEnumerable<FindingCandidate> BuiltYears(AnalysisData data, AnalysisOptions options)
+    {
+        foreach (var country in data.Figures.Where(f => !CountryCodes.IsAggregate(f.CountryIso3)).GroupBy(f => f.CountryIso3).OrderBy(g => g.Key))
+        {
+            var figures = country.ToList();
+            foreach (var metric in new[] { Metric.Production, Metric.Export, Metric.Import })
+            foreach (var (measure, series) in new[] { (Measures.Carats, AnnualSeries.Carats), (Measures.Usd, AnnualSeries.Usd) })
+            foreach (var candidates in AnnualSeries.Years(figures, metric, series).Select(y => y.Candidates.ToList()))
+            foreach (var built in candidates.Where(c => c.Built))
+            foreach (var published in candidates.Where(c => !c.Built && SourcePreference.Publisher(c.Source) != SourcePreference.Publisher(built.Source)))
+            {
+                // The one the year's series prefers speaks first.
+                var (preferred, other) = candidates.IndexOf(built) < candidates.IndexOf(published) ? (built, published) : (published, built);
+                var key = $"{CountryProfile.GroupKey(published.Source)}|{measure}|{built.Basis.ToString().ToLowerInvariant()}:{built.Source.SourcePublisher ?? "?"}";
+                if (Conflict(key, published.Source, measure, Measures.Input("preferred", preferred, measure), preferred.Source.Precision,
+                        Measures.Input("other", other, measure), other.Source.Precision, options) is { } found)
+                    yield return found;
             }
         }
     }
 
+    /// <summary>A finding when the other value is farther from the preferred one than both precisions allow.</summary>
+    private FindingCandidate? Conflict(string key, Figure about, string measure, FindingInput preferred, string? preferredPrecision,
+        FindingInput other, string? otherPrecision, AnalysisOptions options)
+    {
+        var (expected, observed) = (preferred.Value, other.Value);
+        if (expected == 0)
+            return null;
+        var allowed = Allowed(expected, preferredPrecision, observed, otherPrecision, measure, options);
+        if (Math.Abs(observed - expected) <= allowed)
+            return null;
+        return new FindingCandidate(
+            Rule, key, about.CountryIso3, about.PartnerIso3 is "WLD" ? null : about.PartnerIso3,
+            about.Year, Measures.PeriodOf(about), about.Metric, measure, observed, expected, expected - allowed, expected + allowed,
+            Math.Round(allowed / Math.Abs(expected) * 100m, 2), [preferred, other]);
+    }
+
+    /// <summary>
+    /// How far two values may be apart and still agree: the sum of their precision bands, and never less than
+    /// <see cref="AnalysisOptions.ExactTolerancePercent"/> of the preferred value (two exact figures).
+    /// </summary>
+    public static decimal Allowed(decimal expected, string? expectedPrecision, decimal observed, string? observedPrecision, string measure, AnalysisOptions options) =>
+        Math.Max(Math.Abs(expected) * options.ExactTolerancePercent / 100m,
+            Band(expected, expectedPrecision, measure, options.ApproximateTolerancePercent) + Band(observed, observedPrecision, measure, options.ApproximateTolerancePercent));
+
     /// <summary>
     /// How far a value may be from the truth given the precision its source states: none when exact; the
     /// stated unit when given ("0.1 Mct", "thousand ct", "$M"); else half the place of its last non-zero digit,
-    /// and at least 5 % for an approximation or estimate.
+    /// and at least <paramref name="approximatePercent"/> for an approximation or estimate.
     /// </summary>
-    public static decimal Band(decimal value, string? precision, string measure)
+    public static decimal Band(decimal value, string? precision, string measure, decimal approximatePercent)
     {
         var text = (precision ?? "").ToLowerInvariant();
         // "exact carats / value rounded": each measure has its own words.
@@ -67,7 +112,7 @@ public sealed partial class SourceConflictRule : IFindingRule
         if (measure == Measures.Usd && (part.Contains("$m") || part.Contains("$ million")))
             return 500_000;
         var implicitBand = Implicit(value) / 2;
-        return part.StartsWith("approx") || part.Contains("estimate") ? Math.Max(implicitBand, Math.Abs(value) * 0.05m) : implicitBand;
+        return part.StartsWith("approx") || part.Contains("estimate") ? Math.Max(implicitBand, Math.Abs(value) * approximatePercent / 100m) : implicitBand;
     }
 
     /// <summary>The place of the last non-zero digit of a whole number: 10780000 → 10000.</summary>

@@ -35,14 +35,12 @@ public static class AnnualSeries
         {
             var whole = year.Where(f => f.IsTotal).ToList();
             var candidates = Candidates(year.Key, whole, measure).ToList();
-            if (candidates.Count == 0)
-            {
-                // No whole-country year: artisanal and industrial production, each a whole year, make the total.
-                var artisanal = SegmentYear(year, Artisanal, measure);
-                var industrial = SegmentYear(year, Industrial, measure);
-                if (artisanal is not null && industrial is not null && measure.Combine([.. PartsOf(artisanal), .. PartsOf(industrial)]) is { } value)
-                    candidates.Add(new SeriesPoint(year.Key, value, artisanal.Source, [.. PartsOf(artisanal), .. PartsOf(industrial)], SeriesBasis.Segments));
-            }
+            // Artisanal and industrial production, each a whole year, make a total that competes with the published ones
+            // (the Kimberley Process database gives many countries only by segment, while the press cites its totals).
+            var artisanal = SegmentYear(year, Artisanal, measure);
+            var industrial = SegmentYear(year, Industrial, measure);
+            if (artisanal is not null && industrial is not null && measure.Combine([.. PartsOf(artisanal), .. PartsOf(industrial)]) is { } value)
+                candidates.Add(new SeriesPoint(year.Key, value, artisanal.Source, [.. PartsOf(artisanal), .. PartsOf(industrial)], SeriesBasis.Segments));
             var ordered = Preferred(candidates).ToList();
             var point = ordered.FirstOrDefault();
             years.Add(new AnnualYear(year.Key, point, point is null ? year.OrderBy(f => f.StartMonth).ToList() : []) { Candidates = ordered });

@@ -17,6 +17,10 @@ public sealed partial class SourceConflictRule : IFindingRule
 
     public IEnumerable<FindingCandidate> Find(AnalysisData data, AnalysisOptions options)
     {
+        var builtReference = new HashSet<(string Country, Metric Metric, int Year, string Measure)>();
+        foreach (var found in Years(data, options, builtReference))
+            yield return found;
+
         foreach (var group in data.Profiles.Values.SelectMany(p => p.Groups))
         {
             var current = group.Current;
@@ -31,6 +35,10 @@ public sealed partial class SourceConflictRule : IFindingRule
                 var suffix = seen[who] > 1 ? $"#{seen[who]}" : "";
                 foreach (var (measure, read) in Measures.OfFigure)
                 {
+                    // A year whose reference was added up from parts: each published figure was compared with that.
+                    if (preferred.PeriodKind == PeriodKind.Year && preferred.Year is { } year && builtReference.Contains((preferred.CountryIso3, preferred.Metric, year, measure))
+                        && preferred.IsTotal && AnnualSeries.IsNationalScope(preferred))
+                        continue;
                     if (read(preferred) is { } expected && read(other) is { } observed
                         && Conflict($"{group.Key}|{measure}|{who}{suffix}", other, measure, Measures.Input("preferred", expected, measure, preferred),
                             preferred.Precision, Measures.Input("other", observed, measure, other), other.Precision, options) is { } found)
@@ -38,29 +46,33 @@ public sealed partial class SourceConflictRule : IFindingRule
                 }
             }
         }
-
-        foreach (var found in BuiltYears(data, options))
-            yield return found;
     }
 
-    /// <summary>A year one publisher added up from parts against the same year as another publisher published it.</summary>
-    private IEnumerable<FindingCandidate> BuiltYears(AnalysisData data, AnalysisOptions options)
+    /// <summary>
+    /// A year one publisher added up from parts against the same year as another publisher gave it, each against the
+    /// year's reference (the candidate the series prefers); years whose reference was added up are noted in
+    /// <paramref name="builtReference"/>, so their published figures are not compared a second time among themselves.
+    /// </summary>
+    private IEnumerable<FindingCandidate> Years(AnalysisData data, AnalysisOptions options, HashSet<(string, Metric, int, string)> builtReference)
     {
         foreach (var country in data.Figures.Where(f => !CountryCodes.IsAggregate(f.CountryIso3)).GroupBy(f => f.CountryIso3).OrderBy(g => g.Key))
         {
             var figures = country.ToList();
             foreach (var metric in new[] { Metric.Production, Metric.Export, Metric.Import })
             foreach (var (measure, series) in new[] { (Measures.Carats, AnnualSeries.Carats), (Measures.Usd, AnnualSeries.Usd) })
-            foreach (var candidates in AnnualSeries.Years(figures, metric, series).Select(y => y.Candidates.ToList()))
-            foreach (var built in candidates.Where(c => c.Built))
-            foreach (var published in candidates.Where(c => !c.Built && SourcePreference.Publisher(c.Source) != SourcePreference.Publisher(built.Source)))
+            foreach (var year in AnnualSeries.Years(figures, metric, series).Where(y => y.Candidates.Any(c => c.Built)))
             {
-                // The one the year's series prefers speaks first.
-                var (preferred, other) = candidates.IndexOf(built) < candidates.IndexOf(published) ? (built, published) : (published, built);
-                var key = $"{CountryProfile.GroupKey(published.Source)}|{measure}|{built.Basis.ToString().ToLowerInvariant()}:{built.Source.SourcePublisher ?? "?"}";
-                if (Conflict(key, published.Source, measure, Measures.Input("preferred", preferred, measure), preferred.Source.Precision,
-                        Measures.Input("other", other, measure), other.Source.Precision, options) is { } found)
-                    yield return found;
+                var reference = year.Candidates[0];
+                if (reference.Built)
+                    builtReference.Add((country.Key, metric, year.Year, measure));
+                foreach (var other in year.Candidates.Skip(1).Where(c => (reference.Built || c.Built) && SourcePreference.Publisher(c.Source) != SourcePreference.Publisher(reference.Source)))
+                {
+                    var (built, published) = reference.Built ? (reference, other) : (other, reference);
+                    var key = $"{CountryProfile.GroupKey(published.Source)}|{measure}|{published.Source.SourcePublisher ?? "?"}|{built.Basis.ToString().ToLowerInvariant()}:{built.Source.SourcePublisher ?? "?"}";
+                    if (Conflict(key, other.Source, measure, Measures.Input("preferred", reference, measure), reference.Source.Precision,
+                            Measures.Input("other", other, measure), other.Source.Precision, options) is { } found)
+                        yield return found with { PeriodText = Measures.Year(year.Year) };
+                }
             }
         }
     }

@@ -294,3 +294,25 @@ public sealed class LabelCommandLineTests : IAsyncLifetime
         Assert.Equal("No meaning numbered \"99\": write a number that \"kimberlite labels list\" gives.", errors.Trim());
     }
 }
+
+/// <summary>The meanings shipped in data/labels.csv, as the first start loads them with the bundled datasets.</summary>
+public sealed class BundledLabelTests(BundledApp app) : IClassFixture<BundledApp>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task TheBundledMeaningsAreSetByBundledDataAndTheirFiguresReachTheAnalysis()
+    {
+        var rows = File.ReadAllLines(ImportFiles.Bundled("labels.csv")).Length - 1;
+        var meanings = await app.WithDb(db => db.Set<LabelMeaning>().AsNoTracking().ToListAsync(Cancel));
+        await using var scope = app.Services.CreateAsyncScope();
+        var uses = await scope.ServiceProvider.GetRequiredService<LabelMeanings>().UsesAsync(["CAF", "AGO"], Cancel);
+
+        Assert.Equal(rows, meanings.Count);
+        Assert.All(meanings, m => Assert.Equal((LabelMeanings.BundledActor, true), (m.SetBy, m.InForce)));
+        // CAF 2018 exports "legal (KP)" and Angola 2021 exports "total (SODIAM)" are read as the country's total.
+        Assert.Contains(uses.Used, f => f is { CountryIso3: "CAF", Year: 2018, Metric: Metric.Export, Segment: "total", Carats: 11526m });
+        Assert.Contains(uses.Used, f => f is { CountryIso3: "AGO", Year: 2021, Metric: Metric.Export, Segment: "total" } && f.SourcePublisher!.Contains("SODIAM"));
+        Assert.DoesNotContain(uses.LeftOut, l => l.Reason == LeftOutReason.SegmentNotUnderstood && l.Figure.Segment is "legal (KP)" or "total (SODIAM)");
+    }
+}

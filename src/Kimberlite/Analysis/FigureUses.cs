@@ -61,10 +61,11 @@ public static class FigureUses
 
         var byGroup = candidates.Select(c => c.Read).ToLookup(CountryProfile.GroupKey);
         var bySource = candidates.Select(c => c.Read).Where(f => f.FlowDetail is null).ToLookup(SourceKey);
+        var byPublisher = candidates.Select(c => c.Read).Where(f => f.FlowDetail is null).ToLookup(PublisherKey);
         var used = new List<Figure>(candidates.Count);
         foreach (var (figure, read) in candidates)
         {
-            if (!IsPart(read) || Completed(read, byGroup, bySource))
+            if (!IsPart(read) || Completed(read, byGroup, bySource, byPublisher))
                 used.Add(read);
             else
                 leftOut.Add(new LeftOutFigure(figure, LeftOutReason.PartAlone));
@@ -119,8 +120,13 @@ public static class FigureUses
         f.PeriodKind == PeriodKind.Unknown
         || f.Year is not null && f.EndYear is not null && f.StartMonth is >= 1 and <= 12 && f.EndMonth is >= 1 and <= 12 && f.StartMonth <= f.EndMonth;
 
+    /// <summary>One source as the parts-and-total rule reads it: one dataset, one publisher.</summary>
     private static (int, string?, string, Metric, string) SourceKey(Figure f) =>
         (f.DatasetId, f.SourcePublisher, f.CountryIso3, f.Metric, f.PartnerIso3 is null or "WLD" ? "" : f.PartnerIso3);
+
+    /// <summary>One source as the annual series reads it when it builds a year from sub-periods: one kind and publisher, whatever the file.</summary>
+    private static (SourceKind, string?, string, Metric, string) PublisherKey(Figure f) =>
+        (f.SourceKind, f.SourcePublisher?.Trim().ToLowerInvariant(), f.CountryIso3, f.Metric, f.PartnerIso3 is null or "WLD" ? "" : f.PartnerIso3);
 
     /// <summary>Less than the whole: a segment, a flow detail, or part of a year.</summary>
     private static bool IsPart(Figure f) => !f.IsTotal || f.FlowDetail is not null || f.PeriodKind != PeriodKind.Year;
@@ -130,7 +136,8 @@ public static class FigureUses
     /// whole it belongs to or the other parts that make it (parts and total; a year built from halves, quarters, months,
     /// or from artisanal and industrial).
     /// </summary>
-    private static bool Completed(Figure part, ILookup<string, Figure> byGroup, ILookup<(int, string?, string, Metric, string), Figure> bySource)
+    private static bool Completed(Figure part, ILookup<string, Figure> byGroup, ILookup<(int, string?, string, Metric, string), Figure> bySource,
+        ILookup<(SourceKind, string?, string, Metric, string), Figure> byPublisher)
     {
         if (byGroup[CountryProfile.GroupKey(part)].Any(o => o.DatasetId != part.DatasetId || o.SourcePublisher != part.SourcePublisher))
             return true;
@@ -146,9 +153,9 @@ public static class FigureUses
         }
         if (part.PeriodKind == PeriodKind.Year)
             return false;
-        var sameYear = source.Where(o => Same(o.Segment, part.Segment) && o.Year == part.Year).ToList();
-        if (sameYear.Any(o => o.PeriodKind == PeriodKind.Year))
+        if (source.Any(o => Same(o.Segment, part.Segment) && o.Year == part.Year && o.PeriodKind == PeriodKind.Year))
             return true;
+        var sameYear = byPublisher[PublisherKey(part)].Where(o => Same(o.Segment, part.Segment) && o.Year == part.Year).ToList();
         var months = sameYear.Where(o => o.PeriodKind == part.PeriodKind).DistinctBy(o => o.Period.Key).Sum(o => o.EndMonth!.Value - o.StartMonth!.Value + 1);
         return months == 12;
     }

@@ -171,6 +171,27 @@ public sealed class LabelTests : EmptyAppTest
     }
 
     [Fact]
+    public void APeriodMeaningGivesTheFigureItsMonthsAndAPublisherMeaningItsKindOfSource()
+    {
+        var stored = new Figure
+        {
+            Id = 1, DatasetId = 1, Line = 2, CountryIso3 = "CMR", Metric = Metric.Production, MetricText = "production", YearText = "2019", PeriodText = "premier semestre",
+            PeriodKind = PeriodKind.Unknown, Carats = 800, SourceKind = SourceKind.National, SourcePublisher = "EITI 16th report (via EcoMatin)",
+        };
+        LabelMeaning Meaning(int id, LabelKind kind, string label, string value) => new() { Id = id, Kind = kind, Label = label, Value = value, Reason = "r", SetBy = "t" };
+
+        var before = FigureUses.Prepare([stored], []);
+        var after = FigureUses.Prepare([stored], [Meaning(1, LabelKind.Period, "Premier semestre", "H1"), Meaning(2, LabelKind.Publisher, "eiti 16th report (via ecomatin)", "eiti")]);
+
+        Assert.Equal(LeftOutReason.PeriodNotUnderstood, Assert.Single(before.LeftOut).Reason);
+        // A half alone: understood now, but nothing completes it, so it is still left out, for that reason.
+        Assert.Equal(LeftOutReason.PartAlone, Assert.Single(after.LeftOut).Reason);
+        var read = Assert.Single(after.Meant).Read;
+        Assert.Equal((PeriodKind.Half, 2019, 1, 6, SourceKind.Eiti), (read.PeriodKind, read.Year, read.StartMonth, read.EndMonth, read.SourceKind));
+        Assert.Equal((PeriodKind.Unknown, "premier semestre", SourceKind.National), (stored.PeriodKind, stored.PeriodText, stored.SourceKind));
+    }
+
+    [Fact]
     public void EachKindOfFigureTheRulesCannotReadIsLeftOutWithItsOwnReason()
     {
         Figure Figure(long id, Action<Figure> change)

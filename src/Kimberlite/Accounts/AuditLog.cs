@@ -64,12 +64,14 @@ public static class AuditActions
     public const string Import = "import", ImportRefused = "import-refused", FindingDecided = "finding-decided", Analysis = "analysis";
     public const string IncidentSubmitted = "incident-submitted", IncidentStatusChanged = "incident-status-changed", ReporterRead = "reporter-read", EvidenceAdded = "evidence-added";
     public const string SiteCreated = "site-created", SiteChanged = "site-changed";
+    public const string LabelSet = "label-set", LabelUndone = "label-undone";
 
     public static readonly string[] All =
     [
         SignIn, SignInFailed, LockedOut, SignOut, PasswordSet, TwoFactorEnabled, TwoFactorDisabled, UserCreated, AdministratorGranted,
         MemberAdded, MemberRoleChanged, MemberRemoved, MemberInvited, TokenCreated, TokenRevoked, OrganisationCreated, OrganisationChanged,
         Import, ImportRefused, FindingDecided, Analysis, IncidentSubmitted, IncidentStatusChanged, ReporterRead, EvidenceAdded, SiteCreated, SiteChanged,
+        LabelSet, LabelUndone,
     ];
 }
 

@@ -33,7 +33,7 @@ public static class AnalysisCommands
             audit.AppendInAsync(db, CommandContext.Actor, AuditActions.Analysis, "findings", $"{counts.Raised} raised, {counts.Changed} changed, {counts.Resolved} resolved", token));
         output.WriteLine(texts["Cli_AnalysisDone", summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count]);
         if (summary.Active.Count == 0)
-            return 0;
+            return LeftOut(context, summary);
         var rules = summary.Active.Select(f => f.Rule).Distinct().Order().ToList();
         var countries = summary.Active.Select(f => f.CountryIso3).Distinct().Order().ToList();
         // A table: one line per rule, one column per country, the number of active findings in each cell.
@@ -46,6 +46,16 @@ public static class AnalysisCommands
         output.WriteLine(texts["Cli_Total"].Value.PadRight(width)
             + string.Concat(countries.Select(c => Count(summary.Active.Count(f => f.CountryIso3 == c)).PadLeft(6)))
             + Count(summary.Active.Count).PadLeft(8));
+        return LeftOut(context, summary);
+    }
+
+    /// <summary>The figures the analysis could not use, one line per reason: nothing is left out in silence.</summary>
+    private static int LeftOut(CommandContext context, AnalysisSummary summary)
+    {
+        var total = summary.LeftOut.Values.Sum();
+        context.Output.WriteLine(context.Texts["LeftOut_Cli_Total", total]);
+        foreach (var (reason, count) in summary.LeftOut.OrderBy(r => r.Key))
+            context.Output.WriteLine($"  {Count(count),6}  {context.Texts[$"LeftOut_{reason}"]}");
         return 0;
     }
 

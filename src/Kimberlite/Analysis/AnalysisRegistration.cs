@@ -19,6 +19,7 @@ public static class AnalysisRegistration
         builder.Services.AddSingleton<IFindingRule, PartsAndTotalRule>();
         builder.Services.AddScoped<FindingsEngine>();
         builder.Services.AddScoped<FindingTexts>();
+        builder.Services.AddScoped<Labels.LabelMeanings>();
         return builder;
     }
 }

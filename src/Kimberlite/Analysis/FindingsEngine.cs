@@ -18,6 +18,8 @@ public sealed record AnalysisSummary(int Raised, int Changed, int Resolved, int 
     public int Skipped { get; init; }
     /// <summary>Rules that stopped on a number out of range: their stored findings are kept as they were.</summary>
     public IReadOnlyList<FindingRule> FailedRules { get; init; } = [];
+    /// <summary>Figures the analysis could not use, counted by reason (those beyond bounds are also in <see cref="Skipped"/>).</summary>
+    public IReadOnlyDictionary<LeftOutReason, int> LeftOut { get; init; } = new Dictionary<LeftOutReason, int>();
 }
 
 /// <summary>
@@ -42,15 +44,15 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
         // Read before the figures: a dataset committed after this is read again by the next analysis, never marked unread.
         var pending = await db.Datasets.Where(d => d.AnalysedAtUtc == null).Select(d => d.Id).ToListAsync(cancellationToken);
         var stored = await db.Figures.AsNoTracking().ToListAsync(cancellationToken);
-        // A figure beyond what a diamond statistic can be (stored before imports refused such values, or
-        // written by hand) is left out and counted: one absurd figure must not stop every analysis.
-        var figures = stored.Where(f => f.IsWithinBounds && HasWholePeriod(f)).ToList();
+        // Read through the analysts' label meanings; what cannot be used is left out with its reason, and counted.
+        var uses = FigureUses.Prepare(stored, await Labels.LabelMeanings.InForceAsync(db, cancellationToken));
         var (trade, skippedTotals) = await TradeAsync(cancellationToken);
-        var skipped = stored.Count - figures.Count + skippedTotals;
+        var beyond = uses.LeftOut.Where(l => l.Reason == LeftOutReason.BeyondBounds).Select(l => l.Figure.Id).ToList();
+        var skipped = beyond.Count + skippedTotals;
         if (skipped > 0)
             logger.LogWarning("Analysis: {Figures} figures and {Totals} trade totals left out, beyond what a diamond statistic can be: {Ids}",
-                stored.Count - figures.Count, skippedTotals, string.Join(", ", stored.Where(f => !f.IsWithinBounds || !HasWholePeriod(f)).Take(20).Select(f => f.Id)));
-        var data = new AnalysisData(figures, trade);
+                beyond.Count, skippedTotals, string.Join(", ", beyond.Take(20)));
+        var data = new AnalysisData(uses.Used, trade);
         var candidates = new Dictionary<(FindingRule, string), FindingCandidate>();
         var failed = new HashSet<FindingRule>();
         foreach (var rule in rules.OrderBy(r => r.Rule))
@@ -150,13 +152,8 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
             raised.Count, changed, resolved, reopened, unchanged);
         var active = await db.Findings.AsNoTracking().Where(f => !f.Resolved).OrderBy(f => f.Id).ToListAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        return new AnalysisSummary(raised.Count, changed, resolved, reopened, unchanged, active) { Skipped = skipped, FailedRules = failed.Order().ToList() };
+        return new AnalysisSummary(raised.Count, changed, resolved, reopened, unchanged, active) { Skipped = skipped, FailedRules = failed.Order().ToList(), LeftOut = uses.Counts };
     }
-
-    /// <summary>A period the rules can read: an understood one has its years and months, in range (the importers write them so; a hand-written row may not).</summary>
-    private static bool HasWholePeriod(Figure f) =>
-        f.PeriodKind == PeriodKind.Unknown
-        || f.Year is not null && f.EndYear is not null && f.StartMonth is >= 1 and <= 12 && f.EndMonth is >= 1 and <= 12 && f.StartMonth <= f.EndMonth;
 
     /// <summary>Findings are stored as numeric(28, 6): 22 digits before the point.</summary>
     private static readonly decimal StorableLimit = 1e21m;

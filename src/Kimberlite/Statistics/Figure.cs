@@ -61,8 +61,11 @@ public sealed class Figure
 
     public Period Period => new(PeriodKind, Year, EndYear, StartMonth, EndMonth);
 
-    /// <summary>A segment that stands for the whole country ("total", "total (Sodiam)", or none).</summary>
-    public bool IsTotal => Segment is null || Segment.StartsWith("total", StringComparison.OrdinalIgnoreCase);
+    /// <summary>A segment that stands for the whole country: "total" or none. Any other label ("total (Sodiam)") means what an analyst says it means (Analysis/Labels).</summary>
+    public bool IsTotal => Segment is null || string.Equals(Segment.Trim(), "total", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A copy the analysis may read through a label's meaning, the stored figure untouched.</summary>
+    public Figure Copy() => (Figure)MemberwiseClone();
 
     /// <summary>The value in US$ where there is one to compare: a value flagged as not reported is none.</summary>
     public decimal? Usd => Currency == "USD" && !ValueNotReported ? Value : null;

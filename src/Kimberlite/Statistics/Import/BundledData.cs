@@ -7,7 +7,7 @@ namespace Kimberlite.Statistics.Import;
 /// with real figures. Its rows are real and messy, so refused rows are left out and reported in each
 /// dataset's import report instead of refusing the whole file (docs/decisions/002-bundled-data.md).
 /// </summary>
-public sealed class BundledData(StatisticsImporter importer, ILogger<BundledData> logger)
+public sealed class BundledData(StatisticsImporter importer, Analysis.Labels.LabelMeanings labels, ILogger<BundledData> logger)
 {
     public static string Folder => Path.Combine(AppContext.BaseDirectory, "data");
 
@@ -32,5 +32,7 @@ public sealed class BundledData(StatisticsImporter importer, ILogger<BundledData
                 ImportMode.LeaveOutRefusedRows, bundled: true, cancellationToken);
             logger.LogInformation("Bundled {File}: {Outcome}, {Loaded} of {Read} rows loaded", entry.File, result.Outcome, result.RowsLoaded, result.RowsRead);
         }
+        // What the bundled rows' own labels mean, as their sources explain them (docs/decisions/020-label-meanings.md).
+        await labels.LoadBundledAsync(Path.Combine(Folder, "labels.csv"), cancellationToken);
     }
 }

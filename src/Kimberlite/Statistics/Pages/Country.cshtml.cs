@@ -10,7 +10,7 @@ using Microsoft.Extensions.Localization;
 namespace Kimberlite.Statistics.Pages;
 
 [AllowAnonymous]
-public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IStringLocalizer<Texts> texts, KimberliteDb db) : PageModel
+public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IStringLocalizer<Texts> texts, KimberliteDb db, Analysis.Labels.LabelMeanings labels, IAuthorizationService authorization) : PageModel
 {
     public string Iso3 { get; private set; } = "";
     public string Name { get; private set; } = "";
@@ -20,6 +20,7 @@ public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IS
     public IReadOnlyList<(string Publisher, string Years)> ChartSources { get; private set; } = [];
     public int ConflictCount => Profile.Groups.Count(g => g.SourcesDiffer);
     public IReadOnlyList<Finding> Findings { get; private set; } = [];
+    public Analysis.Labels.LeftOutSection LeftOut { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(string iso3, CancellationToken cancellationToken)
     {
@@ -32,6 +33,7 @@ public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IS
         Profile = await reader.ProfileAsync(Iso3, cancellationToken);
         ChartJson = BuildChart();
         Findings = await FindingsApi.QueryAsync(db, new FindingFilter(Country: Iso3), cancellationToken);
+        LeftOut = await Analysis.Labels.LeftOutSection.BuildAsync(labels, authorization, User, [Iso3], _ => true, $"/countries/{Iso3}#left-out", cancellationToken);
         ChartSources = Profile.Production.Sources.Concat(Profile.Exports.Sources)
             .GroupBy(f => f.SourcePublisher ?? texts["Source_Unknown"])
             .Select(g => (g.Key, YearRange(g.Select(f => f.Year!.Value))))

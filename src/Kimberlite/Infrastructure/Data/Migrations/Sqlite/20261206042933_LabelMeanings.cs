@@ -1,0 +1,48 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class LabelMeanings : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "LabelMeanings",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Label = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    CountryIso3 = table.Column<string>(type: "TEXT", maxLength: 3, nullable: true),
+                    Value = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    SetBy = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    SetAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UndoneBy = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    UndoneAtUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LabelMeanings", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LabelMeanings_Kind_Label",
+                table: "LabelMeanings",
+                columns: new[] { "Kind", "Label" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "LabelMeanings");
+        }
+    }
+}

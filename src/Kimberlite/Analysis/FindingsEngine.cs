@@ -50,7 +50,7 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
         if (skipped > 0)
             logger.LogWarning("Analysis: {Figures} figures and {Totals} trade totals left out, beyond what a diamond statistic can be: {Ids}",
                 stored.Count - figures.Count, skippedTotals, string.Join(", ", stored.Where(f => !f.IsWithinBounds || !HasWholePeriod(f)).Take(20).Select(f => f.Id)));
-        var data = new AnalysisData(figures, trade);
+        var data = new AnalysisData(figures, trade) { LegalRates = await db.LegalRates.AsNoTracking().ToListAsync(cancellationToken) };
         var candidates = new Dictionary<(FindingRule, string), FindingCandidate>();
         var failed = new HashSet<FindingRule>();
         foreach (var rule in rules.OrderBy(r => r.Rule))

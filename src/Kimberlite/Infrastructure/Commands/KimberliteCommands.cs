@@ -94,6 +94,7 @@ public static class KimberliteCommands
         foreach (var command in (IEnumerable<Command>)[
             .. ImportCommands.Create(context),
             .. AnalysisCommands.Create(context),
+            .. Analysis.Rates.RatesCommands.Create(context),
             .. DataCommands.Create(context),
             .. AccountsCommands.Create(context)])
             root.Add(command);

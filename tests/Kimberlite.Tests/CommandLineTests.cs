@@ -287,6 +287,8 @@ public sealed class CommandLineTests : IAsyncLifetime
         "kimberlite import kobo FILE --mapping MAPPING",
         "kimberlite analyze",
         "kimberlite findings [--format json|csv]",
+        "kimberlite rates import FILE",
+        "kimberlite rates list",
         "kimberlite db migrate",
         "kimberlite users add EMAIL --role admin|coordinator|analyst|monitor|viewer [--org ACRONYM]",
         "kimberlite tokens create --user EMAIL [--scope read|write] [--expires 30d] [--name NAME]",

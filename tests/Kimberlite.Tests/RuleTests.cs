@@ -253,3 +253,48 @@ public sealed class BundledRuleTests
         Assert.Contains("CAF|Production|carats|2016|collapse", collapses);
     }
 }
+
+/// <summary>`kimberlite rates import` and `kimberlite rates list`: a deployment's own legal rates, audited.</summary>
+public sealed class RatesCommandTests : IAsyncLifetime
+{
+    private readonly Dictionary<string, string> _settings;
+    private readonly Func<Task> _drop;
+
+    public RatesCommandTests()
+    {
+        (_settings, _drop) = TestDatabase.Create();
+        _settings["Kimberlite:LoadBundledData"] = "false";
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("en");
+    }
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync() => await _drop();
+
+    private async Task<(int Exit, string Output, string Errors)> Run(params string[] args)
+    {
+        var (output, errors) = (new StringWriter(), new StringWriter());
+        var exit = await Infrastructure.Commands.KimberliteCommands.RunAsync([.. args, .. _settings.Select(s => $"--{s.Key}={s.Value}")], output, errors);
+        return (exit, output.ToString(), errors.ToString());
+    }
+
+    [Fact]
+    public async Task ADeploymentAddsItsOwnRateFromTheCommandLineAndTheAuditTrailSaysWhoAndFromWhichFile()
+    {
+        var file = ImportFiles.Write(ImportFiles.Csv(string.Join(',', LegalRateStore.Columns),
+            "CAF,diamond export tax,4,2020,2024,https://mines.example/decree,Ministry of Mines,\"4 %\","), "our_rates.csv");
+        var bad = ImportFiles.Write(ImportFiles.Csv(string.Join(',', LegalRateStore.Columns), "CAF,,4,20x0,,https://a.example,A,,"), "bad.csv");
+
+        var refused = await Run("rates", "import", bad);
+        var imported = await Run("rates", "import", file);
+        var list = await Run("rates", "list");
+
+        Assert.Equal(2, refused.Exit);
+        Assert.Contains("2: in_force_from '20x0', instrument ''", refused.Errors);
+        Assert.Equal(0, imported.Exit);
+        Assert.Contains("Legal rates: 1 added, 0 replaced.", imported.Output);
+        Assert.StartsWith("CAF\t2020–2024\t4 %\tdiamond export tax\tMinistry of Mines\thttps://mines.example/decree\tcommand line (", list.Output);
+        await using var app = new KimberliteApp(_settings);
+        var entries = await app.WithDb(db => db.AuditEntries.AsNoTracking().Where(e => e.Action == LegalRateStore.AuditAction).ToListAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(("our_rates.csv", "1 added, 0 replaced"), (Assert.Single(entries).Target, entries[0].Summary));
+    }
+}

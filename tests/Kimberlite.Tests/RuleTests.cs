@@ -236,6 +236,23 @@ public sealed class RuleTests : EmptyAppTest
         Assert.StartsWith("United States, 2011: re-exports (1,100,000 ct) exceed imports (700,000 ct) by +57.1%, beyond the 10% allowed for stocks", sentences["USA|2011|carats"]);
         Assert.StartsWith("United Arab Emirates, 2005: exports are valued at 66.12 US$/ct, imports of the same year at 40.11 US$/ct: a rise of +64.8%, beyond the 50%", sentences["ARE|2005|markup"]);
     }
+
+    [Fact]
+    public async Task WhatAHubDeclaredToUnComtradeIsReadTheSameWay()
+    {
+        // Belgium re-exports 1.2 Mct at 250 US$/ct in 2020 having imported 1.0 Mct at 100 US$/ct.
+        var path = ImportFiles.Write(ImportFiles.Csv(ComtradeTests.Header,
+            ComtradeTests.Row("BEL", "IND", "X", "710210", "carat", "1200000", "300000000"),
+            ComtradeTests.Row("BEL", "COD", "M", "710210", "carat", "1000000", "100000000")), "comtrade.csv");
+        await using (var scope = App.Services.CreateAsyncScope())
+            Assert.Equal(ImportOutcome.Imported, (await scope.ServiceProvider.GetRequiredService<Statistics.Comtrade.ComtradeImporter>().ImportAsync(path, ComtradeTests.Stated, Cancel)).Outcome);
+
+        var hubs = (await Findings(FindingRule.TradingHub)).ToDictionary(f => f.Key);
+
+        Assert.Equal(["comtrade|BEL|2020|carats", "comtrade|BEL|2020|markup"], hubs.Keys.Order());
+        Assert.Equal((1200000m, 1000000m), (hubs["comtrade|BEL|2020|carats"].Observed, hubs["comtrade|BEL|2020|carats"].Expected));
+        Assert.Equal((250m, 100m, 150m), (hubs["comtrade|BEL|2020|markup"].Observed, hubs["comtrade|BEL|2020|markup"].Expected, hubs["comtrade|BEL|2020|markup"].GapPercent));
+    }
 }
 
 /// <summary>The bundled data on first start: its legal rates loaded, the Central African collapse found.</summary>

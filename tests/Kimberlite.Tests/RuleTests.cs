@@ -264,10 +264,14 @@ public sealed class BundledRuleTests
         await using var app = new KimberliteApp();
 
         var rates = await app.WithDb(db => db.LegalRates.AsNoTracking().OrderBy(r => r.CountryIso3).ThenBy(r => r.InForceFrom).Select(r => $"{r.CountryIso3} {r.RatePercent:0.##} {r.Years}").ToListAsync());
-        var collapses = await app.WithDb(db => db.Findings.AsNoTracking().Where(f => f.Rule == FindingRule.SuddenChange && f.CountryIso3 == "CAF" && f.Year == 2016).Select(f => f.Key).ToListAsync());
+        var collapse = await app.WithDb(db => db.Findings.AsNoTracking().SingleAsync(f => f.Rule == FindingRule.SuddenChange && f.Key == "CAF|Production|carats|2016|collapse"));
 
         Assert.Equal(["CAF 10 2018", "CAF 4 2019", "CMR 12.5 2013", "COD 3.75 2010"], rates);
-        Assert.Contains("CAF|Production|carats|2016|collapse", collapses);
+        // Its page gives the collapse threshold in per cent, not in deviations, and the year it is compared with.
+        var page = System.Net.WebUtility.HtmlDecode(await app.CreateClient().GetStringAsync($"/findings/{collapse.Id}?culture=en", TestContext.Current.CancellationToken)).Replace('\u202F', ' ').Replace('\u00A0', ' ');
+        Assert.Contains("tolerance of 80%", page);
+        Assert.DoesNotContain("median absolute deviations", page);
+        Assert.Contains("a fall of 97.1% across the years with no complete figure (2013–2015)", page);
     }
 }
 

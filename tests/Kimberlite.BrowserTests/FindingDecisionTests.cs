@@ -11,7 +11,7 @@ namespace Kimberlite.BrowserTests;
 public sealed partial class FindingDecisionTests(Browser browser, KimberliteServer server) : IClassFixture<KimberliteServer>
 {
     /// <summary>A serious valuation gap of DR Congo, the only finding of that title: exports valued far above production.</summary>
-    private const string DrcValuationGap2011 = "Écart de valorisation — République démocratique du Congo, 2011 (US$ par carat · valorisation de la production)";
+    private const string DrcOvervaluation2011 = "Survalorisation — République démocratique du Congo, 2011 (US$ par carat · valorisation de la production)";
 
     [Fact]
     public async Task AFrenchAnalystConfirmsAFindingOfDrCongoWithANoteAndTheDecisionHolds()
@@ -24,12 +24,12 @@ public sealed partial class FindingDecisionTests(Browser browser, KimberliteServ
         var country = await new CountryPage(page).OpenAsync("COD");
 
         await Expect(country.FindingsSection("Constats")).ToBeVisibleAsync();
-        await Expect(country.FindingLink("Constats", DrcValuationGap2011)).ToHaveCountAsync(1);
-        var finding = await country.OpenFindingAsync("Constats", DrcValuationGap2011);
+        await Expect(country.FindingLink("Constats", DrcOvervaluation2011)).ToHaveCountAsync(1);
+        var finding = await country.OpenFindingAsync("Constats", DrcOvervaluation2011);
 
         await Expect(finding.Page).ToHaveURLAsync(FindingAddress());
         var address = finding.Page.Url;
-        await Expect(finding.Heading).ToHaveTextAsync(DrcValuationGap2011);
+        await Expect(finding.Heading).ToHaveTextAsync(DrcOvervaluation2011);
         await Expect(finding.StatusBadge).ToHaveTextAsync("ouvert");
         await Expect(finding.StatusOption("ouvert")).ToBeCheckedAsync();
         await Expect(finding.HistoryEntries("Historique")).ToHaveCountAsync(1);
@@ -50,7 +50,7 @@ public sealed partial class FindingDecisionTests(Browser browser, KimberliteServ
 
         var findings = await new FindingsPage(finding.Page).OpenAsync();
         await Expect(findings.Heading).ToHaveTextAsync("Constats de l'analyse");
-        var item = findings.Item(DrcValuationGap2011);
+        var item = findings.Item(DrcOvervaluation2011);
         await Expect(item).ToHaveCountAsync(1);
         await Expect(FindingsPage.StatusBadge(item)).ToHaveTextAsync("confirmé");
         await Expect(findings.StatusBadges).ToHaveCountAsync(1);
@@ -80,7 +80,7 @@ public sealed partial class FindingDecisionTests(Browser browser, KimberliteServ
 
     private static async Task ExpectConfirmedAsync(FindingPage finding, string note)
     {
-        await Expect(finding.Heading).ToHaveTextAsync(DrcValuationGap2011);
+        await Expect(finding.Heading).ToHaveTextAsync(DrcOvervaluation2011);
         await Expect(finding.StatusBadge).ToHaveTextAsync("confirmé");
         await Expect(finding.StatusOption("confirmé")).ToBeCheckedAsync();
         await Expect(finding.StatusOption("ouvert")).Not.ToBeCheckedAsync();

@@ -292,6 +292,8 @@ public sealed class CommandLineTests : IAsyncLifetime
         "kimberlite labels set KIND LABEL VALUE --reason TEXT [--country ISO3]",
         "kimberlite labels list",
         "kimberlite labels undo ID",
+        "kimberlite rates import FILE",
+        "kimberlite rates list",
         "kimberlite db migrate",
         "kimberlite users add EMAIL --role admin|coordinator|analyst|monitor|viewer [--org ACRONYM]",
         "kimberlite tokens create --user EMAIL [--scope read|write] [--expires 30d] [--name NAME]",

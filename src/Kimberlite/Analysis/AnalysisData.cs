@@ -20,6 +20,9 @@ public sealed class AnalysisData
 
     public IReadOnlyList<Figure> Figures { get; }
 
+    /// <summary>The legal rates on diamonds, with the years each is in force (data, never a setting).</summary>
+    public IReadOnlyList<Rates.LegalRate> LegalRates { get; init; } = [];
+
     /// <summary>
     /// Yearly UN Comtrade totals of HS 7102 between two countries, by flow (X exports, M imports), and each
     /// reporter's total with the world (partner WLD) where its file gives one.

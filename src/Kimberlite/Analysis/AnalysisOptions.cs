@@ -19,25 +19,30 @@ public sealed class AnalysisOptions
     [Range(0, 1000)] public decimal PartsAndTotalTolerancePercent { get; set; } = 5;
     [Range(2, 50)] public int RegionalBenchmarkMinimumCountries { get; set; } = 3;
 
-    /// <summary>Countries whose export US$/carat make the regional benchmark.</summary>
-    public List<string> RegionalBenchmarkCountries { get; set; } = ["AGO", "CAF", "CMR", "COD", "COG", "GAB"];
+    /// <summary>
+    /// Comparable producers: artisanal alluvial producers of Central Africa. Only a member is compared with the
+    /// median export US$/carat of the others (Angola's and Botswana's kimberlite mines are other goods).
+    /// </summary>
+    public List<string> RegionalBenchmarkCountries { get; set; } = ["CAF", "CMR", "COD", "COG", "GAB"];
 
     /// <summary>A gap (in per cent of the expected value) from which a finding is a warning, then serious.</summary>
     [Range(0, 100000)] public decimal WarningFromPercent { get; set; } = 25;
     [Range(0, 100000)] public decimal SeriousFromPercent { get; set; } = 50;
 
-    /// <summary>Legal royalty or export-tax rate per country (ISO3), with its source, for the revenue a valuation gap costs.</summary>
-    /// <remarks>The defaults are the rates the bundled data/fiscal_revenue.csv cites; a deployment sets its own.</remarks>
-    public Dictionary<string, RevenueRate> RevenueRates { get; set; } = new()
-    {
-        ["CAF"] = new() { RatePercent = 4, Source = "Export tax lowered from 10 % to 4 % (World Diamond Council via JewelBuzz, 2019): https://www.jewelbuzz.in/post/wdc-warns-against-smuggled-car-diamonds" },
-        ["COD"] = new() { RatePercent = 3.75m, Source = "Tax rate on diamond exports 3.75 % (Reuters, 17 Feb 2010): https://af.reuters.com/article/investingNews/idAFJOE61G0BA20100217?sp=true" },
-        ["CMR"] = new() { RatePercent = 12.5m, Source = "Export tax 2 %, ad valorem tax 8 % and Kimberley Process fee (AllAfrica, 2013): http://allafrica.com/stories/201301171209.html" },
-    };
-}
+    // Rules of issue 14 item 6 (docs/decisions/022-rules-that-say-what-they-find.md).
 
-public sealed class RevenueRate
-{
-    [Range(0, 100)] public decimal RatePercent { get; set; }
-    [Required] public string Source { get; set; } = "";
+    /// <summary>A fall from the last complete year, across years with no complete figure, from which it is a collapse.</summary>
+    [Range(1, 100)] public decimal CollapseFallPercent { get; set; } = 80;
+
+    /// <summary>The least change from the median, in per cent, that a sudden change must also show (a steady producer's 9 % is no break).</summary>
+    [Range(0, 1000)] public decimal SuddenChangeMinimumPercent { get; set; } = 25;
+
+    /// <summary>Countries that produce little and trade much: their re-exports are compared with their imports.</summary>
+    public List<string> TradingHubs { get; set; } = ["ARE", "BEL", "CHE", "GBR", "HKG", "IND", "ISR", "USA"];
+
+    /// <summary>Exports a hub may send beyond its imports (and production) in a year: stocks carried over.</summary>
+    [Range(0, 1000)] public decimal TradingHubTolerancePercent { get; set; } = 10;
+
+    /// <summary>The rise of US$/carat between a hub's imports and its exports of the same year beyond which it is a finding.</summary>
+    [Range(0, 10000)] public decimal TradingHubMarkupPercent { get; set; } = 50;
 }

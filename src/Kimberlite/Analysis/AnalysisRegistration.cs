@@ -17,6 +17,9 @@ public static class AnalysisRegistration
         builder.Services.AddSingleton<IFindingRule, ValuationGapRule>();
         builder.Services.AddSingleton<IFindingRule, SuddenChangeRule>();
         builder.Services.AddSingleton<IFindingRule, PartsAndTotalRule>();
+        builder.Services.AddSingleton<IFindingRule, TradingHubRule>();
+        builder.Services.AddSingleton<IFindingRule, OvervaluationRule>();
+        builder.Services.AddScoped<Rates.LegalRateStore>();
         builder.Services.AddScoped<FindingsEngine>();
         builder.Services.AddScoped<FindingTexts>();
         builder.Services.AddScoped<Labels.LabelMeanings>();

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Kimberlite.Analysis;
 
-public enum FindingRule { SourceConflict = 1, Balance = 2, MirrorGap = 3, ValuationGap = 4, SuddenChange = 5, PartsAndTotal = 6 }
+public enum FindingRule { SourceConflict = 1, Balance = 2, MirrorGap = 3, ValuationGap = 4, SuddenChange = 5, PartsAndTotal = 6, TradingHub = 7, Overvaluation = 8 }
 
 public enum Severity { Info = 1, Warning = 2, Serious = 3 }
 

@@ -27,7 +27,7 @@ public sealed class FindingTexts(IStringLocalizer<Texts> texts, CountryNamer nam
             detail.Add(names.Name(partner));
         if (f.Rule == FindingRule.SourceConflict && Inputs(f).FirstOrDefault(i => i.Role == "other")?.Publisher is { } other)
             detail.Add(other);
-        if (f.Rule == FindingRule.ValuationGap && f.PartnerIso3 is null)
+        if (f.Rule is FindingRule.ValuationGap or FindingRule.Overvaluation && f.PartnerIso3 is null)
             detail.Add(texts[f.Key.EndsWith("|regional") ? "Input_regionalMedian" : "Input_productionValuation"]);
         // A name, the same in every language: it tells a Comtrade finding from its Kimberley Process twin.
         if (f.FromComtrade)
@@ -53,18 +53,16 @@ public sealed class FindingTexts(IStringLocalizer<Texts> texts, CountryNamer nam
         var sentence = f.Rule switch
         {
             FindingRule.SourceConflict => texts["Explain_SourceConflict", country, f.PeriodText, metric, Publisher("other"), observed, Publisher("preferred"), expected, gap, tolerance],
-            FindingRule.Balance => texts["Explain_Balance", country, f.PeriodText, observed, expected, gap, tolerance],
+            FindingRule.Balance => RuleSentences.Balance(texts, f, inputs, country, observed, expected, gap, tolerance),
             FindingRule.MirrorGap => texts["Explain_MirrorGap", country, partner, f.PeriodText, expected, observed, gap, tolerance],
-            FindingRule.ValuationGap when f.Key.EndsWith("|production") => texts["Explain_ValuationProduction", country, f.PeriodText, observed, expected, gap],
-            FindingRule.ValuationGap when f.Key.EndsWith("|regional") => texts["Explain_ValuationRegional", country, f.PeriodText, observed, expected, gap],
-            FindingRule.ValuationGap => texts["Explain_ValuationPartner", country, partner, f.PeriodText, observed, expected, gap],
-            FindingRule.SuddenChange => texts["Explain_SuddenChange", country, f.PeriodText, texts[$"Metric_In_{f.Metric}"], observed, expected,
-                Value(f.ExpectedLow ?? f.Expected, f.Measure), Value(f.ExpectedHigh ?? f.Expected, f.Measure)],
+            FindingRule.ValuationGap or FindingRule.Overvaluation => RuleSentences.Valuation(texts, f, country, partner, observed, expected, tolerance),
+            FindingRule.SuddenChange => RuleSentences.SuddenChange(texts, f, inputs, country, observed, expected, Value),
+            FindingRule.TradingHub => RuleSentences.TradingHub(texts, f, country, observed, expected, gap, tolerance),
             FindingRule.PartsAndTotal => texts["Explain_PartsAndTotal", country, f.PeriodText, metric, Publisher("total"), observed, expected, gap],
             _ => f.Rule.ToString(),
         };
         if (f.RevenueLost is { } lost && f.RatePct is { } rate)
-            sentence += " " + texts["Explain_RevenueLost", Formats.Number(rate), Formats.Number(lost)];
+            sentence += " " + texts["Explain_RevenueLost", Formats.Number(rate), Formats.Number(lost), f.PeriodText, f.RateSource ?? ""];
         return sentence;
     }
 }

@@ -81,7 +81,7 @@ public static class FindingsApi
         }
         var r = ApiCodes.Parse<FindingRule>(rule);
         if (!string.IsNullOrEmpty(rule) && r is null)
-            errors["rule"] = [$"'{rule}' is not a rule: use sourceConflict, balance, mirrorGap, valuationGap, suddenChange or partsAndTotal."];
+            errors["rule"] = [$"'{rule}' is not a rule: use sourceConflict, balance, mirrorGap, valuationGap, suddenChange, partsAndTotal, tradingHub or overvaluation."];
         var sv = ApiCodes.Parse<Severity>(severity);
         if (!string.IsNullOrEmpty(severity) && sv is null)
             errors["severity"] = [$"'{severity}' is not a severity: use info, warning or serious."];
@@ -104,7 +104,7 @@ public static class FindingsApi
 
     private static async Task<Results<Ok<List<FindingDto>>, FileContentHttpResult, ValidationProblem>> List(
         [Description("ISO3 code of the country (as reporter or partner)")] string? country,
-        [Description("sourceConflict, balance, mirrorGap, valuationGap, suddenChange or partsAndTotal")] string? rule,
+        [Description("sourceConflict, balance, mirrorGap, valuationGap, suddenChange, partsAndTotal, tradingHub or overvaluation")] string? rule,
         [Description("info, warning or serious")] string? severity,
         [Description("open, confirmed or dismissed")] string? status,
         [Description("The year of the period the finding speaks of")] string? year,

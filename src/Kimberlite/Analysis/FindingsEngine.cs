@@ -52,7 +52,7 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
         if (skipped > 0)
             logger.LogWarning("Analysis: {Figures} figures and {Totals} trade totals left out, beyond what a diamond statistic can be: {Ids}",
                 beyond.Count, skippedTotals, string.Join(", ", beyond.Take(20)));
-        var data = new AnalysisData(uses.Used, trade);
+        var data = new AnalysisData(uses.Used, trade) { LegalRates = await db.LegalRates.AsNoTracking().ToListAsync(cancellationToken) };
         var candidates = new Dictionary<(FindingRule, string), FindingCandidate>();
         var failed = new HashSet<FindingRule>();
         foreach (var rule in rules.OrderBy(r => r.Rule))

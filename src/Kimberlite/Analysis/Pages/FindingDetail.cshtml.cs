@@ -58,6 +58,8 @@ public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, F
             "history" => localizer["Input_history", detail],
             "peer" => localizer["Input_peer", names.Name(detail)],
             "part" => localizer["Input_part", detail],
+            "legalRate" => localizer["Rules_Input_legalRate", detail],
+            "importValuation" => localizer["Rules_Input_importValuation"],
             _ => localizer[$"Input_{kind}"],
         };
     }

@@ -95,6 +95,7 @@ public static class KimberliteCommands
             .. ImportCommands.Create(context),
             .. AnalysisCommands.Create(context),
             .. Analysis.Labels.LabelCommands.Create(context),
+            .. Analysis.Rates.RatesCommands.Create(context),
             .. DataCommands.Create(context),
             .. AccountsCommands.Create(context)])
             root.Add(command);

@@ -21,6 +21,7 @@ public class KimberliteDb(DbContextOptions options) : IdentityDbContext<User, Id
     public DbSet<TradeTotalsBlock> TradeTotalsBlocks => Set<TradeTotalsBlock>();
     public DbSet<Finding> Findings => Set<Finding>();
     public DbSet<FindingEvent> FindingEvents => Set<FindingEvent>();
+    public DbSet<Analysis.Rates.LegalRate> LegalRates => Set<Analysis.Rates.LegalRate>();
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<Membership> Memberships => Set<Membership>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();

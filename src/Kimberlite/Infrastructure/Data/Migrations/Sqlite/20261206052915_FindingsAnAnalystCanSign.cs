@@ -1,0 +1,80 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class FindingsAnAnalystCanSign : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "LabelMeanings",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Label = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    CountryIso3 = table.Column<string>(type: "TEXT", maxLength: 3, nullable: true),
+                    Value = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    SetBy = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    SetAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UndoneBy = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    UndoneAtUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LabelMeanings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "LegalRates",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CountryIso3 = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    Instrument = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RatePercent = table.Column<decimal>(type: "TEXT", precision: 9, scale: 4, nullable: false),
+                    InForceFrom = table.Column<int>(type: "INTEGER", nullable: false),
+                    InForceTo = table.Column<int>(type: "INTEGER", nullable: true),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Publisher = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    AsPublished = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Notes = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    AddedBy = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    AddedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LegalRates", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LabelMeanings_Kind_Label",
+                table: "LabelMeanings",
+                columns: new[] { "Kind", "Label" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LegalRates_CountryIso3_Instrument_InForceFrom",
+                table: "LegalRates",
+                columns: new[] { "CountryIso3", "Instrument", "InForceFrom" },
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "LabelMeanings");
+
+            migrationBuilder.DropTable(
+                name: "LegalRates");
+        }
+    }
+}

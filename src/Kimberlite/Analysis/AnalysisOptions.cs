@@ -19,9 +19,23 @@ public sealed class AnalysisOptions
     /// <summary>Countries whose export US$/carat make the regional benchmark.</summary>
     public List<string> RegionalBenchmarkCountries { get; set; } = ["AGO", "CAF", "CMR", "COD", "COG", "GAB"];
 
-    /// <summary>A gap (in per cent of the expected value) from which a finding is a warning, then serious.</summary>
+    /// <summary>A gap (in per cent of the figure it is compared with) from which a finding of a middling stake is a warning, then serious.</summary>
     [Range(0, 100000)] public decimal WarningFromPercent { get; set; } = 25;
     [Range(0, 100000)] public decimal SeriousFromPercent { get; set; } = 50;
+
+    /// <summary>A stake from which a finding beyond its tolerance is serious, whatever its per cent: US$, or carats.</summary>
+    [Range(0, 1e15)] public decimal SeriousFromUsd { get; set; } = 1_000_000;
+    [Range(0, 1e15)] public decimal SeriousFromCarats { get; set; } = 100_000;
+
+    /// <summary>A stake below both of which a finding is for information, whatever its per cent: a large share of a tiny amount.</summary>
+    [Range(0, 1e15)] public decimal MinorBelowUsd { get; set; } = 100_000;
+    [Range(0, 1e15)] public decimal MinorBelowCarats { get; set; } = 10_000;
+
+    /// <summary>The coalition's countries (ISO3): their findings come first.</summary>
+    public List<string> FocusCountries { get; set; } = ["CMR", "CAF", "COD", "COG", "GAB", "AGO"];
+
+    /// <summary>The hubs and transit routes the focus countries' diamonds go through: their findings come after the focus countries' own.</summary>
+    public List<string> FocusPartners { get; set; } = ["BEL", "ARE", "ISR", "IND", "CHN", "HKG", "USA", "ZAF", "LBN", "TCD", "SDN", "ZMB", "RWA", "UGA"];
 
     /// <summary>Legal royalty or export-tax rate per country (ISO3), with its source, for the revenue a valuation gap costs.</summary>
     /// <remarks>The defaults are the rates the bundled data/fiscal_revenue.csv cites; a deployment sets its own.</remarks>

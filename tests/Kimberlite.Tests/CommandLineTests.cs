@@ -286,7 +286,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         "kimberlite import comtrade FILE [--title T] [--publisher P] [--url U] [--retrieved YYYY-MM-DD]",
         "kimberlite import kobo FILE --mapping MAPPING",
         "kimberlite analyze",
-        "kimberlite findings [--format json|csv]",
+        "kimberlite findings [--format json|csv] [--sort focus|stake|severity|gap|newest]",
         "kimberlite db migrate",
         "kimberlite users add EMAIL --role admin|coordinator|analyst|monitor|viewer [--org ACRONYM]",
         "kimberlite tokens create --user EMAIL [--scope read|write] [--expires 30d] [--name NAME]",

@@ -23,13 +23,14 @@ public sealed class AnalysisOptions
     [Range(0, 100000)] public decimal WarningFromPercent { get; set; } = 25;
     [Range(0, 100000)] public decimal SeriousFromPercent { get; set; } = 50;
 
-    /// <summary>A stake from which a finding beyond its tolerance is serious, whatever its per cent: US$, or carats.</summary>
-    [Range(0, 1e15)] public decimal SeriousFromUsd { get; set; } = 1_000_000;
-    [Range(0, 1e15)] public decimal SeriousFromCarats { get; set; } = 100_000;
+    /// <summary>A large stake, US$ or carats: a finding worth this is serious from <see cref="LargeStakeSeriousFromPercent"/>, else a warning.</summary>
+    [Range(0, 1e15)] public decimal LargeStakeUsd { get; set; } = 1_000_000;
+    [Range(0, 1e15)] public decimal LargeStakeCarats { get; set; } = 100_000;
+    [Range(0, 100000)] public decimal LargeStakeSeriousFromPercent { get; set; } = 10;
 
-    /// <summary>A stake below both of which a finding is for information, whatever its per cent: a large share of a tiny amount.</summary>
-    [Range(0, 1e15)] public decimal MinorBelowUsd { get; set; } = 100_000;
-    [Range(0, 1e15)] public decimal MinorBelowCarats { get; set; } = 10_000;
+    /// <summary>A small stake: below both, a finding is for information whatever its per cent (a large share of a tiny amount).</summary>
+    [Range(0, 1e15)] public decimal SmallStakeUsd { get; set; } = 100_000;
+    [Range(0, 1e15)] public decimal SmallStakeCarats { get; set; } = 10_000;
 
     /// <summary>The coalition's countries (ISO3): their findings come first.</summary>
     public List<string> FocusCountries { get; set; } = ["CMR", "CAF", "COD", "COG", "GAB", "AGO"];

@@ -35,19 +35,20 @@ public readonly record struct FindingStake(decimal? Usd, decimal? Carats)
     private static decimal? Whole(decimal? value) => value is { } v ? Math.Round(Math.Min(Math.Abs(v), 1e20m), 0) : null;
 
     /// <summary>
-    /// Serious when the stake is large whatever the per cent; for information when it is small whatever the per
-    /// cent; in between, by the gap in per cent. A stake the figures do not give is weighed by the per cent alone.
+    /// A small stake is for information and a large one serious from a modest per cent (else a warning),
+    /// whatever the other measure; in between, or where the figures give no stake, the per cent decides.
     /// </summary>
     public Severity Severity(decimal gapPercent, AnalysisOptions options)
     {
-        if (Usd >= options.SeriousFromUsd || Carats >= options.SeriousFromCarats)
-            return Analysis.Severity.Serious;
-        if ((Usd is not null || Carats is not null) && (Usd ?? 0) < options.MinorBelowUsd && (Carats ?? 0) < options.MinorBelowCarats)
+        var gap = Math.Abs(gapPercent);
+        if (Usd >= options.LargeStakeUsd || Carats >= options.LargeStakeCarats)
+            return gap >= options.LargeStakeSeriousFromPercent ? Analysis.Severity.Serious : Analysis.Severity.Warning;
+        if ((Usd is not null || Carats is not null) && (Usd ?? 0) < options.SmallStakeUsd && (Carats ?? 0) < options.SmallStakeCarats)
             return Analysis.Severity.Info;
-        return Math.Abs(gapPercent) switch
+        return gap switch
         {
-            var g when g >= options.SeriousFromPercent => Analysis.Severity.Serious,
-            var g when g >= options.WarningFromPercent => Analysis.Severity.Warning,
+            _ when gap >= options.SeriousFromPercent => Analysis.Severity.Serious,
+            _ when gap >= options.WarningFromPercent => Analysis.Severity.Warning,
             _ => Analysis.Severity.Info,
         };
     }

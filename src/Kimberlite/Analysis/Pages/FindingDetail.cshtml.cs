@@ -23,8 +23,9 @@ public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, F
         get
         {
             var o = options.Value;
-            return localizer["Stake_SeverityRule", texts.Value(o.SeriousFromUsd, Measures.Usd), texts.Value(o.SeriousFromCarats, Measures.Carats),
-                texts.Value(o.MinorBelowUsd, Measures.Usd), texts.Value(o.MinorBelowCarats, Measures.Carats), Formats.Number(o.WarningFromPercent), Formats.Number(o.SeriousFromPercent)];
+            return localizer["Stake_SeverityRule", texts.Value(o.LargeStakeUsd, Measures.Usd), texts.Value(o.LargeStakeCarats, Measures.Carats),
+                texts.Value(o.SmallStakeUsd, Measures.Usd), texts.Value(o.SmallStakeCarats, Measures.Carats), Formats.Number(o.WarningFromPercent), Formats.Number(o.SeriousFromPercent),
+                Formats.Number(o.LargeStakeSeriousFromPercent)];
         }
     }
 

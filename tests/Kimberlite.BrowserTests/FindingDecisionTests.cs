@@ -11,7 +11,7 @@ namespace Kimberlite.BrowserTests;
 public sealed partial class FindingDecisionTests(Browser browser, KimberliteServer server) : IClassFixture<KimberliteServer>
 {
     /// <summary>A serious valuation gap of DR Congo, the only finding of that title: exports valued far above production.</summary>
-    private const string DrcOvervaluation2011 = "Survalorisation — République démocratique du Congo, 2011 (US$ par carat · valorisation de la production)";
+    private const string DrcOvervaluation2011 = "Survalorisation — République démocratique du Congo, 2011 (valorisation en US$/ct · valorisation de la production)";
 
     [Fact]
     public async Task AFrenchAnalystConfirmsAFindingOfDrCongoWithANoteAndTheDecisionHolds()

@@ -82,7 +82,7 @@ public sealed class CommandLineTests : IAsyncLifetime
             ],
             lines[..3]);
         // Every import is followed by an analysis of all the figures.
-        Assert.Matches(@"^Analysis: \d+ findings new, \d+ changed, \d+ resolved; active findings: \d+\.$", lines[3]);
+        Assert.Matches(@"^Analysis: \d+ new findings?, \d+ changed, \d+ resolved; \d+ active findings?\.$", lines[3]);
         Assert.Equal((0, "This file was already imported (dataset 6): nothing changed."), (again.Exit, again.Output.Trim()));
     }
 
@@ -201,7 +201,7 @@ public sealed class CommandLineTests : IAsyncLifetime
 
         Assert.Equal(0, analyze.Exit);
         var lines = analyze.Output.Trim().Split(Environment.NewLine);
-        Assert.Matches(@"^Analysis: \d+ findings new, \d+ changed, \d+ resolved; active findings: \d+\.$", lines[0]);
+        Assert.Matches(@"^Analysis: \d+ new findings?, \d+ changed, \d+ resolved; \d+ active findings?\.$", lines[0]);
         Assert.Matches(@"^Rule\s+.*COD.*Total$", lines[1]);
         Assert.Contains(lines, l => l.StartsWith("Source conflict", StringComparison.Ordinal));
         // The table ends with its total, then what the analysis could not use, by reason.
@@ -288,7 +288,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         "kimberlite import comtrade FILE [--title T] [--publisher P] [--url U] [--retrieved YYYY-MM-DD]",
         "kimberlite import kobo FILE --mapping MAPPING",
         "kimberlite analyze",
-        "kimberlite findings [--format json|csv]",
+        "kimberlite findings [--format json|csv] [--sort focus|stake|severity|gap|newest]",
         "kimberlite labels set KIND LABEL VALUE --reason TEXT [--country ISO3]",
         "kimberlite labels list",
         "kimberlite labels undo ID",

@@ -175,7 +175,7 @@ public sealed class ReferenceCaseTests : EmptyAppTest
     {
         await Import("are-trading-hub.csv");
 
-        var hub = (await Analyze()).Where(f => f.Rule == ReferenceCases.TradingHub && f.CountryIso3 == "ARE").ToList();
+        var hub = (await Analyze()).Where(f => f.Rule == FindingRule.TradingHub && f.CountryIso3 == "ARE").ToList();
 
         // 2005 (Dubai Diamond Exchange): imports 37 Mct for US$ 1.484 bn (40.11 US$/ct), re-exports 34 Mct for US$ 2.248 bn (66.12 US$/ct).
         var markUp = Assert.Single(hub, f => f is { Year: 2005, Measure: "usdPerCarat" });
@@ -285,9 +285,9 @@ public sealed class ReferenceCasesInTheBundledDataTests(BundledApp app) : IClass
         ("DR Congo 2016: exports valued below its production's US$/ct, beyond the tolerance",
             all => all.Any(f => f is { Rule: FindingRule.ValuationGap, CountryIso3: "COD", Year: 2016, PartnerIso3: null } && f.Observed < f.Expected && f.GapPercent <= -25m)),
         ("United Arab Emirates 2005: re-exports priced above imports (US$/ct)",
-            all => all.Any(f => f is { Rule: ReferenceCases.TradingHub, CountryIso3: "ARE", Year: 2005, Measure: "usdPerCarat" })),
+            all => all.Any(f => f is { Rule: FindingRule.TradingHub, CountryIso3: "ARE", Year: 2005, Measure: "usdPerCarat" })),
         ("United Arab Emirates 2011: exports beyond imports (US$)",
-            all => all.Any(f => f is { Rule: ReferenceCases.TradingHub, CountryIso3: "ARE", Year: 2011, Measure: "usd" })),
+            all => all.Any(f => f is { Rule: FindingRule.TradingHub, CountryIso3: "ARE", Year: 2011, Measure: "usd" })),
     ];
 
     private static readonly (string Case, Func<List<Finding>, bool> Holds)[] CounterCases =
@@ -319,12 +319,6 @@ public sealed class ReferenceCasesInTheBundledDataTests(BundledApp app) : IClass
 
         Assert.True(missed.Count == 0, "Not as the record says: " + string.Join("; ", missed));
     }
-}
-
-internal static class ReferenceCases
-{
-    /// <summary>The trading-hub rule of issue 14 (FindingRule.TradingHub = 7), named by value until its branch is merged.</summary>
-    public const FindingRule TradingHub = (FindingRule)7;
 }
 
 internal static class Spaces

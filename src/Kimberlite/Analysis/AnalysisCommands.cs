@@ -17,9 +17,12 @@ public static class AnalysisCommands
         yield return analyze;
 
         var format = context.Choice("--format", "Cli_Help_FindingsFormat", ["json", "csv"]);
+        var sort = context.Choice("--sort", "Stake_CliSort", [.. Enum.GetValues<FindingSort>().Select(s => Infrastructure.Api.ApiCodes.Code(s))]);
         var findings = context.Command("findings", "Cli_Help_Findings");
         findings.Add(format);
-        findings.SetAction((line, cancellationToken) => PrintFindingsAsync(context, line.GetValue(format) ?? "json", cancellationToken));
+        findings.Add(sort);
+        findings.SetAction((line, cancellationToken) => PrintFindingsAsync(context, line.GetValue(format) ?? "json",
+            Infrastructure.Api.ApiCodes.Parse<FindingSort>(line.GetValue(sort)) ?? FindingSort.Focus, cancellationToken));
         yield return findings;
     }
 
@@ -31,7 +34,7 @@ public static class AnalysisCommands
         // The findings changed: audited as the analysis that follows an import is, in the transaction that stores them.
         var summary = await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(cancellationToken, (db, counts, token) =>
             audit.AppendInAsync(db, CommandContext.Actor, AuditActions.Analysis, "findings", $"{counts.Raised} raised, {counts.Changed} changed, {counts.Resolved} resolved", token));
-        output.WriteLine(texts["Cli_AnalysisDone", summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count]);
+        output.WriteLine(FindingTexts.AnalysisDone(texts, summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count));
         if (summary.Active.Count == 0)
             return LeftOut(context, summary);
         var rules = summary.Active.Select(f => f.Rule).Distinct().Order().ToList();
@@ -61,10 +64,11 @@ public static class AnalysisCommands
 
     private static string Count(int count) => count.ToString(CultureInfo.InvariantCulture);
 
-    private static async Task<int> PrintFindingsAsync(CommandContext context, string format, CancellationToken cancellationToken)
+    private static async Task<int> PrintFindingsAsync(CommandContext context, string format, FindingSort sort, CancellationToken cancellationToken)
     {
         await using var scope = await context.OpenDatabaseAsync(cancellationToken);
-        var findings = await FindingsApi.QueryAsync(scope.ServiceProvider.GetRequiredService<KimberliteDb>(), new FindingFilter(), cancellationToken);
+        var findings = await FindingsApi.QueryAsync(scope.ServiceProvider.GetRequiredService<KimberliteDb>(), new FindingFilter(Sort: sort),
+            scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<AnalysisOptions>>().Value, cancellationToken);
         var texts = scope.ServiceProvider.GetRequiredService<FindingTexts>();
         if (string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase))
             await context.Output.WriteAsync(FindingsApi.Csv(findings, texts));

@@ -25,12 +25,26 @@ public sealed class AnalysisOptions
     /// </summary>
     public List<string> RegionalBenchmarkCountries { get; set; } = ["CAF", "CMR", "COD", "COG", "GAB"];
 
-    /// <summary>A gap (in per cent of the expected value) from which a finding is a warning, then serious.</summary>
+    /// <summary>A gap (in per cent of the figure it is compared with) from which a finding of a middling stake is a warning, then serious.</summary>
     [Range(0, 100000)] public decimal WarningFromPercent { get; set; } = 25;
     [Range(0, 100000)] public decimal SeriousFromPercent { get; set; } = 50;
 
-    // Rules of issue 14 item 6 (docs/decisions/022-rules-that-say-what-they-find.md).
+    /// <summary>A large stake, US$ or carats: a finding worth this is serious from <see cref="LargeStakeSeriousFromPercent"/>, else a warning.</summary>
+    [Range(0, 1e15)] public decimal LargeStakeUsd { get; set; } = 1_000_000;
+    [Range(0, 1e15)] public decimal LargeStakeCarats { get; set; } = 100_000;
+    [Range(0, 100000)] public decimal LargeStakeSeriousFromPercent { get; set; } = 10;
 
+    /// <summary>A small stake: below both, a finding is for information whatever its per cent (a large share of a tiny amount).</summary>
+    [Range(0, 1e15)] public decimal SmallStakeUsd { get; set; } = 100_000;
+    [Range(0, 1e15)] public decimal SmallStakeCarats { get; set; } = 10_000;
+
+    /// <summary>The coalition's countries (ISO3): their findings come first.</summary>
+    public List<string> FocusCountries { get; set; } = ["CMR", "CAF", "COD", "COG", "GAB", "AGO"];
+
+    /// <summary>The hubs and transit routes the focus countries' diamonds go through: their findings come after the focus countries' own.</summary>
+    public List<string> FocusPartners { get; set; } = ["BEL", "ARE", "ISR", "IND", "CHN", "HKG", "USA", "ZAF", "LBN", "TCD", "SDN", "ZMB", "RWA", "UGA"];
+
+    // Rules of issue 14 item 6 (docs/decisions/022-rules-that-say-what-they-find.md).
     /// <summary>A fall from the last complete year, across years with no complete figure, from which it is a collapse.</summary>
     [Range(1, 100)] public decimal CollapseFallPercent { get; set; } = 80;
 

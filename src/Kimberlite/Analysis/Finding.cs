@@ -59,6 +59,9 @@ public sealed class Finding
     public decimal? RevenueLost { get; set; }
     public decimal? RatePct { get; set; }
     public string? RateSource { get; set; }
+    /// <summary>What the gap is worth, in whole US$ and whole carats, where the figures say (docs/ANALYSIS.md, "Severity and order").</summary>
+    public decimal? StakeUsd { get; set; }
+    public decimal? StakeCarats { get; set; }
     public Severity Severity { get; set; }
     public FindingStatus Status { get; set; } = FindingStatus.Open;
     public string? StatusNote { get; set; }
@@ -98,7 +101,8 @@ internal sealed class FindingConfiguration : IEntityTypeConfiguration<Finding>
         b.Property(f => f.RateSource).HasMaxLength(2000);
         b.Property(f => f.InputsHash).HasMaxLength(64);
         foreach (var p in new[] { nameof(Finding.Observed), nameof(Finding.Expected), nameof(Finding.ExpectedLow), nameof(Finding.ExpectedHigh),
-                     nameof(Finding.Gap), nameof(Finding.GapPercent), nameof(Finding.TolerancePercent), nameof(Finding.RevenueLost), nameof(Finding.RatePct) })
+                     nameof(Finding.Gap), nameof(Finding.GapPercent), nameof(Finding.TolerancePercent), nameof(Finding.RevenueLost), nameof(Finding.RatePct),
+                     nameof(Finding.StakeUsd), nameof(Finding.StakeCarats) })
             b.Property(p).HasPrecision(28, 6);
         b.HasIndex(f => new { f.CountryIso3, f.Year });
         b.HasMany(f => f.Events).WithOne().HasForeignKey(e => e.FindingId).OnDelete(DeleteBehavior.Cascade);

@@ -19,10 +19,56 @@ public sealed class FindingTexts(IStringLocalizer<Texts> texts, CountryNamer nam
     public string Unit(string measure) => texts[$"Unit_{measure}"];
     public string Value(decimal value, string measure) => $"{Formats.Number(Math.Round(value, measure == Measures.UsdPerCarat ? 2 : 0))} {Unit(measure)}";
 
+    /// <summary>What the measure is: a volume in carats, a value in US$, a valuation in US$ per carat.</summary>
+    public string MeasureName(string measure) => texts[$"MeasureName_{measure}"];
+
+    /// <summary>What a gap is worth, as the detail page and the lists say it: "12 600 000 US$ · 1 800 000 ct", or null when the figures do not say.</summary>
+    public string? Stake(Finding f)
+    {
+        var parts = new List<string>();
+        if (f.StakeUsd is { } usd)
+            parts.Add(Value(usd, Measures.Usd));
+        if (f.StakeCarats is { } carats)
+            parts.Add(Value(carats, Measures.Carats));
+        return parts.Count == 0 ? null : string.Join(" · ", parts);
+    }
+
+    /// <summary>
+    /// What the two numbers of a finding are, by rule: the other source and the preferred one, the partner's
+    /// declaration and the reporter's, the exports and the supply; never an "expected" value.
+    /// </summary>
+    public (string Observed, string Expected) Compared(Finding f)
+    {
+        var inputs = Inputs(f);
+        string Publisher(string role) => inputs.FirstOrDefault(i => i.Role == role)?.Publisher ?? texts["Source_Unknown"];
+        return f.Rule switch
+        {
+            FindingRule.SourceConflict => (texts["Grammar_ObservedSourceConflict", Publisher("other")], texts["Grammar_ExpectedSourceConflict", Publisher("preferred")]),
+            FindingRule.Balance => (texts["Grammar_ObservedBalance"], texts[inputs.Any(i => i.Role == "imports") ? "Grammar_ExpectedBalance" : "Grammar_ExpectedBalanceProduction"]),
+            FindingRule.MirrorGap when f.PartnerIso3 is { } partner => (texts["Grammar_ObservedMirrorGap", names.By(partner)], texts["Grammar_ExpectedMirrorGap", names.By(f.CountryIso3)]),
+            FindingRule.ValuationGap => (texts["Input_exportValuation"], texts[f.Key.EndsWith("|regional") ? "Input_regionalMedian" : f.Key.EndsWith("|production") ? "Input_productionValuation" : "Input_partnerValuation"]),
+            FindingRule.SuddenChange => (texts["Input_value"], texts["Grammar_ExpectedSuddenChange"]),
+            FindingRule.PartsAndTotal => (texts["Grammar_ObservedPartsAndTotal"], texts["Input_total"]),
+            _ => (texts["Finding_Observed"], texts["Finding_Expected"]),
+        };
+    }
+
+    /// <summary>The line an analysis ends with, each count agreeing with its noun: "1 constat nouveau", "3 constats nouveaux".</summary>
+    public static string AnalysisDone(IStringLocalizer<Texts> texts, int raised, int changed, int resolved, int active) =>
+        texts["Cli_AnalysisDone", Count(texts, "Grammar_FindingsNew", raised), Count(texts, "Grammar_FindingsChanged", changed),
+            Count(texts, "Grammar_FindingsResolved", resolved), Count(texts, "Grammar_FindingsActive", active)];
+
+    /// <summary>A number with its noun in the singular or the plural: French counts 0 and 1 as singular, English and Portuguese 1 alone.</summary>
+    public static string Count(IStringLocalizer<Texts> texts, string key, int count)
+    {
+        var singular = count == 1 || count == 0 && Formats.Language == "fr";
+        return texts[$"{key}_{(singular ? "One" : "Other")}", Formats.Number(count)];
+    }
+
     /// <summary>Rule, country, period, and what tells it from its neighbours: the measure, the partner, the other source.</summary>
     public string Title(Finding f)
     {
-        var detail = new List<string> { texts[$"MeasureName_{f.Measure}"] };
+        var detail = new List<string> { MeasureName(f.Measure) };
         if (f.PartnerIso3 is { } partner)
             detail.Add(names.Name(partner));
         if (f.Rule == FindingRule.SourceConflict && Inputs(f).FirstOrDefault(i => i.Role == "other")?.Publisher is { } other)
@@ -46,19 +92,24 @@ public sealed class FindingTexts(IStringLocalizer<Texts> texts, CountryNamer nam
         var country = names.Name(f.CountryIso3);
         var partner = f.PartnerIso3 is null ? "" : names.Name(f.PartnerIso3);
         var metric = texts[$"Metric_{f.Metric}"].Value.ToLowerInvariant();
+        // The sentences this class owns name a country with its article and preposition (decision 023).
+        var whose = texts[$"Metric_{f.Metric}"].Value + " " + names.Of(f.CountryIso3);
+        var measure = MeasureName(f.Measure);
         var gap = Formats.Percent(f.GapPercent);
         var tolerance = Formats.Number(f.TolerancePercent);
         var observed = Value(f.Observed, f.Measure);
         var expected = Value(f.Expected, f.Measure);
         var sentence = f.Rule switch
         {
-            FindingRule.SourceConflict => texts["Explain_SourceConflict", country, f.PeriodText, metric, Publisher("other"), observed, Publisher("preferred"), expected, gap, tolerance],
+            FindingRule.SourceConflict => texts["Explain_SourceConflict", whose, f.PeriodText, measure, Publisher("other"), observed, Publisher("preferred"), expected, gap, tolerance],
             FindingRule.Balance => RuleSentences.Balance(texts, f, inputs, country, observed, expected, gap, tolerance),
-            FindingRule.MirrorGap => texts["Explain_MirrorGap", country, partner, f.PeriodText, expected, observed, gap, tolerance],
+            // "Exports to Belgium declared by …": no verb agrees with a country's name, which may be plural.
+            FindingRule.MirrorGap when f.PartnerIso3 is { } p => texts["Explain_MirrorGap", names.To(p), names.By(f.CountryIso3), f.PeriodText, measure,
+                expected, names.From(f.CountryIso3), names.By(p), observed, gap, tolerance],
             FindingRule.ValuationGap or FindingRule.Overvaluation => RuleSentences.Valuation(texts, f, country, partner, observed, expected, tolerance),
             FindingRule.SuddenChange => RuleSentences.SuddenChange(texts, f, inputs, country, observed, expected, Value),
             FindingRule.TradingHub => RuleSentences.TradingHub(texts, f, country, observed, expected, gap, tolerance),
-            FindingRule.PartsAndTotal => texts["Explain_PartsAndTotal", country, f.PeriodText, metric, Publisher("total"), observed, expected, gap],
+            FindingRule.PartsAndTotal => texts["Explain_PartsAndTotal", whose, f.PeriodText, measure, Publisher("total"), observed, expected, gap],
             _ => f.Rule.ToString(),
         };
         if (f.RevenueLost is { } lost && f.RatePct is { } rate)

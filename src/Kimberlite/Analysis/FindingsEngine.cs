@@ -92,7 +92,7 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
             if (!known.TryGetValue(key, out var finding))
             {
                 finding = new Finding { Key = candidate.Key, CountryIso3 = candidate.Country, PeriodText = candidate.PeriodText, Measure = candidate.Measure, Inputs = inputs, InputsHash = hash, RaisedAtUtc = now };
-                Apply(finding, candidate, inputs, hash, now);
+                Apply(finding, candidate, inputs, hash, now, FindingStake.Of(candidate, data));
                 raised.Add(finding); // written below in bulk, with its Raised step
                 continue;
             }
@@ -110,11 +110,13 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
                     FindingId = finding.Id, AtUtc = now, Kind = FindingEventKind.InputsChanged,
                     Before = $"{Plain(finding.Observed)} vs {Plain(finding.Expected)}",
                 });
-                Apply(finding, candidate, inputs, hash, now);
+                Apply(finding, candidate, inputs, hash, now, FindingStake.Of(candidate, data));
                 changed++;
             }
             else if (!finding.Resolved)
             {
+                // Same numbers, but the price of the year or the thresholds may have moved: weighed again, no new step.
+                Weigh(finding, candidate, FindingStake.Of(candidate, data));
                 unchanged++;
             }
         }
@@ -244,7 +246,7 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
         return finding;
     }
 
-    private void Apply(Finding finding, FindingCandidate c, string inputs, string hash, DateTime now)
+    private void Apply(Finding finding, FindingCandidate c, string inputs, string hash, DateTime now, FindingStake stake)
     {
         finding.Rule = c.Rule;
         finding.CountryIso3 = c.Country;
@@ -264,18 +266,19 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
         finding.RevenueLost = c.RevenueLost;
         finding.RatePct = c.RatePct;
         finding.RateSource = c.RateSource;
-        finding.Severity = SeverityOf(c.GapPercent);
+        Weigh(finding, c, stake);
         finding.Inputs = inputs;
         finding.InputsHash = hash;
         finding.UpdatedAtUtc = now;
     }
 
-    private Severity SeverityOf(decimal gapPercent) => Math.Abs(gapPercent) switch
+    /// <summary>The gap and what it is worth make the severity (docs/ANALYSIS.md, "Severity and order").</summary>
+    private void Weigh(Finding finding, FindingCandidate c, FindingStake stake)
     {
-        var g when g >= options.Value.SeriousFromPercent => Severity.Serious,
-        var g when g >= options.Value.WarningFromPercent => Severity.Warning,
-        _ => Severity.Info,
-    };
+        finding.StakeUsd = stake.Usd;
+        finding.StakeCarats = stake.Carats;
+        finding.Severity = stake.Severity(c.GapPercent, options.Value);
+    }
 
     private static string Hash(FindingCandidate c, string inputs)
     {

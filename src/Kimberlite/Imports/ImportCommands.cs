@@ -87,7 +87,7 @@ public static class ImportCommands
             case ImportOutcome.AlreadyImported:
                 output.WriteLine(texts["Cli_AlreadyImported", result.DatasetId!]);
                 if (run.Analysis is { } pending)
-                    output.WriteLine(texts["Cli_AnalysisDone", pending.Raised, pending.Changed, pending.Resolved, pending.Active.Count]);
+                    output.WriteLine(Kimberlite.Analysis.FindingTexts.AnalysisDone(texts, pending.Raised, pending.Changed, pending.Resolved, pending.Active.Count));
                 return 0;
             case ImportOutcome.Refused when run.PublisherNeeded && result.Refusals.All(p => p.Reason == "Import_PublisherNotStated"):
                 // The layout only suggests a publisher: the user states it, as on the page.
@@ -108,7 +108,7 @@ public static class ImportCommands
                     output.WriteLine(Describe(texts, p));
                 // Findings follow the figures: every import is followed by a new analysis; one that fails stays pending for the next start.
                 if (run.Analysis is { } summary)
-                    output.WriteLine(texts["Cli_AnalysisDone", summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count]);
+                    output.WriteLine(Kimberlite.Analysis.FindingTexts.AnalysisDone(texts, summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count));
                 else
                     errors.WriteLine(texts["Door_AnalysisPending"]);
                 return run.AnalysisPending ? 1 : 0;

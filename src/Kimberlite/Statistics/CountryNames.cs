@@ -477,6 +477,66 @@ internal static class CountryNames
         ["Zimbabwe"] = "ZWE",
     };
 
+    /// <summary>
+    /// The article each language puts before the country's name, as <see cref="CountryNamer"/> writes it (decision 023).
+    /// French: le, la, l', les; without one, "" (de Cuba, à Cuba), "d'" (d'Aruba, à Aruba) or "en" (d'Israël, en Israël).
+    /// Portuguese: o, a, os, as or "" (de Angola, em Angola). English: "the" or "".
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, (string Fr, string Pt, string En)> Articles = new Dictionary<string, (string, string, string)>
+    {
+        ["ABW"] = ("d'", "", ""), ["AFG"] = ("l'", "o", ""), ["AGO"] = ("l'", "", ""), ["AIA"] = ("d'", "", ""), ["ALA"] = ("d'", "as", "the"),
+        ["ALB"] = ("l'", "a", ""), ["AND"] = ("l'", "", ""), ["ARE"] = ("les", "os", "the"), ["ARG"] = ("l'", "a", ""), ["ARM"] = ("l'", "a", ""),
+        ["ASM"] = ("les", "a", ""), ["ATA"] = ("l'", "a", ""), ["ATF"] = ("les", "os", "the"), ["ATG"] = ("d'", "", ""), ["AUS"] = ("l'", "a", ""),
+        ["AUT"] = ("l'", "a", ""), ["AZE"] = ("l'", "o", ""), ["BDI"] = ("le", "o", ""), ["BEL"] = ("la", "a", ""), ["BEN"] = ("le", "o", ""),
+        ["BES"] = ("", "", ""), ["BFA"] = ("le", "o", ""), ["BGD"] = ("le", "o", ""), ["BGR"] = ("la", "a", ""), ["BHR"] = ("", "o", ""),
+        ["BHS"] = ("les", "as", "the"), ["BIH"] = ("la", "a", ""), ["BLM"] = ("", "", ""), ["BLR"] = ("le", "a", ""), ["BLZ"] = ("le", "o", ""),
+        ["BMU"] = ("les", "as", ""), ["BOL"] = ("", "", ""), ["BRA"] = ("le", "o", ""), ["BRB"] = ("la", "", ""), ["BRN"] = ("", "o", ""),
+        ["BTN"] = ("le", "o", ""), ["BVT"] = ("l'", "a", ""), ["BWA"] = ("le", "o", ""), ["CAF"] = ("la", "a", "the"), ["CAN"] = ("le", "o", ""),
+        ["CCK"] = ("", "as", "the"), ["CHE"] = ("la", "a", ""), ["CHL"] = ("le", "o", ""), ["CHN"] = ("la", "a", ""), ["CIV"] = ("la", "a", ""),
+        ["CMR"] = ("le", "os", ""), ["COD"] = ("la", "a", "the"), ["COG"] = ("la", "a", "the"), ["COK"] = ("les", "as", "the"), ["COL"] = ("la", "a", ""),
+        ["COM"] = ("les", "as", "the"), ["CPV"] = ("le", "", ""), ["CRI"] = ("le", "a", ""), ["CUB"] = ("", "", ""), ["CUW"] = ("", "", ""),
+        ["CXR"] = ("", "a", ""), ["CYM"] = ("les", "as", "the"), ["CYP"] = ("", "", ""), ["CZE"] = ("la", "a", ""), ["DEU"] = ("l'", "a", ""),
+        ["DJI"] = ("", "o", ""), ["DMA"] = ("la", "a", ""), ["DNK"] = ("le", "a", ""), ["DOM"] = ("la", "a", "the"), ["DZA"] = ("l'", "a", ""),
+        ["ECU"] = ("l'", "o", ""), ["EGY"] = ("l'", "o", ""), ["ERI"] = ("l'", "a", ""), ["ESH"] = ("le", "o", ""), ["ESP"] = ("l'", "a", ""),
+        ["EST"] = ("l'", "a", ""), ["ETH"] = ("l'", "a", ""), ["EUU"] = ("l'", "a", "the"), ["FIN"] = ("la", "a", ""), ["FJI"] = ("les", "", ""),
+        ["FLK"] = ("", "as", "the"), ["FRA"] = ("la", "a", ""), ["FRO"] = ("les", "as", "the"), ["FSM"] = ("", "", ""), ["GAB"] = ("le", "o", ""),
+        ["GBR"] = ("le", "o", "the"), ["GEO"] = ("la", "a", ""), ["GGY"] = ("", "", ""), ["GHA"] = ("le", "o", ""), ["GIB"] = ("", "", ""),
+        ["GIN"] = ("la", "a", ""), ["GLP"] = ("la", "a", ""), ["GMB"] = ("la", "a", "the"), ["GNB"] = ("la", "a", ""), ["GNQ"] = ("la", "a", ""),
+        ["GRC"] = ("la", "a", ""), ["GRD"] = ("la", "a", ""), ["GRL"] = ("le", "a", ""), ["GTM"] = ("le", "a", ""), ["GUF"] = ("la", "a", ""),
+        ["GUM"] = ("", "", ""), ["GUY"] = ("le", "a", ""), ["HKG"] = ("", "", ""), ["HMD"] = ("les", "a", "the"), ["HND"] = ("le", "", ""),
+        ["HRV"] = ("la", "a", ""), ["HTI"] = ("en", "o", ""), ["HUN"] = ("la", "a", ""), ["IDN"] = ("l'", "a", ""), ["IMN"] = ("d'", "a", ""),
+        ["IND"] = ("l'", "a", ""), ["IOT"] = ("le", "o", "the"), ["IRL"] = ("l'", "a", ""), ["IRN"] = ("d'", "", ""), ["IRQ"] = ("l'", "o", ""),
+        ["ISL"] = ("l'", "a", ""), ["ISR"] = ("en", "", ""), ["ITA"] = ("l'", "a", ""), ["JAM"] = ("la", "a", ""), ["JEY"] = ("", "", ""),
+        ["JOR"] = ("la", "a", ""), ["JPN"] = ("le", "o", ""), ["KAZ"] = ("le", "o", ""), ["KEN"] = ("le", "o", ""), ["KGZ"] = ("le", "o", ""),
+        ["KHM"] = ("le", "o", ""), ["KIR"] = ("", "", ""), ["KNA"] = ("", "", ""), ["KOR"] = ("la", "a", ""), ["KWT"] = ("le", "o", ""),
+        ["LAO"] = ("", "a", ""), ["LBN"] = ("le", "o", ""), ["LBR"] = ("le", "a", ""), ["LBY"] = ("la", "a", ""), ["LCA"] = ("", "", ""),
+        ["LIE"] = ("le", "o", ""), ["LKA"] = ("le", "o", ""), ["LSO"] = ("le", "o", ""), ["LTU"] = ("la", "a", ""), ["LUX"] = ("le", "o", ""),
+        ["LVA"] = ("la", "a", ""), ["MAC"] = ("", "", ""), ["MAF"] = ("", "", ""), ["MAR"] = ("le", "", ""), ["MCO"] = ("", "", ""),
+        ["MDA"] = ("", "", ""), ["MDG"] = ("", "", ""), ["MDV"] = ("les", "as", "the"), ["MEX"] = ("le", "o", ""), ["MHL"] = ("les", "as", "the"),
+        ["MKD"] = ("la", "a", ""), ["MLI"] = ("le", "o", ""), ["MLT"] = ("", "", ""), ["MMR"] = ("la", "a", ""), ["MNE"] = ("le", "o", ""),
+        ["MNG"] = ("la", "a", ""), ["MNP"] = ("les", "as", "the"), ["MOZ"] = ("le", "", ""), ["MRT"] = ("la", "a", ""), ["MSR"] = ("", "", ""),
+        ["MTQ"] = ("la", "a", ""), ["MUS"] = ("", "a", ""), ["MWI"] = ("le", "o", ""), ["MYS"] = ("la", "a", ""), ["MYT"] = ("", "", ""),
+        ["NAM"] = ("la", "a", ""), ["NCL"] = ("la", "a", ""), ["NER"] = ("le", "o", ""), ["NFK"] = ("l'", "a", ""), ["NGA"] = ("le", "a", ""),
+        ["NIC"] = ("le", "a", ""), ["NIU"] = ("", "", ""), ["NLD"] = ("les", "os", "the"), ["NOR"] = ("la", "a", ""), ["NPL"] = ("le", "o", ""),
+        ["NRU"] = ("", "", ""), ["NZL"] = ("la", "a", ""), ["OMN"] = ("d'", "", ""), ["PAK"] = ("le", "o", ""), ["PAN"] = ("le", "o", ""),
+        ["PCN"] = ("les", "", ""), ["PER"] = ("le", "o", ""), ["PHL"] = ("les", "as", "the"), ["PLW"] = ("les", "o", ""), ["PNG"] = ("la", "a", ""),
+        ["POL"] = ("la", "a", ""), ["PRI"] = ("", "", ""), ["PRK"] = ("", "", ""), ["PRT"] = ("le", "", ""), ["PRY"] = ("le", "o", ""),
+        ["PSE"] = ("", "", ""), ["PYF"] = ("la", "a", ""), ["QAT"] = ("le", "o", ""), ["REU"] = ("", "a", ""), ["ROU"] = ("la", "a", ""),
+        ["RUS"] = ("la", "a", ""), ["RWA"] = ("le", "o", ""), ["SAU"] = ("l'", "a", ""), ["SDN"] = ("le", "o", ""), ["SEN"] = ("le", "o", ""),
+        ["SGP"] = ("", "", ""), ["SGS"] = ("la", "as", "the"), ["SHN"] = ("", "", ""), ["SJM"] = ("", "", ""), ["SLB"] = ("", "as", "the"),
+        ["SLE"] = ("la", "a", ""), ["SLV"] = ("le", "", ""), ["SMR"] = ("", "", ""), ["SOM"] = ("la", "a", ""), ["SPM"] = ("", "", ""),
+        ["SRB"] = ("la", "a", ""), ["SSD"] = ("le", "o", ""), ["STP"] = ("", "", ""), ["SUR"] = ("le", "o", ""), ["SVK"] = ("la", "a", ""),
+        ["SVN"] = ("la", "a", ""), ["SWE"] = ("la", "a", ""), ["SWZ"] = ("l'", "a", ""), ["SXM"] = ("", "", ""), ["SYC"] = ("les", "as", "the"),
+        ["SYR"] = ("", "a", ""), ["TCA"] = ("les", "as", "the"), ["TCD"] = ("le", "o", ""), ["TGO"] = ("le", "o", ""), ["THA"] = ("la", "a", ""),
+        ["TJK"] = ("le", "o", ""), ["TKL"] = ("", "", ""), ["TKM"] = ("le", "o", ""), ["TLS"] = ("le", "", ""), ["TON"] = ("", "", ""),
+        ["TTO"] = ("la", "", ""), ["TUN"] = ("la", "a", ""), ["TUR"] = ("la", "a", ""), ["TUV"] = ("", "", ""), ["TWN"] = ("", "", ""),
+        ["TZA"] = ("la", "a", ""), ["UGA"] = ("l'", "o", ""), ["UKR"] = ("l'", "a", ""), ["UMI"] = ("les", "as", "the"), ["URY"] = ("l'", "o", ""),
+        ["USA"] = ("les", "os", "the"), ["UZB"] = ("l'", "o", ""), ["VAT"] = ("", "a", "the"), ["VCT"] = ("", "", ""), ["VEN"] = ("le", "a", ""),
+        ["VGB"] = ("les", "as", ""), ["VIR"] = ("les", "as", ""), ["VNM"] = ("le", "o", ""), ["VUT"] = ("", "", ""), ["WLD"] = ("le", "o", "the"),
+        ["WLF"] = ("", "", ""), ["WSM"] = ("", "", ""), ["YEM"] = ("le", "o", ""), ["ZAF"] = ("l'", "a", ""), ["ZMB"] = ("la", "a", ""),
+        ["ZWE"] = ("le", "o", ""),
+    };
+
     // Declared last: static fields initialise in order, and this one reads the two tables above.
     private static readonly Dictionary<string, string> ByName = Build();
 }

@@ -7,13 +7,28 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 
 namespace Kimberlite.Analysis.Pages;
 
 [AllowAnonymous]
 public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, FindingTexts texts, StatisticsReader reader, CountryNamer names, IStringLocalizer<Texts> localizer,
-    IAuthorizationService authorization, AuditLog audit) : PageModel
+    IAuthorizationService authorization, AuditLog audit, IOptions<AnalysisOptions> options) : PageModel
 {
+    public (string Observed, string Expected) Compared { get; private set; }
+
+    /// <summary>How the severity was decided, with the thresholds in force.</summary>
+    public string SeverityRule
+    {
+        get
+        {
+            var o = options.Value;
+            return localizer["Stake_SeverityRule", texts.Value(o.LargeStakeUsd, Measures.Usd), texts.Value(o.LargeStakeCarats, Measures.Carats),
+                texts.Value(o.SmallStakeUsd, Measures.Usd), texts.Value(o.SmallStakeCarats, Measures.Carats), Formats.Number(o.WarningFromPercent), Formats.Number(o.SeriousFromPercent),
+                Formats.Number(o.LargeStakeSeriousFromPercent)];
+        }
+    }
+
     public Finding Finding { get; private set; } = null!;
     public IReadOnlyList<FindingInput> Inputs { get; private set; } = [];
     public IReadOnlyList<FindingEvent> History { get; private set; } = [];
@@ -27,6 +42,7 @@ public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, F
             return NotFound();
         Finding = finding;
         Inputs = FindingTexts.Inputs(finding);
+        Compared = texts.Compared(finding);
         History = finding.Events.OrderBy(e => e.AtUtc).ThenBy(e => e.Id).ToList();
         Chart = await ChartAsync(finding, cancellationToken);
         CanDecide = (await authorization.AuthorizeAsync(User, Policies.Analyst)).Succeeded;

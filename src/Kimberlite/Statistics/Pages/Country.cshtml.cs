@@ -10,7 +10,7 @@ using Microsoft.Extensions.Localization;
 namespace Kimberlite.Statistics.Pages;
 
 [AllowAnonymous]
-public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IStringLocalizer<Texts> texts, KimberliteDb db, Analysis.Labels.LabelMeanings labels, IAuthorizationService authorization) : PageModel
+public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IStringLocalizer<Texts> texts, KimberliteDb db, Analysis.Labels.LabelMeanings labels, IAuthorizationService authorization, Microsoft.Extensions.Options.IOptions<AnalysisOptions> analysis) : PageModel
 {
     public string Iso3 { get; private set; } = "";
     public string Name { get; private set; } = "";
@@ -32,7 +32,7 @@ public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IS
         Name = names.Name(Iso3);
         Profile = await reader.ProfileAsync(Iso3, cancellationToken);
         ChartJson = BuildChart();
-        Findings = await FindingsApi.QueryAsync(db, new FindingFilter(Country: Iso3), cancellationToken);
+        Findings = await FindingsApi.QueryAsync(db, new FindingFilter(Country: Iso3), analysis.Value, cancellationToken);
         LeftOut = await Analysis.Labels.LeftOutSection.BuildAsync(labels, authorization, User, [Iso3], _ => true, $"/countries/{Iso3}#left-out", cancellationToken);
         ChartSources = Profile.Production.Sources.Concat(Profile.Exports.Sources)
             .GroupBy(f => f.SourcePublisher ?? texts["Source_Unknown"])

@@ -357,6 +357,14 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.Property<int>("Severity")
                         .HasColumnType("integer");
 
+                    b.Property<decimal?>("StakeCarats")
+                        .HasPrecision(28, 6)
+                        .HasColumnType("numeric(28,6)");
+
+                    b.Property<decimal?>("StakeUsd")
+                        .HasPrecision(28, 6)
+                        .HasColumnType("numeric(28,6)");
+
                     b.Property<int>("Status")
                         .HasColumnType("integer");
 

@@ -340,6 +340,14 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.Property<int>("Severity")
                         .HasColumnType("INTEGER");
 
+                    b.Property<decimal?>("StakeCarats")
+                        .HasPrecision(28, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("StakeUsd")
+                        .HasPrecision(28, 6)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteKimberliteDb))]
-    [Migration("20261206052915_FindingsAnAnalystCanSign")]
+    [Migration("20261206053242_FindingsAnAnalystCanSign")]
     partial class FindingsAnAnalystCanSign
     {
         /// <inheritdoc />
@@ -342,6 +342,14 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<int>("Severity")
                         .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("StakeCarats")
+                        .HasPrecision(28, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("StakeUsd")
+                        .HasPrecision(28, 6)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");

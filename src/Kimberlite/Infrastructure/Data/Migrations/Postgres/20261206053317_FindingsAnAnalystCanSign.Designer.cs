@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresKimberliteDb))]
-    [Migration("20261206053021_FindingsAnAnalystCanSign")]
+    [Migration("20261206053317_FindingsAnAnalystCanSign")]
     partial class FindingsAnAnalystCanSign
     {
         /// <inheritdoc />
@@ -359,6 +359,14 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<int>("Severity")
                         .HasColumnType("integer");
+
+                    b.Property<decimal?>("StakeCarats")
+                        .HasPrecision(28, 6)
+                        .HasColumnType("numeric(28,6)");
+
+                    b.Property<decimal?>("StakeUsd")
+                        .HasPrecision(28, 6)
+                        .HasColumnType("numeric(28,6)");
 
                     b.Property<int>("Status")
                         .HasColumnType("integer");

@@ -11,6 +11,22 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<decimal>(
+                name: "StakeCarats",
+                table: "Findings",
+                type: "TEXT",
+                precision: 28,
+                scale: 6,
+                nullable: true);
+
+            migrationBuilder.AddColumn<decimal>(
+                name: "StakeUsd",
+                table: "Findings",
+                type: "TEXT",
+                precision: 28,
+                scale: 6,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "LabelMeanings",
                 columns: table => new
@@ -65,6 +81,8 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                 table: "LegalRates",
                 columns: new[] { "CountryIso3", "Instrument", "InForceFrom" },
                 unique: true);
+            // Every finding is weighed again, and read through the new rules, at the next start: the analysis of a dataset not marked analysed runs then.
+            migrationBuilder.Sql("UPDATE \"Datasets\" SET \"AnalysedAtUtc\" = NULL;");
         }
 
         /// <inheritdoc />
@@ -75,6 +93,14 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "LegalRates");
+
+            migrationBuilder.DropColumn(
+                name: "StakeCarats",
+                table: "Findings");
+
+            migrationBuilder.DropColumn(
+                name: "StakeUsd",
+                table: "Findings");
         }
     }
 }

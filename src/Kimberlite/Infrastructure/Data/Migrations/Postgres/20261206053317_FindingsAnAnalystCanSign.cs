@@ -12,6 +12,22 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<decimal>(
+                name: "StakeCarats",
+                table: "Findings",
+                type: "numeric(28,6)",
+                precision: 28,
+                scale: 6,
+                nullable: true);
+
+            migrationBuilder.AddColumn<decimal>(
+                name: "StakeUsd",
+                table: "Findings",
+                type: "numeric(28,6)",
+                precision: 28,
+                scale: 6,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "LabelMeanings",
                 columns: table => new
@@ -66,6 +82,8 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                 table: "LegalRates",
                 columns: new[] { "CountryIso3", "Instrument", "InForceFrom" },
                 unique: true);
+            // Every finding is weighed again, and read through the new rules, at the next start: the analysis of a dataset not marked analysed runs then.
+            migrationBuilder.Sql("UPDATE \"Datasets\" SET \"AnalysedAtUtc\" = NULL;");
         }
 
         /// <inheritdoc />
@@ -76,6 +94,14 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "LegalRates");
+
+            migrationBuilder.DropColumn(
+                name: "StakeCarats",
+                table: "Findings");
+
+            migrationBuilder.DropColumn(
+                name: "StakeUsd",
+                table: "Findings");
         }
     }
 }

@@ -277,7 +277,10 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
     {
         finding.StakeUsd = stake.Usd;
         finding.StakeCarats = stake.Carats;
-        finding.Severity = stake.Severity(c.GapPercent, options.Value);
+        var severity = stake.Severity(c.GapPercent, options.Value);
+        // Sources that disagree, parts that do not add up: questions about the data to check before anyone is accused,
+        // so never above a warning; "serious" is kept for what the diamonds did (docs/ANALYSIS.md, "Severity and order").
+        finding.Severity = c.Rule is FindingRule.SourceConflict or FindingRule.PartsAndTotal && severity > Severity.Warning ? Severity.Warning : severity;
     }
 
     private static string Hash(FindingCandidate c, string inputs)

@@ -282,9 +282,9 @@ public sealed partial class FindingWordsTests : EmptyAppTest
     }
 
     [Theory]
-    [InlineData("fr", "attendu", "Source préférée : Source A", "2 000 ct", "Autre source : Source B", "3 200 ct", "tolérance de 5 %")]
-    [InlineData("en", "expected", "Preferred source: Source A", "2,000 ct", "Other source: Source B", "3,200 ct", "tolerance of 5%")]
-    [InlineData("pt", "esperado", "Fonte preferida: Source A", "2.000 ct", "Outra fonte: Source B", "3.200 ct", "tolerância de 5%")]
+    [InlineData("fr", "attendu", "Source préférée : Source A", "2 000 ct", "Autre source : Source B", "3 200 ct", "tolérance de 0,1 %")]
+    [InlineData("en", "expected", "Preferred source: Source A", "2,000 ct", "Other source: Source B", "3,200 ct", "tolerance of 0.1%")]
+    [InlineData("pt", "esperado", "Fonte preferida: Source A", "2.000 ct", "Outra fonte: Source B", "3.200 ct", "tolerância de 0,1%")]
     public async Task TheDetailOfASourceConflictLabelsEachFigureByItsSourceAndNeverSaysExpected(
         string language, string never, string preferred, string preferredValue, string other, string otherValue, string threshold)
     {

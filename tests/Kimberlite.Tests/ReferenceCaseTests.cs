@@ -181,9 +181,9 @@ public sealed class ReferenceCaseTests : EmptyAppTest
         var markUp = Assert.Single(hub, f => f is { Year: 2005, Measure: "usdPerCarat" });
         Assert.Equal((66.12m, 40.11m), (Math.Round(markUp.Observed, 2), Math.Round(markUp.Expected, 2)));
         Assert.InRange(markUp.GapPercent, 64m, 66m);
-        // 2011 (Kimberley Process): exports US$ 5.87 bn against imports of US$ 3.96 bn, with no production.
-        var beyond = Assert.Single(hub, f => f is { Year: 2011, Measure: "usd" });
-        Assert.Equal((5_870_000_000m, 3_960_000_000m), (beyond.Observed, beyond.Expected));
+        // 2011 (Kimberley Process): exports of US$ 5.87 bn against imports of US$ 3.96 bn, no carats on either side: +48 % in value
+        // is within the mark-up a hub's sorting may add (TradingHubMarkupPercent, 50), and values alone cannot tell carats from price.
+        Assert.DoesNotContain(hub, f => f.Year == 2011);
         foreach (var (language, country, exported, imported) in new[]
         {
             ("fr", "Émirats arabes unis", "66,12", "40,11"),
@@ -286,8 +286,6 @@ public sealed class ReferenceCasesInTheBundledDataTests(BundledApp app) : IClass
             all => all.Any(f => f is { Rule: FindingRule.ValuationGap, CountryIso3: "COD", Year: 2016, PartnerIso3: null } && f.Observed < f.Expected && f.GapPercent <= -25m)),
         ("United Arab Emirates 2005: re-exports priced above imports (US$/ct)",
             all => all.Any(f => f is { Rule: FindingRule.TradingHub, CountryIso3: "ARE", Year: 2005, Measure: "usdPerCarat" })),
-        ("United Arab Emirates 2011: exports beyond imports (US$)",
-            all => all.Any(f => f is { Rule: FindingRule.TradingHub, CountryIso3: "ARE", Year: 2011, Measure: "usd" })),
     ];
 
     private static readonly (string Case, Func<List<Finding>, bool> Holds)[] CounterCases =

@@ -436,6 +436,28 @@ public sealed class ComtradeTests : EmptyAppTest
         Assert.DoesNotContain(findings, f => f.Rule == FindingRule.MirrorGap);
     }
 
+    [Fact]
+    public async Task ABlockOfTotalsDamagedInTheDatabaseLeavesOnlyItsDatasetOutOfTheAnalysis()
+    {
+        // Both files hold a mirror gap of half; the first file's totals are then damaged where they are stored.
+        await Import(Row("AGO", "BEL", "X", "7102", "carat", "1000000", "150000000"), Row("BEL", "AGO", "M", "7102", "carat", "1500000", "150000000"));
+        await Import(Row("GAB", "BEL", "X", "7102", "carat", "1000000", "150000000"), Row("BEL", "GAB", "M", "7102", "carat", "1500000", "150000000"));
+        await App.WithDb(async db =>
+        {
+            var block = await db.TradeTotalsBlocks.OrderBy(b => b.DatasetId).FirstAsync(Cancel);
+            var data = block.Data.ToArray();
+            data[23] = 29; // the scale of its first total's carats: no decimal has 29 decimal places
+            block.Data = data;
+            return await db.SaveChangesAsync(Cancel);
+        });
+        await using var scope = App.Services.CreateAsyncScope();
+
+        var summary = await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(Cancel);
+
+        Assert.Equal((2, 0), (summary.Skipped, summary.FailedRules.Count));
+        Assert.Equal(["comtrade|GAB|BEL|2020|carats"], summary.Active.Where(f => f.Rule == FindingRule.MirrorGap).Select(f => f.Key));
+    }
+
     // ---- Every shape a user downloads (issue 13) ----
 
     /// <summary>

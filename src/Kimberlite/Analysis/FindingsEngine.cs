@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -179,17 +177,17 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
     /// the imports kept them: where several files hold the same flow, the latest imported speaks for it;
     /// within a file, its six-digit subheadings where it has them, else the four-digit heading.
     /// </summary>
-    private async Task<(Dictionary<TradeKey, TradeTotal> Totals, int Skipped)> TradeAsync(CancellationToken cancellationToken)
+    private async Task<(TradeTotals Totals, int Skipped)> TradeAsync(CancellationToken cancellationToken)
     {
         // Sized once: growing to a million entries would copy the table twenty times through the large-object heap.
-        var totals = new Dictionary<TradeKey, TradeTotal>(await db.TradeTotalsBlocks.SumAsync(b => b.Count, cancellationToken));
+        var totals = new TradeTotals(await db.TradeTotalsBlocks.SumAsync(b => b.Count, cancellationToken));
         var skipped = 0;
         // One block at a time, in the order the datasets were imported, so a later file's total replaces an earlier one's.
         await foreach (var block in db.TradeTotalsBlocks.AsNoTracking().OrderBy(b => b.DatasetId).ThenBy(b => b.Part).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             try
             {
-                skipped += Keep(totals, block);
+                skipped += totals.Add(block);
             }
             catch (InvalidDataException e)
             {
@@ -199,27 +197,6 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
             }
         }
         return (totals, skipped);
-    }
-
-    // Runs once per total of millions: compiled fully optimised at once rather than through the tiers.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Keep(Dictionary<TradeKey, TradeTotal> totals, TradeTotalsBlock block)
-    {
-        var skipped = 0;
-        foreach (var row in block.Totals())
-        {
-            // A total beyond what a statistic can be: its records were stored before imports bounded them.
-            if (!Figure.Within(row.Carats) || !Figure.Within(row.Usd))
-            {
-                skipped++;
-                continue;
-            }
-            ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(totals, row.Key, out var exists);
-            if (exists && held.DatasetId == row.DatasetId && held.Subheadings)
-                continue; // within a file, its subheadings speak for the flow rather than its heading
-            held = new TradeTotal(row.Carats, row.Usd, row.DatasetId, row.Subheadings);
-        }
-        return skipped;
     }
 
     /// <summary>An analyst confirms or dismisses a finding, or opens it again, with a note; the history keeps each step.</summary>

@@ -122,6 +122,6 @@ public static class LabelCommands
     private static void WriteAnalysis(CommandContext context, AnalysisSummary? summary)
     {
         if (summary is not null)
-            context.Output.WriteLine(context.Texts["Cli_AnalysisDone", summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count]);
+            context.Output.WriteLine(FindingTexts.AnalysisDone(context.Texts, summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count));
     }
 }

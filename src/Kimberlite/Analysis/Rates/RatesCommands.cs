@@ -44,7 +44,7 @@ public static class RatesCommands
         var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
         var summary = await scope.ServiceProvider.GetRequiredService<FindingsEngine>().AnalyzeAsync(cancellationToken, (db, counts, token) =>
             audit.AppendInAsync(db, CommandContext.Actor, AuditActions.Analysis, "findings", $"{counts.Raised} raised, {counts.Changed} changed, {counts.Resolved} resolved", token));
-        output.WriteLine(texts["Cli_AnalysisDone", summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count]);
+        output.WriteLine(FindingTexts.AnalysisDone(texts, summary.Raised, summary.Changed, summary.Resolved, summary.Active.Count));
         return 0;
     }
 

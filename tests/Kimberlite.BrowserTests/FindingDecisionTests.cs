@@ -73,7 +73,8 @@ public sealed partial class FindingDecisionTests(Browser browser, KimberliteServ
         Assert.True(country.Success, $"unexpected title: {title}");
         var explanation = FindingsPage.Explanation(first);
         await Expect(explanation).ToHaveTextAsync(new Regex($"^{Regex.Escape(country.Groups["country"].Value)}[ ,:]"));
-        await Expect(explanation).ToHaveTextAsync(new Regex(@"\bgap\b|break from"));
+        // Its numbers written the English way, with their unit.
+        await Expect(explanation).ToHaveTextAsync(new Regex(@"\d{1,3}(,\d{3})+(\.\d+)? (ct|US\$)"));
         Assert.Equal("en", await findings.DocumentLanguageAsync());
         await Screenshots.SaveAsync(findings.Page, "findings-en");
     }

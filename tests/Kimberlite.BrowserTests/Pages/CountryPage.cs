@@ -32,7 +32,7 @@ public sealed class CountryPage(IPage page) : SitePage(page)
     public ILocator FindingsSection(string heading) =>
         Page.GetByRole(AriaRole.Region, new() { Name = heading, Exact = true });
 
-    /// <summary>The findings' title links, most serious first (not the link to every finding below the list).</summary>
+    /// <summary>The findings' title links, in the page's order (not the link to every finding below the list).</summary>
     public ILocator FindingLinks(string heading) =>
         FindingsSection(heading).GetByRole(AriaRole.List).GetByRole(AriaRole.Link);
 

@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace Kimberlite.BrowserTests.Pages;
 
-/// <summary>The list of findings (/findings): the filters, then one item per finding, most serious first.</summary>
+/// <summary>The list of findings (/findings): the filters, then one item per finding, in the order the page states.</summary>
 public sealed class FindingsPage(IPage page) : SitePage(page)
 {
     public async Task<FindingsPage> OpenAsync(string query = "")
@@ -21,7 +21,7 @@ public sealed class FindingsPage(IPage page) : SitePage(page)
     public static ILocator TitleLink(ILocator item) => item.GetByRole(AriaRole.Link);
 
     /// <summary>The sentence under the title that states the finding with its numbers.</summary>
-    public static ILocator Explanation(ILocator item) => item.GetByRole(AriaRole.Paragraph);
+    public static ILocator Explanation(ILocator item) => item.Locator("p:not(.detail)");
 
     /// <summary>The status badge, shown only once an analyst confirmed or dismissed the finding.</summary>
     public static ILocator StatusBadge(ILocator item) => item.Locator(".badge.status");

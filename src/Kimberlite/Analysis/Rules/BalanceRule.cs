@@ -44,7 +44,7 @@ public sealed class BalanceRule : IFindingRule
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<FindingCandidate> ComtradeBalances(AnalysisData data, AnalysisOptions options)
     {
-        var years = new Dictionary<TradeKey, (Flow Exports, Flow Imports)>();
+        var years = new Dictionary<TradeKey, (DeclaredFlow Exports, DeclaredFlow Imports)>();
         foreach (var (key, total) in data.Trade)
         {
             if (key.Flow is not ('X' or 'M'))
@@ -87,40 +87,5 @@ public sealed class BalanceRule : IFindingRule
         return new FindingCandidate(
             Rule, key, country, null, year, Measures.Year(year), Metric.Export,
             Measures.Carats, exports.Value, supply, null, ceiling, options.BalanceTolerancePercent, inputs);
-    }
-
-    /// <summary>One flow of a country's year: with the world, and added up over its partner countries.</summary>
-    private struct Flow
-    {
-        private Sum _world, _partners;
-
-        public void Add(TradeTotal total, bool world)
-        {
-            if (world)
-                _world.Add(total);
-            else
-                _partners.Add(total);
-        }
-
-        /// <summary>The world's total where the file gives one: it counts partners that are no country.</summary>
-        public readonly Sum Declared() => _world.Totals > 0 ? _world : _partners;
-    }
-
-    /// <summary>Totals added up; the dataset cited is the latest.</summary>
-    private struct Sum
-    {
-        public decimal Carats;
-        public int Totals, DatasetId;
-        public bool Uncounted;
-
-        public void Add(TradeTotal total)
-        {
-            Totals++;
-            DatasetId = Math.Max(DatasetId, total.DatasetId);
-            if (total.Carats is { } carats)
-                Carats += carats;
-            else
-                Uncounted = true;
-        }
     }
 }

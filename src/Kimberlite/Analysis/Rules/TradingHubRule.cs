@@ -58,7 +58,7 @@ public sealed class TradingHubRule : IFindingRule
         if (hubs.Count == 0 || data.Trade.Count == 0)
             return found;
         var packed = new HashSet<ulong>(hubs.Where(h => TradeKey.TryOf(h, "WLD", 'X', 2000, out _)).Select(h => TradeKey.Of(h, "WLD", 'X', 2000).ToUInt64() >> 40));
-        var years = new Dictionary<TradeKey, (Flow Exports, Flow Imports)>();
+        var years = new Dictionary<TradeKey, (DeclaredFlow Exports, DeclaredFlow Imports)>();
         foreach (var (key, total) in data.Trade)
         {
             if (key.Flow is not ('X' or 'M') || !packed.Contains(key.ToUInt64() >> 40))
@@ -105,43 +105,5 @@ public sealed class TradingHubRule : IFindingRule
             return null;
         return new FindingCandidate(Rule, key, hub, null, year, Measures.Year(year), Metric.Export, Measures.UsdPerCarat,
             exports.Value, imports.Value, null, ceiling, options.TradingHubMarkupPercent, [exports, imports]);
-    }
-
-    /// <summary>One flow of a hub's year: with the world, and added up over its partners.</summary>
-    private struct Flow
-    {
-        private Sum _world, _partners;
-
-        public void Add(TradeTotal total, bool world)
-        {
-            if (world)
-                _world.Add(total);
-            else
-                _partners.Add(total);
-        }
-
-        public readonly Sum Declared() => _world.Totals > 0 ? _world : _partners;
-    }
-
-    /// <summary>Totals added up; the dataset cited is the latest.</summary>
-    private struct Sum
-    {
-        public decimal Carats, Usd;
-        public int Totals, DatasetId;
-        public bool Uncounted, UsdUnknown;
-
-        public void Add(TradeTotal total)
-        {
-            Totals++;
-            DatasetId = Math.Max(DatasetId, total.DatasetId);
-            if (total.Carats is { } carats)
-                Carats += carats;
-            else
-                Uncounted = true;
-            if (total.Usd is { } usd)
-                Usd += usd;
-            else
-                UsdUnknown = true;
-        }
     }
 }

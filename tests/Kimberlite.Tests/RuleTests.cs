@@ -138,6 +138,29 @@ public sealed class RuleTests : EmptyAppTest
         Assert.DoesNotContain(await Findings(FindingRule.SuddenChange), f => f.Measure == Measures.Carats);
     }
 
+    [Theory]
+    [InlineData("fr", "exportations vers la Belgique valorisées à 20 US$/ct", "du même flux par la Belgique (40 US$/ct)")]
+    [InlineData("en", "exports to Belgium valued at 20 US$/ct", "of the same flow by Belgium (40 US$/ct)")]
+    [InlineData("pt", "exportações para a Bélgica valorizadas a 20 US$/ct", "do mesmo fluxo pela Bélgica (40 US$/ct)")]
+    public async Task AnUndervaluationAgainstAPartnerNamesTheFlowWithThePartnersPrepositions(string language, string flow, string partner)
+    {
+        // Worked by hand: 1,000 ct for US$ 20,000 (20 US$/ct) declared out, the same 1,000 ct declared in at US$ 40,000 (40 US$/ct).
+        await Import("Test", TradeHeader,
+            "COD,WLD,2015,FY,export,,1000,20000,,https://a.example/cod,Exporter A,,exact,national,",
+            "COD,BEL,2015,FY,export,,1000,20000,,https://a.example/cod,Exporter A,,exact,national,",
+            "BEL,COD,2015,FY,import,,1000,40000,,https://b.example/bel,Importer B,,exact,national,");
+        Assert.Single(await Findings(FindingRule.ValuationGap), f => f.PartnerIso3 == "BEL");
+
+        var client = App.CreateClient();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+        var findings = await client.GetFromJsonAsync<JsonElement>("/api/v1/findings?rule=valuationGap", Cancel);
+        var sentence = Assert.Single(findings.EnumerateArray(), f => f.GetProperty("partner").GetString() == "BEL")
+            .GetProperty("explanation").GetString()!.Replace('\u202F', ' ').Replace('\u00A0', ' ');
+
+        Assert.Contains(flow, sentence);
+        Assert.Contains(partner, sentence);
+    }
+
     [Fact]
     public async Task ExportsValuedAboveTheirOwnProductionAreOvervaluationNotAValuationGap()
     {

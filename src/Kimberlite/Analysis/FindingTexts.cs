@@ -90,8 +90,6 @@ public sealed class FindingTexts(IStringLocalizer<Texts> texts, CountryNamer nam
         var inputs = Inputs(f);
         string Publisher(string role) => inputs.FirstOrDefault(i => i.Role == role)?.Publisher ?? texts["Source_Unknown"];
         var country = names.Name(f.CountryIso3);
-        var partner = f.PartnerIso3 is null ? "" : names.Name(f.PartnerIso3);
-        var metric = texts[$"Metric_{f.Metric}"].Value.ToLowerInvariant();
         // The sentences this class owns name a country with its article and preposition (decision 023).
         var whose = texts[$"Metric_{f.Metric}"].Value + " " + names.Of(f.CountryIso3);
         var measure = MeasureName(f.Measure);
@@ -106,7 +104,7 @@ public sealed class FindingTexts(IStringLocalizer<Texts> texts, CountryNamer nam
             // "Exports to Belgium declared by …": no verb agrees with a country's name, which may be plural.
             FindingRule.MirrorGap when f.PartnerIso3 is { } p => texts["Explain_MirrorGap", names.To(p), names.By(f.CountryIso3), f.PeriodText, measure,
                 expected, names.From(f.CountryIso3), names.By(p), observed, gap, tolerance],
-            FindingRule.ValuationGap or FindingRule.Overvaluation => RuleSentences.Valuation(texts, f, country, partner, observed, expected, tolerance),
+            FindingRule.ValuationGap or FindingRule.Overvaluation => RuleSentences.Valuation(texts, names, f, country, observed, expected, tolerance),
             FindingRule.SuddenChange => RuleSentences.SuddenChange(texts, f, inputs, country, observed, expected, Value),
             FindingRule.TradingHub => RuleSentences.TradingHub(texts, f, country, observed, expected, gap, tolerance),
             FindingRule.PartsAndTotal => texts["Explain_PartsAndTotal", whose, f.PeriodText, measure, Publisher("total"), observed, expected, gap],

@@ -1,5 +1,6 @@
 using Kimberlite.Analysis.Rules;
 using Kimberlite.Infrastructure.Localization;
+using Kimberlite.Statistics;
 using Microsoft.Extensions.Localization;
 
 namespace Kimberlite.Analysis;
@@ -23,13 +24,15 @@ internal static class RuleSentences
             value(f.ExpectedLow ?? f.Expected, f.Measure), value(f.ExpectedHigh ?? f.Expected, f.Measure), Formats.Number(f.TolerancePercent)];
     }
 
-    public static string Valuation(IStringLocalizer texts, Finding f, string country, string partner, string observed, string expected, string tolerance)
+    /// <summary>Under- or overvaluation; against a partner, the flow is named with the partner's prepositions ("vers la Belgique", "par la Belgique").</summary>
+    public static string Valuation(IStringLocalizer texts, CountryNamer names, Finding f, string country, string observed, string expected, string tolerance)
     {
+        var (to, by) = f.PartnerIso3 is { } partner ? (names.To(partner), names.By(partner)) : ("", "");
         var gap = Formats.Percent(Math.Abs(f.GapPercent)).TrimStart('+');
         var basis = f.Key.EndsWith("|production") ? "Production" : f.Key.EndsWith("|regional") ? "Regional" : "Partner";
         return f.Rule == FindingRule.ValuationGap
-            ? texts[$"Explain_Valuation{basis}", country, f.PeriodText, observed, expected, gap, tolerance, partner]
-            : texts[$"Rules_Overvaluation{basis}", country, f.PeriodText, observed, expected, gap, tolerance, partner];
+            ? texts[$"Explain_Valuation{basis}", country, f.PeriodText, observed, expected, gap, tolerance, to, by]
+            : texts[$"Rules_Overvaluation{basis}", country, f.PeriodText, observed, expected, gap, tolerance, to, by];
     }
 
     public static string TradingHub(IStringLocalizer texts, Finding f, string country, string observed, string expected, string gap, string tolerance) =>

@@ -37,8 +37,9 @@ public static class AnnualSeries
             var candidates = Candidates(year.Key, whole, measure).ToList();
             // Artisanal and industrial production, each a whole year, make a total that competes with the published ones
             // (the Kimberley Process database gives many countries only by segment, while the press cites its totals).
-            var artisanal = SegmentYear(year, Artisanal, measure);
-            var industrial = SegmentYear(year, Industrial, measure);
+            var segmented = year.Any(f => !f.IsTotal);
+            var artisanal = segmented ? SegmentYear(year, Artisanal, measure) : null;
+            var industrial = segmented ? SegmentYear(year, Industrial, measure) : null;
             if (artisanal is not null && industrial is not null && measure.Combine([.. PartsOf(artisanal), .. PartsOf(industrial)]) is { } value)
                 candidates.Add(new SeriesPoint(year.Key, value, artisanal.Source, [.. PartsOf(artisanal), .. PartsOf(industrial)], SeriesBasis.Segments));
             var ordered = Preferred(candidates).ToList();
@@ -69,6 +70,9 @@ public static class AnnualSeries
     /// </summary>
     private static IEnumerable<SeriesPoint> Preferred(IReadOnlyList<SeriesPoint> candidates)
     {
+        // Most years have one candidate: nothing to supersede or order.
+        if (candidates.Count < 2)
+            return candidates;
         var superseded = SourcePreference.Superseded(candidates.Where(c => !c.Built).Select(c => c.Source));
         return candidates.Where(c => c.Built || !superseded.Contains(c.Source))
             .OrderBy(c => c.Source.SourceKind)
@@ -85,6 +89,8 @@ public static class AnnualSeries
         foreach (var f in figures.Where(f => f.PeriodKind == PeriodKind.Year))
             yield return new SeriesPoint(year, measure.Read(f)!.Value, f);
 
+        if (figures.All(f => f.PeriodKind == PeriodKind.Year))
+            yield break;
         // One source: the same publisher in the same kind of source; sub-periods of one kind that cover the year.
         foreach (var source in figures.Where(f => f.PeriodKind is PeriodKind.Half or PeriodKind.Quarter or PeriodKind.Month)
                      .GroupBy(f => (Publisher: SourcePreference.Publisher(f), f.PeriodKind)))

@@ -17,8 +17,9 @@ public static class SourcePreference
     public static IOrderedEnumerable<T> Order<T>(IEnumerable<T> items, Func<T, Figure> figure)
     {
         var list = items.ToList();
-        var superseded = Superseded(list.Select(figure));
-        return list.OrderBy(i => superseded.Contains(figure(i)) ? 1 : 0)
+        // Most groups hold one figure per publisher: the revisions are looked for only where one publisher speaks twice.
+        var superseded = HasRepeatedPublisher(list, figure) ? Superseded(list.Select(figure)) : null;
+        return list.OrderBy(i => superseded?.Contains(figure(i)) == true ? 1 : 0)
             .ThenBy(i => figure(i).SourceKind)
             .ThenByDescending(i => figure(i).ReleasedAt ?? DateTime.MinValue)
             .ThenBy(i => PrecisionRank(figure(i).Precision))
@@ -26,12 +27,21 @@ public static class SourcePreference
             .ThenBy(i => figure(i).Line);
     }
 
+    private static bool HasRepeatedPublisher<T>(List<T> items, Func<T, Figure> figure)
+    {
+        for (var i = 1; i < items.Count; i++)
+            for (var j = 0; j < i; j++)
+                if (Publisher(figure(items[i])) == Publisher(figure(items[j])))
+                    return true;
+        return false;
+    }
+
     /// <summary>
     /// Who published a figure: the kind of source and its publisher's name, case and spacing aside. The Kimberley
     /// Process's own table and a press article citing it are two publishers of the same kind.
     /// </summary>
     public static (SourceKind Kind, string Name) Publisher(Figure f) =>
-        (f.SourceKind, string.Join(' ', (f.SourcePublisher ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant());
+        (f.SourceKind, f.PublisherNameOnce(static f => string.Join(' ', (f.SourcePublisher ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant()));
 
     /// <summary>
     /// Which of a publisher's releases of one figure is the latest: the later date the source gives the row, else
@@ -146,7 +156,9 @@ public sealed record CountryProfile(string Iso3, MetricSeries Production, Metric
             AnnualSeries.Build(figures, metric, AnnualSeries.UsdPerCarat));
 
     /// <summary>What makes two figures speak of the same thing; also the stable part of a finding's key.</summary>
-    public static string GroupKey(Figure f)
+    public static string GroupKey(Figure f) => f.GroupKeyOnce(MakeGroupKey);
+
+    private static string MakeGroupKey(Figure f)
     {
         var segment = f.IsTotal ? "total" : f.Segment!.Trim().ToLowerInvariant();
         var metric = f.Metric is Metric.Other or Metric.Fiscal ? $"{f.Metric}:{f.MetricText.ToLowerInvariant()}" : f.Metric.ToString();

@@ -65,7 +65,17 @@ public sealed class Figure
     public bool IsTotal => Segment is null || string.Equals(Segment.Trim(), "total", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A copy the analysis may read through a label's meaning, the stored figure untouched.</summary>
-    public Figure Copy() => (Figure)MemberwiseClone();
+    public Figure Copy()
+    {
+        var copy = (Figure)MemberwiseClone();
+        (copy._groupKey, copy._publisherName) = (null, null);
+        return copy;
+    }
+
+    // Keys the analysis asks for thousands of times, made once: a copy forgets them, since it is made to be changed.
+    private string? _groupKey, _publisherName;
+    internal string GroupKeyOnce(Func<Figure, string> make) => _groupKey ??= make(this);
+    internal string PublisherNameOnce(Func<Figure, string> make) => _publisherName ??= make(this);
 
     /// <summary>The value in US$ where there is one to compare: a value flagged as not reported is none.</summary>
     public decimal? Usd => Currency == "USD" && !ValueNotReported ? Value : null;

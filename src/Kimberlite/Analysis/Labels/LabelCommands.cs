@@ -94,7 +94,7 @@ public static class LabelCommands
         }
         foreach (var m in all)
         {
-            var line = $"{m.Id,4}  {Describe(texts, m)} — {texts["Labels_SetBy", m.SetBy, Formats.Date(m.SetAtUtc)]}: {m.Reason}";
+            var line = $"{m.Id,4}  {Describe(texts, m)} — {texts["Labels_SetBy", m.SetBy, Formats.Date(m.SetAtUtc)]}, {texts["Labels_Because", m.Reason]}";
             if (!m.InForce)
                 line += " " + texts["Labels_UndoneBy", m.UndoneBy ?? "", Formats.Date(m.UndoneAtUtc!.Value)];
             context.Output.WriteLine(line);

@@ -85,6 +85,10 @@ public sealed record SeriesPoint(int Year, decimal Value, Figure Source, IReadOn
 /// <summary>The yearly series of one metric for a country, each point from the preferred source.</summary>
 public sealed record MetricSeries(Metric Metric, IReadOnlyList<SeriesPoint> Carats, IReadOnlyList<SeriesPoint> Usd, IReadOnlyList<SeriesPoint> UsdPerCarat)
 {
+    /// <summary>Every year of carats and of US$ with all its candidates, as the series chose among them (the source-conflict rule reads them).</summary>
+    public IReadOnlyList<AnnualYear> CaratYears { get; init; } = [];
+    public IReadOnlyList<AnnualYear> UsdYears { get; init; } = [];
+
     /// <summary>The latest year with any figure, and that year's preferred figure for each measure.</summary>
     public (int Year, SeriesPoint? Carats, SeriesPoint? Usd, SeriesPoint? UsdPerCarat)? Latest()
     {
@@ -149,11 +153,16 @@ public sealed record CountryProfile(string Iso3, MetricSeries Production, Metric
         return new CountryProfile(iso3, Series(Metric.Production, figures), Series(Metric.Export, figures), Series(Metric.Import, figures), groups);
     }
 
-    private static MetricSeries Series(Metric metric, IReadOnlyList<Figure> figures) =>
-        new(metric,
-            AnnualSeries.Build(figures, metric, AnnualSeries.Carats),
-            AnnualSeries.Build(figures, metric, AnnualSeries.Usd),
-            AnnualSeries.Build(figures, metric, AnnualSeries.UsdPerCarat));
+    private static MetricSeries Series(Metric metric, IReadOnlyList<Figure> figures)
+    {
+        var (carats, usd) = (AnnualSeries.Years(figures, metric, AnnualSeries.Carats), AnnualSeries.Years(figures, metric, AnnualSeries.Usd));
+        return new(metric, Points(carats), Points(usd), AnnualSeries.Build(figures, metric, AnnualSeries.UsdPerCarat))
+        {
+            CaratYears = carats, UsdYears = usd,
+        };
+
+        static List<SeriesPoint> Points(IReadOnlyList<AnnualYear> years) => years.Where(y => y.Point is not null).Select(y => y.Point!).ToList();
+    }
 
     /// <summary>What makes two figures speak of the same thing; also the stable part of a finding's key.</summary>
     public static string GroupKey(Figure f) => f.GroupKeyOnce(MakeGroupKey);

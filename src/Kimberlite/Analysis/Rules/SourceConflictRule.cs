@@ -55,16 +55,17 @@ public sealed partial class SourceConflictRule : IFindingRule
     /// </summary>
     private IEnumerable<FindingCandidate> Years(AnalysisData data, AnalysisOptions options, HashSet<(string, Metric, int, string)> builtReference)
     {
-        foreach (var country in data.Figures.Where(f => !CountryCodes.IsAggregate(f.CountryIso3)).GroupBy(f => f.CountryIso3).OrderBy(g => g.Key))
+        // The years the country series already chose among their candidates: built once, with the profiles.
+        foreach (var country in data.Profiles.Values.Where(p => !CountryCodes.IsAggregate(p.Iso3)).OrderBy(p => p.Iso3, StringComparer.Ordinal))
         {
-            var figures = country.ToList();
-            foreach (var metric in new[] { Metric.Production, Metric.Export, Metric.Import })
-            foreach (var (measure, series) in new[] { (Measures.Carats, AnnualSeries.Carats), (Measures.Usd, AnnualSeries.Usd) })
-            foreach (var year in AnnualSeries.Years(figures, metric, series).Where(y => y.Candidates.Any(c => c.Built)))
+            foreach (var metricSeries in new[] { country.Production, country.Exports, country.Imports })
+            foreach (var (measure, years) in new[] { (Measures.Carats, metricSeries.CaratYears), (Measures.Usd, metricSeries.UsdYears) })
+            foreach (var year in years.Where(y => y.Candidates.Any(c => c.Built)))
             {
+                var metric = metricSeries.Metric;
                 var reference = year.Candidates[0];
                 if (reference.Built)
-                    builtReference.Add((country.Key, metric, year.Year, measure));
+                    builtReference.Add((country.Iso3, metric, year.Year, measure));
                 foreach (var other in year.Candidates.Skip(1).Where(c => (reference.Built || c.Built) && SourcePreference.Publisher(c.Source) != SourcePreference.Publisher(reference.Source)))
                 {
                     var (built, published) = reference.Built ? (reference, other) : (other, reference);

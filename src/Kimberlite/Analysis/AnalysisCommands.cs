@@ -59,6 +59,9 @@ public static class AnalysisCommands
         context.Output.WriteLine(context.Texts["LeftOut_Cli_Total", total]);
         foreach (var (reason, count) in summary.LeftOut.OrderBy(r => r.Key))
             context.Output.WriteLine($"  {Count(count),6}  {context.Texts[$"LeftOut_{reason}"]}");
+        // A rule that stopped kept its findings as they were: said here too, not only in the log.
+        if (summary.FailedRules.Count > 0)
+            context.Output.WriteLine(context.Texts["Cli_RulesStopped", string.Join(", ", summary.FailedRules.Select(r => context.Texts[$"Rule_{r}"].Value))]);
         return 0;
     }
 

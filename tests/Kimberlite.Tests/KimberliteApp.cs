@@ -43,9 +43,11 @@ public static class TestDatabase
         });
     }
 
+    /// <summary>Removes the data folder and the keys folder beside it.</summary>
     private static void TryDelete(string folder)
     {
-        try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        foreach (var path in new[] { folder, folder + ".keys" })
+            try { if (Directory.Exists(path)) Directory.Delete(path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
 

@@ -14,7 +14,7 @@ public sealed class FieldOptions
     /// <summary>Optional: a tile address such as https://tile.example.org/{z}/{x}/{y}.png for deployments that are online (its host is then allowed for images by the content security policy).</summary>
     public string? MapTileAddress { get; set; }
 
-    /// <summary>The 32-byte key that encrypts reporters' names and contacts; made on first use. Keep it off the database's server and backups.</summary>
+    /// <summary>The 32-byte key that encrypts reporters' names and contacts, relative to the keys directory; made on first use.</summary>
     [Required]
-    public string ReporterKeyFile { get; set; } = "keys/reporter.key";
+    public string ReporterKeyFile { get; set; } = "reporter.key";
 }

@@ -8,9 +8,13 @@ public static class FieldRegistration
     public static IHostApplicationBuilder AddKimberliteField(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<FieldOptions>().BindConfiguration(FieldOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton(s => new ReporterProtector(Path.Combine(
-            DataRegistration.DataDirectory(s.GetRequiredService<IHostEnvironment>(), s.GetRequiredService<IOptions<KimberliteOptions>>().Value),
-            s.GetRequiredService<IOptions<FieldOptions>>().Value.ReporterKeyFile)));
+        builder.Services.AddSingleton(s =>
+        {
+            var (environment, options) = (s.GetRequiredService<IHostEnvironment>(), s.GetRequiredService<IOptions<KimberliteOptions>>().Value);
+            var keyFile = Path.Combine(DataRegistration.KeysDirectory(environment, options), s.GetRequiredService<IOptions<FieldOptions>>().Value.ReporterKeyFile);
+            ReporterProtector.MoveOutOfDataFolder(Path.Combine(DataRegistration.DataDirectory(environment, options), "keys", "reporter.key"), keyFile);
+            return new ReporterProtector(keyFile);
+        });
         builder.Services.AddScoped<FieldSubmissions>();
         builder.Services.AddScoped<BundledSites>();
         builder.Services.AddScoped<KoboImporter>();

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Kimberlite.Infrastructure.Data;
 
 namespace Kimberlite.Field;
 
@@ -37,6 +38,18 @@ public sealed class ReporterProtector(string keyFile)
         return Encoding.UTF8.GetString(plain);
     }
 
+    /// <summary>
+    /// A key an earlier version kept inside the data folder moves to the keys directory, so a backup of the data
+    /// folder no longer holds it beside the names it opens.
+    /// </summary>
+    public static void MoveOutOfDataFolder(string oldPath, string newPath)
+    {
+        if (!File.Exists(oldPath) || File.Exists(newPath))
+            return;
+        KeysFolder.Create(Path.GetDirectoryName(newPath)!);
+        File.Move(oldPath, newPath);
+    }
+
     private static byte[] LoadOrCreate(string path)
     {
         if (File.Exists(path))
@@ -44,11 +57,11 @@ public sealed class ReporterProtector(string keyFile)
             var key = File.ReadAllBytes(path);
             return key.Length == 32 ? key : throw new InvalidDataException($"{path} must hold 32 bytes.");
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        KeysFolder.Create(Path.GetDirectoryName(path)!);
         var created = RandomNumberGenerator.GetBytes(32);
         try
         {
-            using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+            using var file = KeysFolder.CreateFile(path);
             file.Write(created);
         }
         catch (IOException) when (File.Exists(path))
@@ -56,8 +69,6 @@ public sealed class ReporterProtector(string keyFile)
             // Another process made it first: theirs is the key.
             return LoadOrCreate(path);
         }
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return created;
     }
 }

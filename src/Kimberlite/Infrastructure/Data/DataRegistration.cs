@@ -47,6 +47,12 @@ public static class DataRegistration
     public static string DataDirectory(IHostEnvironment environment, KimberliteOptions options) =>
         Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.DataDirectory));
 
+    /// <summary>The keys directory as an absolute path: the setting, or the data folder's name with ".keys" beside it.</summary>
+    public static string KeysDirectory(IHostEnvironment environment, KimberliteOptions options) =>
+        string.IsNullOrWhiteSpace(options.KeysDirectory)
+            ? DataDirectory(environment, options).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + ".keys"
+            : Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.KeysDirectory));
+
     /// <summary>Which database, and for SQLite the folder it lives in, in the reader's language.</summary>
     public static string DescribeDatabase(this IServiceProvider services, IStringLocalizer<Texts> texts)
     {

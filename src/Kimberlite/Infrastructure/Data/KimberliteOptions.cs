@@ -13,6 +13,13 @@ public sealed class KimberliteOptions
     [Required]
     public string DataDirectory { get; set; } = "App_Data";
 
+    /// <summary>
+    /// Where the keys live (the reporter key, the audit key and the audit chain's head): outside the data folder, so a
+    /// backup of the data never holds the keys that open it. Empty means a folder beside the data folder, named after it
+    /// with ".keys" (App_Data.keys). Several web servers must share the same keys.
+    /// </summary>
+    public string? KeysDirectory { get; set; }
+
     /// <summary>Load the bundled public dataset into a new database (false starts empty).</summary>
     public bool LoadBundledData { get; set; } = true;
 

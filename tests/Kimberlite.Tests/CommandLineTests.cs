@@ -295,6 +295,8 @@ public sealed class CommandLineTests : IAsyncLifetime
         "kimberlite rates import FILE",
         "kimberlite rates list",
         "kimberlite db migrate",
+        "kimberlite backup FOLDER",
+        "kimberlite restore FOLDER",
         "kimberlite users add EMAIL --role admin|coordinator|analyst|monitor|viewer [--org ACRONYM]",
         "kimberlite tokens create --user EMAIL [--scope read|write] [--expires 30d] [--name NAME]",
         "kimberlite audit verify",

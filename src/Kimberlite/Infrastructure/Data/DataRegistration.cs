@@ -37,6 +37,7 @@ public static class DataRegistration
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<DatabaseInitializer>();
+        builder.Services.AddScoped<DatabaseBackup>();
         builder.Services.AddScoped<StatisticsImporter>();
         builder.Services.AddScoped<ComtradeImporter>();
         builder.Services.AddScoped<BundledData>();

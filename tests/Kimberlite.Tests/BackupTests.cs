@@ -229,4 +229,24 @@ public sealed class BackupTests
         Assert.Equal(1, restore.Exit);
         Assert.Contains("holds no manifest.json", restore.Errors);
     }
+
+    [Fact]
+    public async Task BackupOfASettingThatNamesNoDatabaseIsRefusedAndCreatesNothing()
+    {
+        var (settings, drop) = TestDatabase.Create();
+        var folder = NewFolder();
+        try
+        {
+            var backup = await Run(settings, "backup", folder);
+
+            Assert.Equal(1, backup.Exit);
+            Assert.StartsWith("There is no database to back up: ", backup.Errors.Trim());
+            Assert.False(Directory.Exists(folder));
+            Assert.False(File.Exists(Path.Combine(settings["Kimberlite:DataDirectory"], "kimberlite.db")));
+        }
+        finally
+        {
+            await drop();
+        }
+    }
 }

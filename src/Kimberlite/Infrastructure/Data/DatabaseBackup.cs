@@ -59,6 +59,8 @@ public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> 
         var started = Stopwatch.StartNew();
         if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
             throw new BackupRefusedException("Backup_TargetNotEmpty", 1, folder);
+        if (!IsPostgres && !File.Exists(SqlitePath))
+            throw new BackupRefusedException("Backup_NoDatabase", 1, Path.GetFullPath(SqlitePath));
         string? pgDump = null;
         if (IsPostgres && (pgDump = FindTool("pg_dump")) is null)
             throw new BackupRefusedException("Backup_PgDumpMissing", 1) { Recipe = DumpRecipe(folder) };
@@ -138,7 +140,8 @@ public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> 
         // Made 0600 before SQLite writes a byte into it: the copy holds what the database holds.
         await CreatePrivateFile(file).DisposeAsync();
         var copy = new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString();
-        await using (var source = new SqliteConnection(db.Database.GetConnectionString()))
+        // Never creates the database it copies: a wrong data folder is a refusal, not an empty backup.
+        await using (var source = new SqliteConnection(new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Mode = SqliteOpenMode.ReadWrite }.ToString()))
         await using (var destination = new SqliteConnection(copy))
         {
             await source.OpenAsync(cancellationToken);
@@ -214,6 +217,10 @@ public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> 
         {
             return await step();
         }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            throw new BackupRefusedException("Backup_NoDatabase", 1, $"{Connection.Database} ({Connection.Host}:{Connection.Port})");
+        }
         catch (Exception e) when (Unreachable(e) is { } cause)
         {
             var connection = Connection;
@@ -225,7 +232,9 @@ public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> 
     private static NpgsqlException? Unreachable(Exception? e)
     {
         for (; e is not null; e = e.InnerException)
-            if (e is NpgsqlException { InnerException: System.Net.Sockets.SocketException or TimeoutException or IOException } or NpgsqlException { IsTransient: true } and not PostgresException)
+            // Refused connections, timeouts, and a server that refuses the user or password (SQLSTATE 28…): the setting is wrong or the server is away.
+            if (e is NpgsqlException { InnerException: System.Net.Sockets.SocketException or TimeoutException or IOException } or NpgsqlException { IsTransient: true } and not PostgresException
+                or PostgresException { SqlState: ['2', '8', ..] })
                 return (NpgsqlException)e;
         return null;
     }

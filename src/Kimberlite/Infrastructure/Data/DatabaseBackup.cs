@@ -3,10 +3,12 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Kimberlite.Infrastructure.Localization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -45,7 +47,7 @@ public sealed record RestoreResult(BackupManifest Manifest, IReadOnlyList<string
 /// database taken while the app runs (SQLite's online backup; pg_dump in an exported snapshot), the evidence files
 /// beside it, and a manifest of counts and checksums; a restore goes only into an empty target. Keys are never copied.
 /// </summary>
-public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> options, IHostEnvironment environment, TimeProvider clock)
+public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> options, IHostEnvironment environment, TimeProvider clock, IStringLocalizer<Texts> texts)
 {
     private const string SqliteFile = "kimberlite.db", PostgresFile = "kimberlite.dump", EvidenceFolder = "evidence";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
@@ -287,9 +289,9 @@ public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> 
         return
         [
             $"mkdir -m 0700 -p '{folder}'",
-            "export PGPASSWORD='…'   # " + "the password of Kimberlite:Database:ConnectionString",
+            $"export PGPASSWORD='…'   # {texts["Backup_RecipePassword"]}",
             $"pg_dump --format=custom --no-password --host={c.Host} --port={c.Port} --username={c.Username} --dbname={c.Database} --file='{Path.Combine(folder, PostgresFile)}'",
-            $"cp -a '{Path.Combine(DataDirectory, EvidenceFolder)}' '{folder}/'   # if it exists",
+            $"cp -a '{Path.Combine(DataDirectory, EvidenceFolder)}' '{folder}/'   # {texts["Backup_RecipeIfExists"]}",
         ];
     }
 
@@ -298,10 +300,10 @@ public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> 
         var c = Connection;
         return
         [
-            "export PGPASSWORD='…'   # " + "the password of Kimberlite:Database:ConnectionString",
+            $"export PGPASSWORD='…'   # {texts["Backup_RecipePassword"]}",
             $"createdb --no-password --host={c.Host} --port={c.Port} --username={c.Username} {c.Database}",
             $"pg_restore --single-transaction --exit-on-error --no-owner --no-privileges --no-password --host={c.Host} --port={c.Port} --username={c.Username} --dbname={c.Database} '{Path.Combine(folder, PostgresFile)}'",
-            $"cp -a '{Path.Combine(folder, EvidenceFolder)}' '{DataDirectory}/'   # if it exists",
+            $"cp -a '{Path.Combine(folder, EvidenceFolder)}' '{DataDirectory}/'   # {texts["Backup_RecipeIfExists"]}",
             "kimberlite db migrate && kimberlite audit verify",
         ];
     }

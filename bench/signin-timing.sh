@@ -64,7 +64,7 @@ for _ in $(seq "$TRIES"); do
   attempt l locked@example.org "correct horse battery staple" >>"$WORK/locked"
 done
 
-echo "database: ${PG_PORT:+PostgreSQL}${PG_PORT:-SQLite}; tries: $TRIES each, interleaved; load average $(cut -d' ' -f1 /proc/loadavg)"
+echo "database: $([ -n "${PG_PORT:-}" ] && echo PostgreSQL || echo SQLite); tries: $TRIES each, interleaved; load average $(cut -d' ' -f1 /proc/loadavg)"
 printf '%-22s %8s %8s %8s %8s  %s\n' "answer" "min ms" "median" "mean" "max ms" "statuses"
 for kind in unknown wrong locked; do
   sort -n "$WORK/$kind" | awk -v k="$kind" '{ t[NR] = $1 * 1000; s += $1 * 1000; c[$2]++ }

@@ -20,7 +20,7 @@ public sealed class AccountsTests : EmptyAppTest
         var response = await People.PostFormAsync(client, "/account/signin", new() { ["email"] = "ana@example.org", ["password"] = People.Password });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("ce compte est bloqué", await response.Content.ReadAsStringAsync(Cancel));
+        Assert.Contains("après plusieurs essais manqués, le compte attend", await response.Content.ReadAsStringAsync(Cancel));
         var actions = await App.WithDb(db => db.AuditEntries.OrderBy(e => e.Sequence).Select(e => e.Action).ToListAsync(Cancel));
         Assert.Equal(4, actions.Count(a => a == AuditActions.SignInFailed));
         Assert.Contains(AuditActions.LockedOut, actions);

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Kimberlite.Infrastructure.Data;
+using Kimberlite.Infrastructure.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -51,6 +52,7 @@ public static class AccountsRegistration
     {
         var accounts = builder.Configuration.GetSection(AccountsOptions.Section).Get<AccountsOptions>() ?? new AccountsOptions();
         builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<PasswordSignIn>();
         builder.Services.AddAuthentication(o =>
             {
                 o.DefaultScheme = PolicyScheme;
@@ -106,24 +108,30 @@ public static class AccountsRegistration
                         detail: "Wait a little before trying again: sign-in, imports and API tokens are rate-limited.")
                     .ExecuteAsync(context.HttpContext);
             };
-            // One limiter for the three things worth limiting, so that reading a form never spends an attempt.
+            // Keyed only by what a client cannot choose: its address (after forwarded headers from known proxies) and the account
+            // signed in by cookie or by a working token. A header that proves nothing never makes a bucket of its own.
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(c =>
             {
-                var address = c.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                // Every request that carries a token counts against that token.
-                if (c.Request.Headers.Authorization.ToString() is { Length: > 7 } header)
-                    return RateLimitPartition.GetTokenBucketLimiter("token:" + ApiTokens.HashOf(header), _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = 120, TokensPerPeriod = 20, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0,
-                    });
+                var account = c.User.UserId()?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                // A token's account may burst 120 API requests; public reads are left to the output cache and the proxy, since
+                // many readers can share one address.
+                if (c.Request.Path.StartsWithSegments("/api"))
+                    return account is null
+                        ? RateLimitPartition.GetNoLimiter("api-public")
+                        : RateLimitPartition.GetTokenBucketLimiter("api:" + account, _ => new TokenBucketRateLimiterOptions
+                        {
+                            TokenLimit = 120, TokensPerPeriod = 20, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0,
+                        });
+                // Reading a form never spends an attempt.
                 if (!HttpMethods.IsPost(c.Request.Method))
                     return RateLimitPartition.GetNoLimiter("read");
-                // Sign-in, its code and setup links: a password-guessing script from one address is slowed long before lockout matters.
+                // Sign-in, its code and setup links, per address: a password-guessing script is slowed long before lockout matters,
+                // and the per-account limit is Identity's lockout, which answers as any failure does (PasswordSignIn).
                 if (c.Request.Path.StartsWithSegments("/account/signin") || c.Request.Path.StartsWithSegments("/account/setup"))
-                    return RateLimitPartition.GetFixedWindowLimiter("sign-in:" + address,
+                    return RateLimitPartition.GetFixedWindowLimiter("sign-in:" + c.ClientKey(),
                         _ => new FixedWindowRateLimiterOptions { PermitLimit = accounts.SignInAttemptsPerMinute, Window = TimeSpan.FromMinutes(1) });
                 if (c.Request.Path.StartsWithSegments("/import"))
-                    return RateLimitPartition.GetFixedWindowLimiter("import:" + (c.User.UserId()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? address),
+                    return RateLimitPartition.GetFixedWindowLimiter(account is null ? "import:" + c.ClientKey() : "import-account:" + account,
                         _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(10) });
                 return RateLimitPartition.GetNoLimiter("write");
             });

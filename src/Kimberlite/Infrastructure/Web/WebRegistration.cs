@@ -21,6 +21,7 @@ public static class WebRegistration
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])
             && string.IsNullOrEmpty(builder.Configuration["http_ports"]) && string.IsNullOrEmpty(builder.Configuration["https_ports"]))
             builder.WebHost.UseUrls(DefaultUrl);
+        builder.AddKimberliteProxy();
 
         builder.Services.AddRazorPages(o => o.RootDirectory = "/")
             .AddViewLocalization()
@@ -59,6 +60,7 @@ public static class WebRegistration
 
     public static WebApplication UseKimberliteWeb(this WebApplication app)
     {
+        app.UseKimberliteProxy();
         app.UseExceptionHandler();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/status/{0}"));

@@ -40,7 +40,7 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Exception failure) when (failure is not HostAbortedException and not OperationCanceledException)
+catch (Exception failure) when (failure is not HostAbortedException)
 {
     return StartupFailure.Report(failure, builder, Console.Error);
 }

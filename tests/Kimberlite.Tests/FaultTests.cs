@@ -172,7 +172,7 @@ public sealed class FaultTests
         var page = await GetAsync(client, "/findings");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, waiting.Status);
-        Assert.Contains(TestDatabase.IsPostgres ? $"refuses the user \"{role}\"" : "mounted-late", waiting.Body);
+        Assert.Contains(TestDatabase.IsPostgres ? $"refuses the user \"{role}\"" : "mounted-late", JsonDocument.Parse(waiting.Body).RootElement.GetProperty("cause").GetString());
         Assert.Equal("ok", JsonDocument.Parse(health.Body).RootElement.GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, page.Status);
         await app.DisposeAsync();

@@ -12,30 +12,38 @@ if (KimberliteCommands.IsCommand(args))
     return await KimberliteCommands.RunAsync(args, Console.Out, Console.Error);
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddKimberliteData();
-builder.AddKimberliteLocalization();
-builder.AddKimberliteAccounts();
-builder.AddKimberliteAccess();
-builder.AddKimberliteWeb();
-builder.AddKimberliteStatistics();
-builder.AddKimberliteAnalysis();
-builder.AddKimberliteField();
-builder.AddKimberliteImports();
+try
+{
+    builder.AddKimberliteData();
+    builder.AddKimberliteLocalization();
+    builder.AddKimberliteAccounts();
+    builder.AddKimberliteAccess();
+    builder.AddKimberliteWeb();
+    builder.AddKimberliteStatistics();
+    builder.AddKimberliteAnalysis();
+    builder.AddKimberliteField();
+    builder.AddKimberliteImports();
 
-var app = builder.Build();
-await app.InitializeDatabaseAsync();
-app.UseKimberliteWeb();
-app.UseKimberliteAccess();
-app.MapCultureSwitch();
-app.MapStatisticsApi();
-app.MapDatasetsApi();
-app.MapFindingsApi();
-app.MapFieldApi();
-app.MapKimberliteApiDocs();
-app.MapRazorPages();
+    var app = builder.Build();
+    app.UseKimberliteWeb();
+    app.UseKimberliteAccess();
+    app.UseUploadLimits();
+    app.MapHealth();
+    app.MapCultureSwitch();
+    app.MapStatisticsApi();
+    app.MapDatasetsApi();
+    app.MapFindingsApi();
+    app.MapFieldApi();
+    app.MapKimberliteApiDocs();
+    app.MapRazorPages();
 
-await app.RunAsync();
-return 0;
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception failure) when (failure is not HostAbortedException)
+{
+    return StartupFailure.Report(failure, builder, Console.Error);
+}
 
 /// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

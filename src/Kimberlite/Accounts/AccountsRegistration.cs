@@ -139,13 +139,19 @@ public static class AccountsRegistration
         return builder;
     }
 
+    /// <summary>The API has already read the token; elsewhere the cookie is the sign-in, so the token is read for this check alone.</summary>
+    private static async Task<bool> HasWorkingTokenAsync(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/api")
+            ? context.User.UserId() is not null
+            : (await context.AuthenticateAsync(ApiTokens.Scheme)).Succeeded;
+
     public static WebApplication UseKimberliteAccess(this WebApplication app)
     {
         app.UseAuthentication();
-        // A token that does not work is said so, even where no token is needed: a script must not read on as the public unawares.
+        // A token that does not work is said so wherever it is sent, pages and API reference included: a script must not read on as the public unawares.
         app.Use(async (context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/api") && context.Request.Headers.Authorization.Count > 0 && context.User.UserId() is null)
+            if (context.Request.Headers.Authorization.Count > 0 && !await HasWorkingTokenAsync(context))
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer";
                 await Results.Problem(statusCode: 401, title: "The token does not work",

@@ -100,6 +100,7 @@ public static class FieldApi
         field.MapPost("/incidents/{id:int}/status", ChangeStatus).RequireAuthorization(Policies.Analyst).WithName("ChangeIncidentStatus")
             .WithSummary("A verification step: review, verify, reject, publish (with a public summary)");
         field.MapPost("/incidents/{id:int}/evidence", AddEvidence).RequireAuthorization(Policies.Monitor).WithName("AddIncidentEvidence")
+            .WithMetadata(new Infrastructure.Web.UploadLimitAttribute(EvidenceStore.MaxBytes)).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .DisableAntiforgery()
             .WithSummary("One evidence file (multipart field `file`), idempotent by its content; images are stored without their metadata (EXIF, GPS…), other files as given");
         field.MapGet("/incidents/{id:int}/reporter", Reporter).RequireAuthorization(Policies.Coordinator).WithName("ReadIncidentReporter")

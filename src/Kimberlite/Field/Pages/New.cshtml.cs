@@ -15,6 +15,8 @@ namespace Kimberlite.Field.Pages;
 /// connection returns, to the handler below, which records it once however often it arrives.
 /// </summary>
 [Authorize(Policy = Policies.Monitor)]
+// Only the evidence handler takes a file; its script shows the ProblemDetails' message.
+[Infrastructure.Web.UploadLimit(EvidenceStore.MaxBytes, Problem = true)]
 public sealed class NewModel(KimberliteDb db, FieldSubmissions submissions, EvidenceStore evidence, IStringLocalizer<Texts> texts) : PageModel
 {
     public IReadOnlyList<Organisation> Organisations { get; private set; } = [];

@@ -16,8 +16,7 @@ namespace Kimberlite.Imports.Pages;
 /// two steps the file waits in the data directory, tied to the person who sent it.
 /// </summary>
 [Authorize(Policy = Policies.Analyst)]
-[RequestSizeLimit(MaxBytes)]
-[RequestFormLimits(MultipartBodyLengthLimit = MaxBytes)]
+[Infrastructure.Web.UploadLimit(MaxBytes)]
 public sealed class ImportModel(ImportWorkflow workflow, KimberliteDb db, IHostEnvironment environment, IOptions<KimberliteOptions> options, TimeProvider clock) : PageModel
 {
     public const int MaxBytes = 50 * 1024 * 1024;

@@ -18,7 +18,8 @@ namespace Kimberlite.Infrastructure.Commands;
 /// The command line of the same executable as the web app. Each feature declares its commands beside
 /// its service (ImportCommands, AnalysisCommands, DataCommands, AccountsCommands); this class gathers
 /// them, builds the host they run in and parses the line with System.CommandLine. Exit codes: 0 done,
-/// 1 refused (a bad file, a broken audit trail), 2 a wrong command line.
+/// 1 refused (a bad file, a broken audit trail), 2 a wrong command line, 3 the database cannot be used (its settings,
+/// or a server that does not answer), said in one paragraph that names the setting and the host, never the password.
 /// </summary>
 public static class KimberliteCommands
 {
@@ -56,7 +57,25 @@ public static class KimberliteCommands
 
         var builder = Host.CreateApplicationBuilder(args.Where(IsSetting).ToArray());
         // A command speaks through its output; the log says only what went wrong, whatever appsettings.json says.
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning", ["Logging:LogLevel:Kimberlite"] = "Warning" });
+        // A database that cannot be reached is said once, below, in the reader's language: not also by EF Core's log.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning", ["Logging:LogLevel:Kimberlite"] = "Warning",
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Connection"] = "None",
+        });
+        try
+        {
+            return await RunAsync(builder, args, output, errors);
+        }
+        catch (Exception e) when (DatabaseFault.Of(e, builder.Configuration, builder.Environment) is { } fault)
+        {
+            errors.WriteLine(fault.Describe(StandaloneTexts.Create()));
+            return 3;
+        }
+    }
+
+    private static async Task<int> RunAsync(HostApplicationBuilder builder, string[] args, TextWriter output, TextWriter errors)
+    {
         builder.AddKimberliteData();
         builder.AddKimberliteLocalization();
         builder.AddKimberliteAccounts();
@@ -72,7 +91,7 @@ public static class KimberliteCommands
         var line = Gather(context).Parse(words, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (line.Action is ParseErrorAction)
             return Refuse(line, words, context);
-        // Exceptions and Ctrl+C keep .NET's own behaviour: a crash is a crash, a kill is a kill.
+        // Exceptions and Ctrl+C keep .NET's own behaviour (a crash is a crash, a kill is a kill), but for a database that cannot be used.
         return await line.InvokeAsync(new InvocationConfiguration { Output = output, Error = errors, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
     }
 

@@ -12,6 +12,9 @@ public static class DataRegistration
     /// <summary>The database chosen by `Kimberlite:Database:Provider`, its initializer and the importers.</summary>
     public static IHostApplicationBuilder AddKimberliteData(this IHostApplicationBuilder builder)
     {
+        // Settings that cannot work are said in words before anything tries them.
+        if (DatabaseFault.OfSettings(builder.Configuration, builder.Environment) is { } fault)
+            throw new DatabaseFaultException(fault);
         builder.Services.AddOptions<KimberliteOptions>()
             .BindConfiguration(KimberliteOptions.Section)
             .ValidateDataAnnotations()
@@ -28,7 +31,14 @@ public static class DataRegistration
         }
         else
         {
-            Directory.CreateDirectory(dataDirectory);
+            try
+            {
+                Directory.CreateDirectory(dataDirectory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new DatabaseFaultException(new("Fault_DatabaseFolder", dataDirectory, e.Message));
+            }
             SqliteNative.UseMultiThreadMode();
             var connection = options.Database.ConnectionString ?? $"Data Source={Path.Combine(dataDirectory, "kimberlite.db")}";
             builder.Services.AddDbContext<KimberliteDb, SqliteKimberliteDb>(o => o.UseSqlite(connection));

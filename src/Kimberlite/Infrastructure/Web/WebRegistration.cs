@@ -22,6 +22,8 @@ public static class WebRegistration
             && string.IsNullOrEmpty(builder.Configuration["http_ports"]) && string.IsNullOrEmpty(builder.Configuration["https_ports"]))
             builder.WebHost.UseUrls(DefaultUrl);
         builder.AddKimberliteProxy();
+        // Files are taken only where an [UploadLimit] says how large; every other body is a form or JSON.
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = UploadLimits.OtherRequests);
 
         builder.Services.AddRazorPages(o => o.RootDirectory = "/")
             .AddViewLocalization()
@@ -34,6 +36,15 @@ public static class WebRegistration
         // Accented French and Portuguese are written as they are, not as &#xE9; entities: lighter pages.
         builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddProblemDetails();
+        // The database is brought up to date as the app starts, and tried again while it cannot be reached.
+        var database = new DatabaseStatus();
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton<DatabaseProbe>();
+        builder.Services.AddHostedService<DatabaseStartup>();
+        // Until the database is reached, these say with a stack what DatabaseStartup says in words; then they warn as configured for their parents.
+        foreach (var category in (string[])["Microsoft.EntityFrameworkCore.Database.Connection", "Microsoft.EntityFrameworkCore.Query",
+                     "Microsoft.AspNetCore.DataProtection.KeyManagement.KeyRingProvider", "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService"])
+            builder.Logging.AddFilter(category, level => database.Ready && level >= LogLevel.Warning);
         // Minimal APIs throw on a request they cannot read, so that BadRequestHandler can say what to change.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestHandler>();
@@ -84,6 +95,8 @@ public static class WebRegistration
             OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "public, max-age=86400",
         });
         app.UseRequestLocalization();
+        var database = app.Services.GetRequiredService<DatabaseStatus>();
+        app.UseWhen(c => !database.Ready && !c.Request.Path.StartsWithSegments("/health"), waiting => waiting.Run(HealthApi.NotReadyAsync));
         // Routing after the status-code pages, so a re-executed /status/404 is routed anew.
         app.UseRouting();
         return app;
@@ -103,16 +116,6 @@ public static class WebRegistration
             .HideClientButton())
             .AllowAnonymous();
         return app;
-    }
-
-    /// <summary>Migrates and, on a new database, loads the bundled data; then says where the data lives.</summary>
-    public static async Task InitializeDatabaseAsync(this WebApplication app)
-    {
-        using (var scope = app.Services.CreateScope())
-            await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
-        var where = app.Services.DescribeDatabase(app.Services.GetRequiredService<IStringLocalizer<Localization.Texts>>());
-        app.Lifetime.ApplicationStarted.Register(() =>
-            Console.WriteLine($"Kimberlite: {where} · {string.Join(", ", app.Urls)}"));
     }
 }
 

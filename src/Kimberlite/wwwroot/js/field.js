@@ -101,7 +101,7 @@
         file.sent = true; file.blob = null;
       }
       else if (signedOut(response)) { item.state = 'signin'; return; }
-      else if (response.status === 400) { file.refused = true; file.blob = null; item.problem = `${file.name}: ${await problem(response)}`; }
+      else if (response.status === 400 || response.status === 413) { file.refused = true; file.blob = null; item.problem = `${file.name}: ${await problem(response)}`; }
       else return; // the server failed: try again later
     }
     item.state = 'sent';

@@ -28,7 +28,7 @@ public sealed class DatabaseLock(KimberliteDb db)
     /// <summary>Runs the work once no other process holds the lock: it waits its turn, never skips.</summary>
     public async Task<T> RunAsync<T>(string name, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
-        await using var held = await AcquireAsync(name, wait: true, cancellationToken);
+        await using var held = await AcquireAsync(name, wait: true, cancellationToken) ?? throw new InvalidOperationException($"The lock {name} was not taken.");
         return await work(cancellationToken);
     }
 
@@ -42,8 +42,14 @@ public sealed class DatabaseLock(KimberliteDb db)
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand(wait ? "SELECT pg_advisory_lock(@key), true" : "SELECT pg_try_advisory_lock(@key)", connection);
+            await using var command = new NpgsqlCommand(wait ? "SELECT pg_advisory_lock(@key)" : "SELECT pg_try_advisory_lock(@key)", connection);
             command.Parameters.AddWithValue("key", Key(name));
+            // pg_advisory_lock returns once the lock is this session's; pg_try_advisory_lock says whether it is.
+            if (wait)
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                return connection;
+            }
             if (await command.ExecuteScalarAsync(cancellationToken) is true)
                 return connection;
         }

@@ -22,7 +22,6 @@ internal sealed class PendingUploadConfiguration : IEntityTypeConfiguration<Pend
 {
     public void Configure(EntityTypeBuilder<PendingUpload> b)
     {
-        b.Property(u => u.Details).HasMaxLength(4000);
         b.HasIndex(u => u.CreatedAtUtc);
     }
 }

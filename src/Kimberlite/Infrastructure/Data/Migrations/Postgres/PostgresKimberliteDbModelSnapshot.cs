@@ -903,8 +903,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<string>("Details")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
+                        .HasColumnType("text");
 
                     b.Property<bool>("HasMapping")
                         .HasColumnType("boolean");

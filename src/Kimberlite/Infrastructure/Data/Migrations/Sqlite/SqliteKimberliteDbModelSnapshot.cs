@@ -870,7 +870,6 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<string>("Details")
                         .IsRequired()
-                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("HasMapping")

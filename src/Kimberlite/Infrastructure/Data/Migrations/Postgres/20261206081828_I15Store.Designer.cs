@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresKimberliteDb))]
-    [Migration("20261206072843_I15Store")]
+    [Migration("20261206081828_I15Store")]
     partial class I15Store
     {
         /// <inheritdoc />
@@ -906,8 +906,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<string>("Details")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
+                        .HasColumnType("text");
 
                     b.Property<bool>("HasMapping")
                         .HasColumnType("boolean");

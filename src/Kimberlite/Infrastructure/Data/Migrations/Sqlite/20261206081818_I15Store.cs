@@ -17,7 +17,7 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                 {
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     UserId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Details = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Details = table.Column<string>(type: "TEXT", nullable: false),
                     HasMapping = table.Column<bool>(type: "INTEGER", nullable: false),
                     CreatedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteKimberliteDb))]
-    [Migration("20261206072543_I15Store")]
+    [Migration("20261206081818_I15Store")]
     partial class I15Store
     {
         /// <inheritdoc />
@@ -873,7 +873,6 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<string>("Details")
                         .IsRequired()
-                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("HasMapping")

@@ -43,6 +43,12 @@ command -v dotnet >/dev/null 2>&1 \
 [ -x "$PGBIN/initdb" ] || apt_install "$PGBIN/initdb (PostgreSQL tests)" postgresql-15
 [ -x "$CHROMIUM" ] || die "$CHROMIUM is still missing after installing chromium"
 [ -x "$PGBIN/initdb" ] || die "$PGBIN/initdb is still missing after installing postgresql-15"
+# The S3 file store's test runs against moto's S3-compatible server (on Kimberlite's dotnet machines it is already installed).
+if ! command -v moto_server >/dev/null 2>&1; then
+    say "Installing moto[server] (moto_server is missing: the S3 file store's test needs it)"
+    python3 -m pip install --quiet 'moto[server]' || die "moto_server is missing and pip could not install moto[server]: install it, then run ./test.sh again"
+fi
+command -v moto_server >/dev/null 2>&1 || die "moto_server is still missing after installing moto[server]"
 if is_root; then
     id postgres >/dev/null 2>&1 || die "initdb refuses to run as root and there is no postgres user: apt-get install -y postgresql-15 creates it"
 fi

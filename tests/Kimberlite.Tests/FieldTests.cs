@@ -173,14 +173,15 @@ public sealed class FieldTests : EmptyAppTest
         Assert.Contains("check it before sending", await pdf.Content.ReadAsStringAsync(Cancel));
         var stored = await App.WithDb(db => db.EvidenceFiles.AsNoTracking().OrderBy(e => e.Id).ToListAsync(Cancel));
         Assert.Equal(2, stored.Count);
-        var folder = Path.Combine(App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Infrastructure.Data.KimberliteOptions>>().Value.DataDirectory, "evidence");
-        var bytes = await File.ReadAllBytesAsync(Path.Combine(folder, stored[0].StoredName), Cancel);
+        var files = await App.WithDb(db => db.StoredFiles.AsNoTracking().ToListAsync(Cancel));
+        var bytes = files.Single(f => f.Name == EvidenceStore.FileStoreName(stored[0].StoredName)).Content;
         using var cleaned = SixLabors.ImageSharp.Image.Load(bytes);
         Assert.Equal((64, 48), (cleaned.Width, cleaned.Height));
         Assert.Null(cleaned.Metadata.ExifProfile);
         Assert.Null(cleaned.Metadata.XmpProfile);
-        // The original bytes are nowhere on disk.
-        Assert.DoesNotContain(Directory.GetFiles(folder), f => File.ReadAllBytes(f).AsSpan().SequenceEqual(photo));
+        // The original bytes are nowhere in the store.
+        Assert.Equal(2, files.Count);
+        Assert.DoesNotContain(files, f => f.Content.AsSpan().SequenceEqual(photo));
     }
 
     [Fact]

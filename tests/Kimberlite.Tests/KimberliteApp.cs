@@ -74,6 +74,12 @@ public class KimberliteApp : WebApplicationFactory<Program>
         _drop = () => Task.CompletedTask;
     }
 
+    /// <summary>The settings the app starts with, for a second server of the same database.</summary>
+    public IReadOnlyDictionary<string, string> Settings => _settings;
+
+    /// <summary>Where the app keeps its local files, and its keys beside them.</summary>
+    public string DataDirectory => _settings["Kimberlite:DataDirectory"];
+
     /// <summary>Every message the app logged, formatted as a log would hold it, to look for what must never be there.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Logged { get; } = new();
 

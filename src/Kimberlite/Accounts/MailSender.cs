@@ -13,7 +13,6 @@ public sealed class PickupFolderMailSender(string directory, TimeProvider clock)
 {
     public async Task SendAsync(string to, string subject, string body, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(directory);
         var now = clock.GetUtcNow();
         var message = new StringBuilder()
             .Append("From: Kimberlite <no-reply@kimberlite.invalid>\r\n")
@@ -24,6 +23,8 @@ public sealed class PickupFolderMailSender(string directory, TimeProvider clock)
             .Append(body.ReplaceLineEndings("\r\n"))
             .ToString();
         var path = Path.Combine(directory, $"{now:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}.eml");
-        await File.WriteAllTextAsync(path, message, new UTF8Encoding(false), cancellationToken);
+        // A message holds a sign-in code or an invitation: 0600 in a 0700 folder, like everything in the data folder.
+        await using var file = Infrastructure.Data.KeysFolder.CreateFile(path);
+        await file.WriteAsync(new UTF8Encoding(false).GetBytes(message), cancellationToken);
     }
 }

@@ -25,7 +25,7 @@ public sealed record AnalysisSummary(int Raised, int Changed, int Resolved, int 
 /// changed ones updated with their history, vanished ones resolved (never deleted). Deterministic:
 /// the same figures give the same findings, under the same keys, so an analyst's decision survives.
 /// </summary>
-public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumerable<IFindingRule> rules, IOptions<AnalysisOptions> options, TimeProvider clock, ILogger<FindingsEngine> logger)
+public sealed class FindingsEngine(KimberliteDb db, DatabaseLock databaseLock, IBulkWriter writer, IEnumerable<IFindingRule> rules, IOptions<AnalysisOptions> options, TimeProvider clock, ILogger<FindingsEngine> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -37,7 +37,11 @@ public sealed class FindingsEngine(KimberliteDb db, IBulkWriter writer, IEnumera
     /// Analyses every figure, marks the datasets it read as analysed in the transaction that stores the findings, and
     /// runs <paramref name="beforeCommit"/> (the analysis's audit entry) just before that commit, with the counts (no active list yet).
     /// </summary>
-    public async Task<AnalysisSummary> AnalyzeAsync(CancellationToken cancellationToken = default, Func<KimberliteDb, AnalysisSummary, CancellationToken, Task>? beforeCommit = null)
+    public Task<AnalysisSummary> AnalyzeAsync(CancellationToken cancellationToken = default, Func<KimberliteDb, AnalysisSummary, CancellationToken, Task>? beforeCommit = null) =>
+        // One analysis at a time across every server of the database: a second waits, then reads what the first committed.
+        databaseLock.RunAsync("analysis", token => AnalyzeNowAsync(beforeCommit, token), cancellationToken);
+
+    private async Task<AnalysisSummary> AnalyzeNowAsync(Func<KimberliteDb, AnalysisSummary, CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
     {
         // Read before the figures: a dataset committed after this is read again by the next analysis, never marked unread.
         var pending = await db.Datasets.Where(d => d.AnalysedAtUtc == null).Select(d => d.Id).ToListAsync(cancellationToken);

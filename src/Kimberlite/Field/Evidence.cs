@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Kimberlite.Accounts;
 using Kimberlite.Infrastructure.Data;
+using Kimberlite.Infrastructure.Files;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using SixLabors.ImageSharp;
@@ -56,9 +57,12 @@ public sealed record EvidenceUpload(UploadOutcome Outcome, EvidenceResult? Resul
 public sealed class UnreadableImageException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>Stores evidence files, one request each, idempotent by their content.</summary>
-public sealed class EvidenceStore(KimberliteDb db, string directory, AuditLog audit, TimeProvider clock)
+public sealed class EvidenceStore(KimberliteDb db, IFileStore files, AuditLog audit, TimeProvider clock)
 {
     public const long MaxBytes = 25 * 1024 * 1024;
+
+    /// <summary>The name of a stored evidence file in the file store.</summary>
+    public static string FileStoreName(string storedName) => $"evidence/{storedName}";
 
     public async Task<EvidenceResult> AddAsync(int incidentId, string fileName, byte[] content, int userId, string actor, CancellationToken cancellationToken)
     {
@@ -68,26 +72,34 @@ public sealed class EvidenceStore(KimberliteDb db, string directory, AuditLog au
 
         var (stored, contentType, reencoded, extension) = Clean(content, fileName);
         var name = $"{Convert.ToHexStringLower(SHA256.HashData(stored))}{extension}";
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, name);
-        if (!File.Exists(path))
-            await File.WriteAllBytesAsync(path, stored, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await RecordAsync(incidentId, hash, name, fileName, stored, contentType, reencoded, extension, userId, actor, cancellationToken);
+            }
+            catch (DbUpdateException) when (attempt == 1)
+            {
+                // The same file arrived twice at once (a retry over a broken connection, or on two servers): the other request recorded it,
+                // or stored the same bytes for another incident, and then this one records its row beside them.
+                db.ChangeTracker.Clear();
+                if (await db.EvidenceFiles.AsNoTracking().FirstOrDefaultAsync(e => e.IncidentId == incidentId && e.UploadSha256 == hash, cancellationToken) is { } recorded)
+                    return new EvidenceResult(false, recorded);
+            }
+        }
+    }
+
+    private async Task<EvidenceResult> RecordAsync(int incidentId, string hash, string name, string fileName, byte[] stored, string contentType, bool reencoded, string extension, int userId, string actor, CancellationToken cancellationToken)
+    {
+        // The bytes and the row that names them are written in one transaction where the store is the database.
+        await files.PutAsync(FileStoreName(name), stored, cancellationToken);
         var evidence = new EvidenceFile
         {
             IncidentId = incidentId, UploadSha256 = hash, StoredName = name, FileName = StoredFileName(fileName, reencoded ? extension : null),
             ContentType = contentType, Length = stored.Length, Reencoded = reencoded, UploadedById = userId, UploadedAtUtc = clock.GetUtcNow().UtcDateTime,
         };
         db.EvidenceFiles.Add(evidence);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // The same file arrived twice at once (a retry over a broken connection): the other request recorded it.
-            db.ChangeTracker.Clear();
-            return new EvidenceResult(false, await db.EvidenceFiles.AsNoTracking().FirstAsync(e => e.IncidentId == incidentId && e.UploadSha256 == hash, cancellationToken));
-        }
+        await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
         await audit.AppendAsync(actor, AuditActions.EvidenceAdded, $"incident {incidentId}", $"{contentType}, {stored.Length:N0} bytes{(reencoded ? ", metadata removed" : "")}", cancellationToken);
         return new EvidenceResult(true, evidence);
@@ -129,8 +141,38 @@ public sealed class EvidenceStore(KimberliteDb db, string directory, AuditLog au
             return (ReviewOutcome.NotFound, null, null);
         if (!user.HasRoleIn(found.OrganisationId, MemberRole.Analyst))
             return (ReviewOutcome.Forbidden, null, null);
-        var path = Path.Combine(directory, found.File.StoredName);
-        return File.Exists(path) ? (ReviewOutcome.Done, found.File, File.OpenRead(path)) : (ReviewOutcome.NotFound, null, null);
+        return await files.ReadAsync(FileStoreName(found.File.StoredName), cancellationToken) is { } content
+            ? (ReviewOutcome.Done, found.File, new MemoryStream(content, writable: false))
+            : (ReviewOutcome.NotFound, null, null);
+    }
+
+    /// <summary>
+    /// Evidence an earlier version wrote to the data folder moves into the file store, once, and leaves the disk:
+    /// every server then reads it, and a database backup holds it. Returns how many files moved.
+    /// </summary>
+    public async Task<int> MoveIntoStoreAsync(string directory, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(directory))
+            return 0;
+        var moved = 0;
+        foreach (var path in Directory.EnumerateFiles(directory).ToList())
+        {
+            try
+            {
+                await files.PutAsync(FileStoreName(Path.GetFileName(path)), await File.ReadAllBytesAsync(path, cancellationToken), cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another server moved the same file at the same moment.
+            }
+            db.ChangeTracker.Clear();
+            File.Delete(path);
+            moved++;
+        }
+        if (!Directory.EnumerateFileSystemEntries(directory).Any())
+            Directory.Delete(directory);
+        return moved;
     }
 
     /// <summary>Pixels enough for any phone's photograph; a larger image is refused before it is decoded into memory.</summary>

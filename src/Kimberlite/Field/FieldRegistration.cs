@@ -20,9 +20,7 @@ public static class FieldRegistration
         builder.Services.AddScoped<KoboImporter>();
         builder.Services.AddScoped<IncidentReview>();
         builder.Services.AddScoped<SiteEditor>();
-        builder.Services.AddScoped(s => new EvidenceStore(s.GetRequiredService<KimberliteDb>(),
-            Path.Combine(DataRegistration.DataDirectory(s.GetRequiredService<IHostEnvironment>(), s.GetRequiredService<IOptions<KimberliteOptions>>().Value), "evidence"),
-            s.GetRequiredService<Accounts.AuditLog>(), s.GetRequiredService<TimeProvider>()));
+        builder.Services.AddScoped<EvidenceStore>();
         return builder;
     }
 }

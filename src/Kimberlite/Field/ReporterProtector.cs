@@ -13,29 +13,32 @@ public sealed class ReporterProtector(string keyFile)
 {
     private readonly Lazy<byte[]> _key = new(() => LoadOrCreate(keyFile));
 
-    public string? Protect(string? text, Guid incident)
+    public string? Protect(string? text, Guid incident) =>
+        string.IsNullOrWhiteSpace(text) ? null : Convert.ToBase64String(Protect(Encoding.UTF8.GetBytes(text.Trim()), incident));
+
+    public string? Reveal(string? stored, Guid incident) =>
+        stored is null ? null : Encoding.UTF8.GetString(Reveal(Convert.FromBase64String(stored), incident));
+
+    /// <summary>Bytes sealed under the key and bound to <paramref name="owner"/> (an incident, a waiting upload): nonce, tag, then ciphertext.</summary>
+    public byte[] Protect(ReadOnlySpan<byte> plain, Guid owner)
     {
-        if (string.IsNullOrWhiteSpace(text))
-            return null;
-        var plain = Encoding.UTF8.GetBytes(text.Trim());
-        var nonce = RandomNumberGenerator.GetBytes(AesGcm.NonceByteSizes.MaxSize);
-        var tag = new byte[AesGcm.TagByteSizes.MaxSize];
-        var cipher = new byte[plain.Length];
-        using var aes = new AesGcm(_key.Value, tag.Length);
-        aes.Encrypt(nonce, plain, cipher, tag, incident.ToByteArray());
-        return Convert.ToBase64String([.. nonce, .. tag, .. cipher]);
+        var (nonceSize, tagSize) = (AesGcm.NonceByteSizes.MaxSize, AesGcm.TagByteSizes.MaxSize);
+        var sealedBytes = new byte[nonceSize + tagSize + plain.Length];
+        var nonce = sealedBytes.AsSpan(0, nonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_key.Value, tagSize);
+        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(nonceSize + tagSize), sealedBytes.AsSpan(nonceSize, tagSize), owner.ToByteArray());
+        return sealedBytes;
     }
 
-    public string? Reveal(string? stored, Guid incident)
+    /// <summary>The bytes <see cref="Protect(ReadOnlySpan{byte}, Guid)"/> sealed; a ciphertext changed, or bound to another owner, throws.</summary>
+    public byte[] Reveal(ReadOnlySpan<byte> stored, Guid owner)
     {
-        if (stored is null)
-            return null;
-        var bytes = Convert.FromBase64String(stored);
         var (nonceSize, tagSize) = (AesGcm.NonceByteSizes.MaxSize, AesGcm.TagByteSizes.MaxSize);
-        var plain = new byte[bytes.Length - nonceSize - tagSize];
+        var plain = new byte[stored.Length - nonceSize - tagSize];
         using var aes = new AesGcm(_key.Value, tagSize);
-        aes.Decrypt(bytes.AsSpan(0, nonceSize), bytes.AsSpan(nonceSize + tagSize), bytes.AsSpan(nonceSize, tagSize), plain, incident.ToByteArray());
-        return Encoding.UTF8.GetString(plain);
+        aes.Decrypt(stored[..nonceSize], stored[(nonceSize + tagSize)..], stored.Slice(nonceSize, tagSize), plain, owner.ToByteArray());
+        return plain;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Kimberlite.Infrastructure.Files;
 using Kimberlite.Statistics.Comtrade;
 using Kimberlite.Statistics.Import;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +25,15 @@ public static class DataRegistration
 
         var options = builder.Configuration.GetSection(KimberliteOptions.Section).Get<KimberliteOptions>() ?? new KimberliteOptions();
         var dataDirectory = DataDirectory(builder.Environment, options);
+        // Reporters' names wait in uploads and the mail holds sign-in codes: the folder is the service's alone.
+        try
+        {
+            DataFolder.Secure(dataDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DatabaseFaultException(new("Fault_DatabaseFolder", dataDirectory, e.Message));
+        }
         if (options.Database.Provider == DatabaseProvider.Postgres)
         {
             builder.Services.AddDbContext<KimberliteDb, PostgresKimberliteDb>(o => o.UseNpgsql(options.Database.ConnectionString));
@@ -31,21 +41,17 @@ public static class DataRegistration
         }
         else
         {
-            try
-            {
-                Directory.CreateDirectory(dataDirectory);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new DatabaseFaultException(new("Fault_DatabaseFolder", dataDirectory, e.Message));
-            }
             SqliteNative.UseMultiThreadMode();
             var connection = options.Database.ConnectionString ?? $"Data Source={Path.Combine(dataDirectory, "kimberlite.db")}";
+            if (new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connection).DataSource is { Length: > 0 } file && file != ":memory:")
+                DataFolder.CreateSqliteFile(Path.GetFullPath(file));
             builder.Services.AddDbContext<KimberliteDb, SqliteKimberliteDb>(o => o.UseSqlite(connection));
             builder.Services.AddSingleton<IBulkWriter, SqliteBulkWriter>();
         }
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<DatabaseLock>();
+        builder.AddKimberliteFiles();
         builder.Services.AddScoped<DatabaseInitializer>();
         builder.Services.AddScoped<DatabaseBackup>();
         builder.Services.AddScoped<StatisticsImporter>();

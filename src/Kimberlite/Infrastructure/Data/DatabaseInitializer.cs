@@ -12,12 +12,13 @@ namespace Kimberlite.Infrastructure.Data;
 /// first: applies the migrations (and makes the trade totals an older version did not keep), then loads
 /// the bundled data into a database that holds no dataset.
 /// </summary>
-public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, ComtradeImporter comtrade, Field.BundledSites sites, Analysis.Rates.LegalRateStore rates, FindingsEngine findings, AuditLog audit, IOptions<KimberliteOptions> options, ILogger<DatabaseInitializer> logger)
+public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, ComtradeImporter comtrade, Field.BundledSites sites, Analysis.Rates.LegalRateStore rates, FindingsEngine findings, AuditLog audit, Field.EvidenceStore evidence, IHostEnvironment environment, IOptions<KimberliteOptions> options, ILogger<DatabaseInitializer> logger)
 {
     /// <summary>Returns the migrations it applied.</summary>
     public async Task<IReadOnlyList<string>> InitializeAsync(CancellationToken cancellationToken = default)
     {
         var applied = await MigrateAsync(cancellationToken);
+        await MoveFilesOffTheDiskAsync(cancellationToken);
         await comtrade.AddMissingTotalsAsync(cancellationToken);
         if (!await db.Organisations.AnyAsync(cancellationToken))
         {
@@ -50,6 +51,23 @@ public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, Co
                 $"pending analysis run again: {counts.Raised} raised, {counts.Changed} changed, {counts.Resolved} resolved", token));
         }
         return applied;
+    }
+
+    /// <summary>
+    /// Evidence an earlier version kept in the data folder moves into the file store; uploads it left waiting there in
+    /// plaintext are deleted (the analyst sends the file again).
+    /// </summary>
+    private async Task MoveFilesOffTheDiskAsync(CancellationToken cancellationToken)
+    {
+        var data = DataRegistration.DataDirectory(environment, options.Value);
+        if (await evidence.MoveIntoStoreAsync(Path.Combine(data, "evidence"), cancellationToken) is > 0 and var moved)
+            logger.LogInformation("Moved {Count} evidence files from the data folder into the file store", moved);
+        var uploads = Path.Combine(data, "uploads");
+        if (Directory.Exists(uploads))
+        {
+            Directory.Delete(uploads, recursive: true);
+            logger.LogWarning("Deleted the uploads an earlier version left waiting in {Folder}", uploads);
+        }
     }
 
     private async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)

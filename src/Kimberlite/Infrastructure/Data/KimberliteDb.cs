@@ -31,6 +31,9 @@ public class KimberliteDb(DbContextOptions options) : IdentityDbContext<User, Id
     public DbSet<Field.SiteVisit> SiteVisits => Set<Field.SiteVisit>();
     public DbSet<Field.EvidenceFile> EvidenceFiles => Set<Field.EvidenceFile>();
     public DbSet<Field.FieldRevision> FieldRevisions => Set<Field.FieldRevision>();
+    /// <summary>Evidence files and waiting uploads, where `Kimberlite:Files:Store` is Database (the default).</summary>
+    public DbSet<Files.StoredFile> StoredFiles => Set<Files.StoredFile>();
+    public DbSet<Imports.PendingUpload> PendingUploads => Set<Imports.PendingUpload>();
     /// <summary>ASP.NET Core's Data Protection keys, shared by every web server of one database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -40,7 +40,7 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Exception failure) when (failure is not HostAbortedException)
+catch (Exception failure) when (failure is not HostAbortedException && StartupFailure.IsOwnProcess)
 {
     return StartupFailure.Report(failure, builder, Console.Error);
 }

@@ -148,6 +148,8 @@ public static class AccountsRegistration
     public static WebApplication UseKimberliteAccess(this WebApplication app)
     {
         app.UseAuthentication();
+        // Limits first, keyed by address and account: a flood of made-up tokens is slowed like any other.
+        app.UseRateLimiter();
         // A token that does not work is said so wherever it is sent, pages and API reference included: a script must not read on as the public unawares.
         app.Use(async (context, next) =>
         {
@@ -161,7 +163,6 @@ public static class AccountsRegistration
             }
             await next();
         });
-        app.UseRateLimiter();
         app.UseAuthorization();
         return app;
     }

@@ -109,8 +109,9 @@ public sealed class PendingUploadCleanup(IServiceScopeFactory scopes, TimeProvid
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first pass waits a whole interval: at start the database may not be reachable or migrated yet.
         using var timer = new PeriodicTimer(Interval, clock);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -122,7 +123,6 @@ public sealed class PendingUploadCleanup(IServiceScopeFactory scopes, TimeProvid
                 logger.LogWarning(e, "Deleting expired uploads failed; trying again in {Interval}", Interval);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }
 

@@ -20,14 +20,20 @@ public static class DataFolder
             Restrict(entry.FullName);
     }
 
-    /// <summary>A new, empty SQLite file 0600 before SQLite makes one 0644; its -wal and -shm files take the same mode from it.</summary>
+    /// <summary>
+    /// A new, empty SQLite file 0600 before SQLite makes one 0644; its -wal and -shm files take the same mode from it.
+    /// A folder that is not there is not made: a volume not mounted yet must fail as SQLite would, not fill a new folder.
+    /// </summary>
     public static void CreateSqliteFile(string path)
     {
-        if (File.Exists(path))
+        if (File.Exists(path) || !Directory.Exists(Path.GetDirectoryName(path)))
             return;
         try
         {
-            KeysFolder.CreateFile(path).Dispose();
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            new FileStream(path, options).Dispose();
         }
         catch (IOException) when (File.Exists(path))
         {

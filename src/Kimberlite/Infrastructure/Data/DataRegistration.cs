@@ -43,8 +43,6 @@ public static class DataRegistration
         {
             SqliteNative.UseMultiThreadMode();
             var connection = options.Database.ConnectionString ?? $"Data Source={Path.Combine(dataDirectory, "kimberlite.db")}";
-            if (new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connection).DataSource is { Length: > 0 } file && file != ":memory:")
-                DataFolder.CreateSqliteFile(Path.GetFullPath(file));
             builder.Services.AddDbContext<KimberliteDb, SqliteKimberliteDb>(o => o.UseSqlite(connection));
             builder.Services.AddSingleton<IBulkWriter, SqliteBulkWriter>();
         }

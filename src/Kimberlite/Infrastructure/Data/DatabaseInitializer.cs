@@ -104,6 +104,9 @@ public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, Co
     private async Task UseLargePagesWhenNewAsync(CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
+        // Made here, where the database is first opened, so that a command that only reads (backup) creates nothing.
+        if (new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connection.ConnectionString).DataSource is { Length: > 0 } file && file != ":memory:")
+            DataFolder.CreateSqliteFile(Path.GetFullPath(file));
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {

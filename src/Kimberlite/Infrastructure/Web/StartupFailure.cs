@@ -8,6 +8,9 @@ namespace Kimberlite.Infrastructure.Web;
 /// </summary>
 public static class StartupFailure
 {
+    /// <summary>False where a test host runs Program: the failure must reach it as the exception it is.</summary>
+    public static bool IsOwnProcess => System.Reflection.Assembly.GetEntryAssembly() == typeof(StartupFailure).Assembly;
+
     public static int Report(Exception failure, WebApplicationBuilder builder, TextWriter errors)
     {
         var texts = StandaloneTexts.Create();

@@ -40,7 +40,8 @@ public static class WebRegistration
         var database = new DatabaseStatus();
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton<DatabaseProbe>();
-        builder.Services.AddHostedService<DatabaseStartup>();
+        // First of the hosted services: Data Protection's loads its keys from the database, which must be migrated (and made 0600) before.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseStartup>());
         // Until the database is reached, these say with a stack what DatabaseStartup says in words; then they warn as configured for their parents.
         foreach (var category in (string[])["Microsoft.EntityFrameworkCore.Database.Connection", "Microsoft.EntityFrameworkCore.Query",
                      "Microsoft.AspNetCore.DataProtection.KeyManagement.KeyRingProvider", "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService"])

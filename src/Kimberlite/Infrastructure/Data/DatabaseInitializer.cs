@@ -18,6 +18,7 @@ public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, Co
     public async Task<IReadOnlyList<string>> InitializeAsync(CancellationToken cancellationToken = default)
     {
         var applied = await MigrateAsync(cancellationToken);
+        await audit.SealOldChainAsync(db, cancellationToken);
         await comtrade.AddMissingTotalsAsync(cancellationToken);
         if (!await db.Organisations.AnyAsync(cancellationToken))
         {

@@ -204,6 +204,20 @@ public sealed partial class AuditChainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALostAuditKeyIsReportedAndVerifyDoesNotMakeANewOne()
+    {
+        await SixEntriesAsync();
+        var key = Path.Combine(Keys, "audit.key");
+
+        File.Move(key, key + ".elsewhere");
+
+        await AssertBroken("Audit trail not checked from entry 1: the audit key (Kimberlite:Accounts:AuditKeyFile, in the keys directory) is missing; restore it from where you keep it.");
+        Assert.False(File.Exists(key));
+        File.Move(key + ".elsewhere", key);
+        Assert.Equal(0, (await Run("audit", "verify")).Exit);
+    }
+
+    [Fact]
     public async Task AnEntryWrittenInATransactionMovesTheHeadOnlyOnceItCommits()
     {
         await Run("users", "add", "a@example.org", "--role", "admin");

@@ -71,7 +71,7 @@ public sealed class AuditSeal(string keyFile)
                 return;
             }
             var temporary = $"{HeadFile}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-            // No fsync: it cost about 20 ms an append here, and the database's own commit is not synced either
+            // No fsync: it would add a disk flush to every append, and the database's own commit is not synced either
             // (WAL, synchronous=NORMAL); after a power cut verify may report a head past the end, never miss a cut.
             using (var file = KeysFolder.CreateFile(temporary))
                 file.Write(Encoding.ASCII.GetBytes(head + "\n"));

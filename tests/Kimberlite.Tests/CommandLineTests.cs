@@ -252,7 +252,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         var verify = await Run("audit", "verify");
 
         Assert.Equal(1, verify.Exit);
-        Assert.Contains("Audit trail broken at entry 2: its content does not match its hash.", verify.Errors);
+        Assert.Contains("Audit trail broken at entry 2: it was changed after it was written (its content no longer matches its seal).", verify.Errors);
     }
 
     [Fact]
@@ -299,7 +299,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         "kimberlite restore FOLDER",
         "kimberlite users add EMAIL --role admin|coordinator|analyst|monitor|viewer [--org ACRONYM]",
         "kimberlite tokens create --user EMAIL [--scope read|write] [--expires 30d] [--name NAME]",
-        "kimberlite audit verify",
+        "kimberlite audit verify [--expect SEQ:MAC]",
     ];
 
     private static string[] Lines(string text) => text.Split(Environment.NewLine).Select(l => l.Trim()).ToArray();

@@ -25,7 +25,9 @@ public static class AccountsCommands
 
         var audit = context.Command("audit", "Cli_Help_Audit");
         var verify = context.Command("verify", "Cli_Help_AuditVerify");
-        verify.SetAction((_, cancellationToken) => VerifyAuditAsync(context, cancellationToken));
+        var expect = context.Option<string>("--expect", "Chain_Help_Expect", "SEQ:MAC");
+        verify.Add(expect);
+        verify.SetAction((line, cancellationToken) => VerifyAuditAsync(context, line.GetValue(expect), cancellationToken));
         audit.Add(verify);
         yield return audit;
     }
@@ -122,16 +124,28 @@ public static class AccountsCommands
         return 0;
     }
 
-    private static async Task<int> VerifyAuditAsync(CommandContext context, CancellationToken cancellationToken)
+    private static async Task<int> VerifyAuditAsync(CommandContext context, string? expectText, CancellationToken cancellationToken)
     {
-        await (await context.OpenDatabaseAsync(cancellationToken)).DisposeAsync();
-        var verification = await context.Services.GetRequiredService<AuditLog>().VerifyAsync(cancellationToken);
-        if (verification.FirstBrokenSequence is { } broken)
+        AuditHead? expected = null;
+        if (expectText is not null && !AuditHead.TryParse(expectText, out expected))
         {
-            context.Errors.WriteLine(context.Texts["Cli_AuditBroken", broken, verification.Problem ?? ""]);
+            context.Errors.WriteLine(context.Texts["Chain_ExpectUsage"]);
+            return 2;
+        }
+        await (await context.OpenDatabaseAsync(cancellationToken)).DisposeAsync();
+        var verification = await context.Services.GetRequiredService<AuditLog>().VerifyAsync(expected, cancellationToken);
+        if (verification.Break is { } problem)
+        {
+            context.Errors.WriteLine(Describe(context.Texts, problem));
+            context.Errors.WriteLine(context.Texts["Chain_VerifiedUpTo", verification.Entries, verification.Head]);
             return 1;
         }
         context.Output.WriteLine(context.Texts["Cli_AuditIntact", verification.Entries]);
+        context.Output.WriteLine(context.Texts["Chain_Head", verification.Head]);
         return 0;
     }
+
+    /// <summary>The sentence that names what was done to the chain, and where.</summary>
+    public static string Describe(Microsoft.Extensions.Localization.IStringLocalizer texts, AuditBreak problem) =>
+        texts[$"Chain_{problem.Kind}", problem.Sequence, problem.Other, problem.Other - 1];
 }

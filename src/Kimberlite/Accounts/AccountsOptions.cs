@@ -30,6 +30,13 @@ public sealed class AccountsOptions
     [Range(1, 100_000)]
     public int SignInAttemptsPerMinute { get; set; } = 10;
 
+    /// <summary>
+    /// The key that seals the audit trail, relative to the keys directory; the head of the chain is kept beside it
+    /// (<c>audit.head</c>). Without this key no seal can be checked again.
+    /// </summary>
+    [Required]
+    public string AuditKeyFile { get; set; } = "audit.key";
+
     [Range(3, 100)]
     public int LockoutAfterFailures { get; set; } = 5;
 

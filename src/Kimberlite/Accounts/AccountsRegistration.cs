@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace Kimberlite.Accounts;
@@ -40,6 +41,8 @@ public static class AccountsRegistration
         builder.Services.AddDataProtection().PersistKeysToDbContext<KimberliteDb>().SetApplicationName("Kimberlite");
 
         builder.Services.AddSingleton<AuditLog>();
+        // Every context the app makes carries it (DataRegistration adds the registered interceptors).
+        builder.Services.AddSingleton<IInterceptor, AuditCommitInterceptor>();
         builder.Services.AddScoped<AccountService>();
         builder.Services.AddSingleton<IMailSender>(s => new PickupFolderMailSender(
             Path.Combine(DataRegistration.DataDirectory(s.GetRequiredService<IHostEnvironment>(), s.GetRequiredService<IOptions<KimberliteOptions>>().Value), accounts.MailPickupDirectory),

@@ -2,6 +2,7 @@ using Kimberlite.Infrastructure.Files;
 using Kimberlite.Statistics.Comtrade;
 using Kimberlite.Statistics.Import;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Kimberlite.Infrastructure.Localization;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
@@ -34,16 +35,17 @@ public static class DataRegistration
         {
             throw new DatabaseFaultException(new("Fault_DatabaseFolder", dataDirectory, e.Message));
         }
+        // Features add their interceptors to the services (the audit log hears of commits this way).
         if (options.Database.Provider == DatabaseProvider.Postgres)
         {
-            builder.Services.AddDbContext<KimberliteDb, PostgresKimberliteDb>(o => o.UseNpgsql(options.Database.ConnectionString));
+            builder.Services.AddDbContext<KimberliteDb, PostgresKimberliteDb>((s, o) => o.UseNpgsql(options.Database.ConnectionString).AddInterceptors(s.GetServices<IInterceptor>()));
             builder.Services.AddSingleton<IBulkWriter, PostgresBulkWriter>();
         }
         else
         {
             SqliteNative.UseMultiThreadMode();
             var connection = options.Database.ConnectionString ?? $"Data Source={Path.Combine(dataDirectory, "kimberlite.db")}";
-            builder.Services.AddDbContext<KimberliteDb, SqliteKimberliteDb>(o => o.UseSqlite(connection));
+            builder.Services.AddDbContext<KimberliteDb, SqliteKimberliteDb>((s, o) => o.UseSqlite(connection).AddInterceptors(s.GetServices<IInterceptor>()));
             builder.Services.AddSingleton<IBulkWriter, SqliteBulkWriter>();
         }
 

@@ -19,6 +19,7 @@ public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, Co
     {
         var applied = await MigrateAsync(cancellationToken);
         await MoveFilesOffTheDiskAsync(cancellationToken);
+        await audit.SealOldChainAsync(db, cancellationToken);
         await comtrade.AddMissingTotalsAsync(cancellationToken);
         if (!await db.Organisations.AnyAsync(cancellationToken))
         {

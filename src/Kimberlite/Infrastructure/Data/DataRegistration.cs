@@ -35,6 +35,7 @@ public static class DataRegistration
             builder.Services.AddSingleton<IBulkWriter, SqliteBulkWriter>();
         }
 
+        builder.AddKimberlitePublicDataVersion();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<DatabaseInitializer>();
         builder.Services.AddScoped<StatisticsImporter>();

@@ -32,6 +32,7 @@ public static class WebRegistration
             });
         // Accented French and Portuguese are written as they are, not as &#xE9; entities: lighter pages.
         builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        builder.AddKimberlitePublicCache();
         builder.Services.AddProblemDetails();
         // Minimal APIs throw on a request they cannot read, so that BadRequestHandler can say what to change.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -62,6 +63,7 @@ public static class WebRegistration
         app.UseExceptionHandler();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/status/{0}"));
+        app.UsePublicCache();
         app.UseResponseCompression();
         // An online deployment may draw map tiles from a tile server it names; nothing else comes from another host.
         var tiles = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Field.FieldOptions>>().Value.MapTileAddress is { } address
@@ -81,7 +83,6 @@ public static class WebRegistration
         {
             OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "public, max-age=86400",
         });
-        app.UseRequestLocalization();
         // Routing after the status-code pages, so a re-executed /status/404 is routed anew.
         app.UseRouting();
         return app;

@@ -859,6 +859,26 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("SiteVisits");
                 });
 
+            modelBuilder.Entity("Kimberlite.Infrastructure.Data.PublicDataVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("PublicDataVersion", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 0L
+                        });
+                });
+
             modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlow", b =>
                 {
                     b.Property<long>("Id")

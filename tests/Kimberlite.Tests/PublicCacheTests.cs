@@ -5,6 +5,7 @@ using Kimberlite.Accounts;
 using Kimberlite.Field;
 using Kimberlite.Infrastructure.Commands;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 
 namespace Kimberlite.Tests;
 
@@ -228,6 +229,34 @@ public sealed partial class PublicCacheTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, committed.StatusCode);
         await EventuallyAsync(readerOfB, "/api/v1/datasets", "gabon-deux-serveurs");
         await EventuallyAsync(readerOfB, "/datasets", "gabon-deux-serveurs");
+    }
+
+    [Fact]
+    public async Task TheVersionCheckSaysOnceThatItCannotReadTheDatabaseAndCatchesUpWhenItCanAgain()
+    {
+        var app = Server();
+        var reader = Anonymous(app);
+        await reader.GetAsync("/api/v1/datasets", Cancel);
+        Assert.True(FromCache(await reader.GetAsync("/api/v1/datasets", Cancel)));
+        var warnings = () => app.Logged.Count(l => l.Contains("The public data version cannot be read", StringComparison.Ordinal));
+
+        // The version's table out of reach stands for a database that does not answer, on both databases alike.
+        await app.WithDb(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE \"PublicDataVersion\" RENAME TO \"PublicDataVersionAway\"", Cancel));
+        while (warnings() == 0)
+            await Task.Delay(250, Cancel);
+        // Three more checks fail (one a second here) while it stays away.
+        await Task.Delay(3500, Cancel);
+        var warnedWhileAway = warnings();
+        await app.WithDb(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE \"PublicDataVersionAway\" RENAME TO \"PublicDataVersion\"", Cancel));
+        var file = ImportFiles.Write(ImportFiles.Csv(ImportFiles.NationalHeader,
+            "CMR,2021,FY,export,total,900,,,https://ecomatin.be/y,EcoMatin (EITI),900 carats,exact,"), "national-2021.csv");
+        var (exit, _, errors) = await RunAsync("import", "statistics", file, "--title", "Figures nationales 2021 (panne)", "--publisher", "EcoMatin", "--retrieved", "2026-11-02");
+
+        Assert.Equal(1, warnedWhileAway);
+        Assert.DoesNotContain(app.Logged, l => l.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal) && l.Contains("PublicDataVersion", StringComparison.Ordinal));
+        Assert.True(exit == 0, errors);
+        await EventuallyAsync(reader, "/api/v1/datasets", "Figures nationales 2021 (panne)");
+        Assert.Contains(app.Logged, l => l.Contains("The public data version can be read again", StringComparison.Ordinal));
     }
 
     /// <summary>The /import page's two steps, as an analyst takes them: check the file, then commit it.</summary>

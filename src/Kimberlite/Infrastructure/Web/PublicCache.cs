@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Options;
 
 namespace Kimberlite.Infrastructure.Web;
@@ -105,8 +106,7 @@ public sealed class PublicCachePoller(IServiceScopeFactory scopes, PublicCacheVe
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<KimberliteDb>();
-                var current = await db.Set<PublicDataVersion>().AsNoTracking()
-                    .Where(v => v.Id == PublicDataVersion.RowId).Select(v => v.Version).FirstOrDefaultAsync(stoppingToken);
+                var current = await ReadAsync(db, stoppingToken);
                 if (failing)
                     logger.LogInformation("The public data version can be read again: the output cache follows other servers' changes again");
                 failing = false;
@@ -125,6 +125,21 @@ public sealed class PublicCachePoller(IServiceScopeFactory scopes, PublicCacheVe
             }
             await timer.WaitForNextTickAsync(stoppingToken);
         }
+    }
+
+    /// <summary>A plain command rather than a query through EF Core, whose every failure would be logged again each tick.</summary>
+    private static async Task<long> ReadAsync(KimberliteDb db, CancellationToken cancellationToken)
+    {
+        var entity = db.Model.FindEntityType(typeof(PublicDataVersion))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT "{entity.FindProperty(nameof(PublicDataVersion.Version))!.GetColumnName(table)}" FROM "{table.Name}"
+            WHERE "{entity.FindProperty(nameof(PublicDataVersion.Id))!.GetColumnName(table)}" = {PublicDataVersion.RowId}
+            """;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 }
 

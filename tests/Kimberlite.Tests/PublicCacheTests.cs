@@ -194,6 +194,31 @@ public sealed partial class PublicCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFindingDecisionShowsAtOnceOnTheCachedFindingPageAndApi()
+    {
+        var app = Server();
+        var reader = Anonymous(app, ("Accept-Language", "en"));
+        var id = await app.WithDb(db => db.Findings.OrderBy(f => f.Id).Select(f => f.Id).FirstAsync(Cancel));
+        foreach (var url in new[] { $"/findings/{id}", $"/api/v1/findings/{id}" })
+        {
+            await reader.GetAsync(url, Cancel);
+            Assert.True(FromCache(await reader.GetAsync(url, Cancel)), url);
+        }
+        await People.CreateAsync(app, "analyste@example.org", MemberRole.Analyst, "CRAGG", twoFactor: false);
+        var analyst = await People.SignInAsync(app, "analyste@example.org");
+
+        var decided = await People.PostFormAsync(analyst, $"/findings/{id}", new() { ["status"] = "Confirmed", ["note"] = "Checked against the KP annual table" });
+
+        Assert.Equal(HttpStatusCode.Redirect, decided.StatusCode);
+        foreach (var url in new[] { $"/findings/{id}", $"/api/v1/findings/{id}" })
+        {
+            var (response, body) = await GetAsync(reader, url);
+            Assert.False(FromCache(response), url);
+            Assert.Contains("Checked against the KP annual table", body);
+        }
+    }
+
+    [Fact]
     public async Task AnImportThroughTheCommandLineReachesTheCachedPublicApi()
     {
         var reader = Anonymous(Server());

@@ -52,8 +52,10 @@ BASE=http://127.0.0.1:5181
 for path in /js/map.js /lib/uplot/uPlot.iife.min.js /api/v1/countries /api/v1/countries/COD/statistics /; do
   printf '%s: %s bytes\n' "$path" "$(curl -fs "$BASE$path" | wc -c)"
 done
-# Warm-up: the JIT, the connection pool and, with the cache on, one render of each address.
+# Warm-up: the JIT (static files included, or the first of them pays for tiering), the connection pool and,
+# with the cache on, one render of each address.
 wrk -t2 -c32 -d5s -s bench/mix.lua "$BASE" >/dev/null
+for path in /js/map.js /lib/uplot/uPlot.iife.min.js; do wrk -t2 -c32 -d3s "$BASE$path" >/dev/null; done
 
 echo
 echo "SQLite, one instance, wrk -t2 -c32 -d${SECONDS_EACH}s --latency, same Kestrel, same run:"

@@ -49,6 +49,7 @@ public static class DataRegistration
             builder.Services.AddSingleton<IBulkWriter, SqliteBulkWriter>();
         }
 
+        builder.AddKimberlitePublicDataVersion();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<DatabaseLock>();
         builder.AddKimberliteFiles();

@@ -35,6 +35,7 @@ public static class WebRegistration
             });
         // Accented French and Portuguese are written as they are, not as &#xE9; entities: lighter pages.
         builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        builder.AddKimberlitePublicCache();
         builder.Services.AddProblemDetails();
         // The database is brought up to date as the app starts, and tried again while it cannot be reached.
         var database = new DatabaseStatus();
@@ -76,6 +77,7 @@ public static class WebRegistration
         app.UseExceptionHandler();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/status/{0}"));
+        app.UsePublicCache();
         app.UseResponseCompression();
         // An online deployment may draw map tiles from a tile server it names; nothing else comes from another host.
         var tiles = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Field.FieldOptions>>().Value.MapTileAddress is { } address
@@ -95,7 +97,6 @@ public static class WebRegistration
         {
             OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "public, max-age=86400",
         });
-        app.UseRequestLocalization();
         var database = app.Services.GetRequiredService<DatabaseStatus>();
         app.UseWhen(c => !database.Ready && !c.Request.Path.StartsWithSegments("/health"), waiting => waiting.Run(HealthApi.NotReadyAsync));
         // Routing after the status-code pages, so a re-executed /status/404 is routed anew.

@@ -926,6 +926,26 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("PendingUploads");
                 });
 
+            modelBuilder.Entity("Kimberlite.Infrastructure.Data.PublicDataVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("PublicDataVersion", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 0L
+                        });
+                });
+
             modelBuilder.Entity("Kimberlite.Infrastructure.Files.StoredFile", b =>
                 {
                     b.Property<string>("Name")

@@ -893,6 +893,26 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("PendingUploads");
                 });
 
+            modelBuilder.Entity("Kimberlite.Infrastructure.Data.PublicDataVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("PublicDataVersion", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 0L
+                        });
+                });
+
             modelBuilder.Entity("Kimberlite.Infrastructure.Files.StoredFile", b =>
                 {
                     b.Property<string>("Name")

@@ -6,11 +6,25 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class I15Store : Migration
+    public partial class RunItForReal : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "Mac",
+                table: "AuditEntries",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "PreviousMac",
+                table: "AuditEntries",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "PendingUploads",
                 columns: table => new
@@ -27,6 +41,18 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "PublicDataVersion",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PublicDataVersion", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "StoredFiles",
                 columns: table => new
                 {
@@ -39,6 +65,11 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                 {
                     table.PrimaryKey("PK_StoredFiles", x => x.Name);
                 });
+
+            migrationBuilder.InsertData(
+                table: "PublicDataVersion",
+                columns: new[] { "Id", "Version" },
+                values: new object[] { 1, 0L });
 
             migrationBuilder.CreateIndex(
                 name: "IX_PendingUploads_CreatedAtUtc",
@@ -53,7 +84,18 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                 name: "PendingUploads");
 
             migrationBuilder.DropTable(
+                name: "PublicDataVersion");
+
+            migrationBuilder.DropTable(
                 name: "StoredFiles");
+
+            migrationBuilder.DropColumn(
+                name: "Mac",
+                table: "AuditEntries");
+
+            migrationBuilder.DropColumn(
+                name: "PreviousMac",
+                table: "AuditEntries");
         }
     }
 }

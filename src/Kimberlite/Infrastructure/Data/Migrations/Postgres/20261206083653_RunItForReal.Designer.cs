@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresKimberliteDb))]
-    [Migration("20261206081828_I15Store")]
-    partial class I15Store
+    [Migration("20261206083653_RunItForReal")]
+    partial class RunItForReal
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -102,8 +102,16 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("Mac")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("PreviousHash")
                         .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("PreviousMac")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
@@ -919,6 +927,26 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("CreatedAtUtc");
 
                     b.ToTable("PendingUploads");
+                });
+
+            modelBuilder.Entity("Kimberlite.Infrastructure.Data.PublicDataVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("PublicDataVersion", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 0L
+                        });
                 });
 
             modelBuilder.Entity("Kimberlite.Infrastructure.Files.StoredFile", b =>

@@ -80,6 +80,23 @@ public sealed class AuditSeal(string keyFile)
         }
     }
 
+    /// <summary>
+    /// Puts the head at a restored backup's last entry, backwards if need be: the operator chose to go back to that
+    /// backup, and the entries written after it are gone with it. Only <c>kimberlite restore</c> calls this.
+    /// </summary>
+    public void Reset(AuditHead head)
+    {
+        lock (_gate)
+        {
+            using var exclusive = LockFile();
+            var temporary = $"{HeadFile}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+            using (var file = KeysFolder.CreateFile(temporary))
+                file.Write(Encoding.ASCII.GetBytes(head + "\n"));
+            File.Move(temporary, HeadFile, overwrite: true);
+            Volatile.Write(ref _written, head.Sequence);
+        }
+    }
+
     /// <summary>An exclusive lock on <c>audit.head.lock</c> (flock on Unix), waited for while another process holds it.</summary>
     private FileStream LockFile()
     {

@@ -94,14 +94,27 @@ public static class DataCommands
             context.Errors.WriteLine(texts["Backup_CountsDiffer"]);
             exit = 1;
         }
-        var verification = await context.Services.GetRequiredService<AuditLog>().VerifyAsync(cancellationToken);
-        if (verification.FirstBrokenSequence is { } broken)
+        var audit = context.Services.GetRequiredService<AuditLog>();
+        AuditHead? expected = null;
+        if (result.Manifest is { AuditHeadSequence: > 0, AuditHeadMac: { } mac })
         {
-            context.Errors.WriteLine(texts["Cli_AuditBroken", broken, verification.Problem ?? ""]);
+            // The restored chain ends where the backup ended: the head kept beside the keys goes back to it, and says so.
+            expected = new AuditHead(result.Manifest.AuditHeadSequence, mac);
+            if (audit.Seal.ReadHead() is (true, { } current) && current.Sequence > expected.Value.Sequence)
+                context.Output.WriteLine(texts["Backup_AuditHeadBack", current.Sequence, expected.Value.Sequence]);
+            audit.Seal.Reset(expected.Value);
+        }
+        var verification = await audit.VerifyAsync(expected, cancellationToken);
+        if (verification.Break is { } problem)
+        {
+            context.Errors.WriteLine(AccountsCommands.Describe(texts, problem));
             exit = 1;
         }
         else
+        {
             context.Output.WriteLine(texts["Cli_AuditIntact", verification.Entries]);
+            context.Output.WriteLine(texts["Chain_Head", verification.Head]);
+        }
         context.Output.WriteLine(texts["Backup_KeysAfterRestore", result.KeysDirectory]);
         return exit;
     }

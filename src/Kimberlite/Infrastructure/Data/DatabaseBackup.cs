@@ -20,7 +20,7 @@ public sealed record BackupCounts(int Datasets, int Findings, int Incidents, int
 /// <summary>manifest.json, written last: a folder without it is an interrupted backup, never restored.</summary>
 public sealed record BackupManifest(
     int Format, DateTime CreatedAtUtc, string Version, string? Migration, DatabaseProvider Provider, string Database, string DatabaseSha256,
-    BackupCounts Counts, long AuditHeadSequence, string? AuditHeadHash, Dictionary<string, string> EvidenceFiles)
+    BackupCounts Counts, long AuditHeadSequence, string? AuditHeadHash, Dictionary<string, string> EvidenceFiles, string? AuditHeadMac = null)
 {
     public const string FileName = "manifest.json";
     public const int CurrentFormat = 1;
@@ -76,7 +76,7 @@ public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> 
             // After the database: a file is written before its row is committed, so every row in the copy finds its file.
             var evidence = await CopyEvidenceAsync(Path.Combine(DataDirectory, EvidenceFolder), Path.Combine(folder, EvidenceFolder), cancellationToken);
             var manifest = new BackupManifest(BackupManifest.CurrentFormat, clock.GetUtcNow().UtcDateTime, Version, migration, options.Value.Database.Provider,
-                Path.GetFileName(file), await Sha256Async(file, cancellationToken), counts, head?.Sequence ?? 0, head?.Hash, evidence);
+                Path.GetFileName(file), await Sha256Async(file, cancellationToken), counts, head?.Sequence ?? 0, head?.Hash, evidence, head?.Mac);
             await using (var stream = CreatePrivateFile(Path.Combine(folder, BackupManifest.FileName)))
                 await JsonSerializer.SerializeAsync(stream, manifest, Json, cancellationToken);
             return new BackupResult(folder, manifest, KeysDirectory, started.Elapsed);
@@ -125,19 +125,19 @@ public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> 
     private static string Version => typeof(DatabaseBackup).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     /// <summary>The rows a drill checks, and the audit trail's last entry; read inside the caller's snapshot.</summary>
-    private static async Task<(BackupCounts Counts, (long Sequence, string Hash)? Head)> CountAsync(KimberliteDb source, CancellationToken cancellationToken)
+    private static async Task<(BackupCounts Counts, (long Sequence, string Hash, string? Mac)? Head)> CountAsync(KimberliteDb source, CancellationToken cancellationToken)
     {
         var counts = new BackupCounts(
             await source.Datasets.CountAsync(cancellationToken), await source.Findings.CountAsync(cancellationToken),
             await source.Incidents.CountAsync(cancellationToken), await source.EvidenceFiles.CountAsync(cancellationToken),
             await source.AuditEntries.LongCountAsync(cancellationToken));
-        var head = await source.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence).Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
-        return (counts, head is null ? null : (head.Sequence, head.Hash));
+        var head = await source.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence).Select(e => new { e.Sequence, e.Hash, e.Mac }).FirstOrDefaultAsync(cancellationToken);
+        return (counts, head is null ? null : (head.Sequence, head.Hash, head.Mac));
     }
 
     // ---- SQLite ----
 
-    private async Task<(string File, BackupCounts Counts, (long Sequence, string Hash)? Head, string? Migration)> CopySqliteAsync(string file, CancellationToken cancellationToken)
+    private async Task<(string File, BackupCounts Counts, (long Sequence, string Hash, string? Mac)? Head, string? Migration)> CopySqliteAsync(string file, CancellationToken cancellationToken)
     {
         // Made 0600 before SQLite writes a byte into it: the copy holds what the database holds.
         await CreatePrivateFile(file).DisposeAsync();
@@ -185,7 +185,7 @@ public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> 
 
     private NpgsqlConnectionStringBuilder Connection => new(db.Database.GetConnectionString());
 
-    private async Task<(string File, BackupCounts Counts, (long Sequence, string Hash)? Head, string? Migration)> DumpPostgresAsync(string pgDump, string file, CancellationToken cancellationToken)
+    private async Task<(string File, BackupCounts Counts, (long Sequence, string Hash, string? Mac)? Head, string? Migration)> DumpPostgresAsync(string pgDump, string file, CancellationToken cancellationToken)
     {
         await using var transaction = await OpenAsync(() => db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken));
         // pg_dump reads the snapshot this transaction exported: the dump and the manifest's counts see the same rows.

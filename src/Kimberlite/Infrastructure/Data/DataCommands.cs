@@ -51,7 +51,7 @@ public static class DataCommands
             var m = result.Manifest;
             context.Output.WriteLine(texts["Cli_Database", context.Services.DescribeDatabase(texts)]);
             context.Output.WriteLine(texts["Backup_Written", result.Folder, Seconds(result.Took), m.Database, m.EvidenceFiles.Count]);
-            context.Output.WriteLine(texts["Backup_Counts", m.Counts.Datasets, m.Counts.Findings, m.Counts.Incidents, m.Counts.EvidenceFiles, m.Counts.AuditEntries, m.AuditHeadSequence, m.AuditHeadHash ?? "-"]);
+            context.Output.WriteLine(texts["Backup_Counts", m.Counts.Datasets, m.Counts.Findings, m.Counts.Incidents, m.Counts.EvidenceFiles, m.Counts.AuditEntries, m.AuditHeadSequence, m.AuditHeadMac ?? m.AuditHeadHash ?? "-"]);
             context.Output.WriteLine(texts["Backup_KeysNotIncluded", result.KeysDirectory]);
             return 0;
         }

@@ -70,13 +70,7 @@ public sealed class AuditSeal(string keyFile)
                 Volatile.Write(ref _written, current.Sequence);
                 return;
             }
-            var temporary = $"{HeadFile}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-            // No fsync: it would add a disk flush to every append, and the database's own commit is not synced either
-            // (WAL, synchronous=NORMAL); after a power cut verify may report a head past the end, never miss a cut.
-            using (var file = KeysFolder.CreateFile(temporary))
-                file.Write(Encoding.ASCII.GetBytes(head + "\n"));
-            File.Move(temporary, HeadFile, overwrite: true);
-            Volatile.Write(ref _written, head.Sequence);
+            Write(head);
         }
     }
 
@@ -89,12 +83,20 @@ public sealed class AuditSeal(string keyFile)
         lock (_gate)
         {
             using var exclusive = LockFile();
-            var temporary = $"{HeadFile}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-            using (var file = KeysFolder.CreateFile(temporary))
-                file.Write(Encoding.ASCII.GetBytes(head + "\n"));
-            File.Move(temporary, HeadFile, overwrite: true);
-            Volatile.Write(ref _written, head.Sequence);
+            Write(head);
         }
+    }
+
+    /// <summary>Writes the head to a temporary file and renames it over the head file; the caller holds the lock file.</summary>
+    private void Write(AuditHead head)
+    {
+        var temporary = $"{HeadFile}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        // No fsync: it would add a disk flush to every append, and the database's own commit is not synced either
+        // (WAL, synchronous=NORMAL); after a power cut verify may report a head past the end, never miss a cut.
+        using (var file = KeysFolder.CreateFile(temporary))
+            file.Write(Encoding.ASCII.GetBytes(head + "\n"));
+        File.Move(temporary, HeadFile, overwrite: true);
+        Volatile.Write(ref _written, head.Sequence);
     }
 
     /// <summary>An exclusive lock on <c>audit.head.lock</c> (flock on Unix), waited for while another process holds it.</summary>

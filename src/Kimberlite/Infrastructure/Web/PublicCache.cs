@@ -96,6 +96,24 @@ public sealed class PublicCachePolicy(PublicCacheVersion version, IOptions<Publi
 public sealed class PublicCachePoller(IServiceScopeFactory scopes, PublicCacheVersion version, IOutputCacheStore store, IOptions<PublicCacheOptions> options,
     TimeProvider clock, ILogger<PublicCachePoller> logger) : BackgroundService
 {
+    /// <summary>
+    /// The version is read once before the app serves its first request: a page stored under the unknown version
+    /// would otherwise be evicted, and rendered again, by the first tick.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            version.Database = await ReadAsync(scope.ServiceProvider.GetRequiredService<KimberliteDb>(), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The database is not reachable yet: the first tick says so and keeps trying.
+        }
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.CacheCheckSeconds), clock);

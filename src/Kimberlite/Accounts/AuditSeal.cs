@@ -93,7 +93,7 @@ public sealed class AuditSeal(string keyFile)
         var temporary = $"{HeadFile}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         // No fsync: it would add a disk flush to every append, and the database's own commit is not synced either
         // (WAL, synchronous=NORMAL); after a power cut verify may report a head past the end, never miss a cut.
-        using (var file = KeysFolder.CreateFile(temporary))
+        using (var file = PrivateFiles.CreateFile(temporary))
             file.Write(Encoding.ASCII.GetBytes(head + "\n"));
         File.Move(temporary, HeadFile, overwrite: true);
         Volatile.Write(ref _written, head.Sequence);
@@ -102,15 +102,12 @@ public sealed class AuditSeal(string keyFile)
     /// <summary>An exclusive lock on <c>audit.head.lock</c> (flock on Unix), waited for while another process holds it.</summary>
     private FileStream LockFile()
     {
-        KeysFolder.Create(Path.GetDirectoryName(HeadFile)!);
-        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        PrivateFiles.CreateFolder(Path.GetDirectoryName(HeadFile)!);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return new FileStream(HeadFile + ".lock", options);
+                return PrivateFiles.Lock(HeadFile + ".lock");
             }
             catch (IOException) when (attempt < 2000)
             {
@@ -135,7 +132,7 @@ public sealed class AuditSeal(string keyFile)
             return Load(path);
         var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         var created = RandomNumberGenerator.GetBytes(32);
-        using (var file = KeysFolder.CreateFile(temporary))
+        using (var file = PrivateFiles.CreateFile(temporary))
         {
             file.Write(created);
             file.Flush(flushToDisk: true);

@@ -24,7 +24,7 @@ public sealed class PickupFolderMailSender(string directory, TimeProvider clock)
             .ToString();
         var path = Path.Combine(directory, $"{now:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}.eml");
         // A message holds a sign-in code or an invitation: 0600 in a 0700 folder, like everything in the data folder.
-        await using var file = Infrastructure.Data.KeysFolder.CreateFile(path);
+        await using var file = Infrastructure.Data.PrivateFiles.CreateFile(path);
         await file.WriteAsync(new UTF8Encoding(false).GetBytes(message), cancellationToken);
     }
 }

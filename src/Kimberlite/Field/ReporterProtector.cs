@@ -49,7 +49,7 @@ public sealed class ReporterProtector(string keyFile)
     {
         if (!File.Exists(oldPath) || File.Exists(newPath))
             return;
-        KeysFolder.Create(Path.GetDirectoryName(newPath)!);
+        PrivateFiles.CreateFolder(Path.GetDirectoryName(newPath)!);
         File.Move(oldPath, newPath);
     }
 
@@ -60,11 +60,11 @@ public sealed class ReporterProtector(string keyFile)
             var key = File.ReadAllBytes(path);
             return key.Length == 32 ? key : throw new InvalidDataException($"{path} must hold 32 bytes.");
         }
-        KeysFolder.Create(Path.GetDirectoryName(path)!);
+        PrivateFiles.CreateFolder(Path.GetDirectoryName(path)!);
         var created = RandomNumberGenerator.GetBytes(32);
         try
         {
-            using var file = KeysFolder.CreateFile(path);
+            using var file = PrivateFiles.CreateFile(path);
             file.Write(created);
         }
         catch (IOException) when (File.Exists(path))

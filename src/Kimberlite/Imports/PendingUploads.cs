@@ -141,7 +141,7 @@ public sealed class TemporaryFile : IDisposable
         var file = new TemporaryFile(System.IO.Path.Combine(dataDirectory, "tmp", Guid.NewGuid().ToString("N")));
         try
         {
-            await using var stream = KeysFolder.CreateFile(file.Path);
+            await using var stream = PrivateFiles.CreateFile(file.Path);
             await stream.WriteAsync(content, cancellationToken);
         }
         catch

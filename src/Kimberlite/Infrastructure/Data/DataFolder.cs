@@ -2,7 +2,7 @@ namespace Kimberlite.Infrastructure.Data;
 
 /// <summary>
 /// The data folder, readable by the service's own user alone: the folder and every folder in it 0700, every file 0600,
-/// as new files are made (<see cref="KeysFolder"/>) and as older versions left them, put right at start-up.
+/// as new files are made (<see cref="PrivateFiles"/>) and as older versions left them, put right at start-up.
 /// </summary>
 public static class DataFolder
 {
@@ -12,7 +12,7 @@ public static class DataFolder
     /// <summary>Creates the folder 0700 if missing and takes group and others off everything inside.</summary>
     public static void Secure(string path)
     {
-        KeysFolder.Create(path);
+        PrivateFiles.CreateFolder(path);
         if (OperatingSystem.IsWindows())
             return;
         Restrict(path);
@@ -30,10 +30,7 @@ public static class DataFolder
             return;
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            new FileStream(path, options).Dispose();
+            PrivateFiles.Open(path, FileMode.CreateNew, FileAccess.Write).Dispose();
         }
         catch (IOException) when (File.Exists(path))
         {

@@ -67,7 +67,7 @@ public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> 
         if (IsPostgres && (pgDump = FindTool("pg_dump")) is null)
             throw new BackupRefusedException("Backup_PgDumpMissing", 1) { Recipe = DumpRecipe(folder) };
         var existed = Directory.Exists(folder);
-        CreatePrivateDirectory(folder);
+        PrivateFiles.CreateFolder(folder);
         try
         {
             var (file, counts, head, migration) = IsPostgres
@@ -77,7 +77,8 @@ public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> 
             var evidence = await CopyEvidenceAsync(Path.Combine(DataDirectory, EvidenceFolder), Path.Combine(folder, EvidenceFolder), cancellationToken);
             var manifest = new BackupManifest(BackupManifest.CurrentFormat, clock.GetUtcNow().UtcDateTime, Version, migration, options.Value.Database.Provider,
                 Path.GetFileName(file), await Sha256Async(file, cancellationToken), counts, head?.Sequence ?? 0, head?.Hash, evidence, head?.Mac);
-            await using (var stream = CreatePrivateFile(Path.Combine(folder, BackupManifest.FileName)))
+            // A backup holds what the database holds: readable by the service's user alone, like the data folder.
+            await using (var stream = PrivateFiles.Open(Path.Combine(folder, BackupManifest.FileName), FileMode.CreateNew, FileAccess.Write))
                 await JsonSerializer.SerializeAsync(stream, manifest, Json, cancellationToken);
             return new BackupResult(folder, manifest, KeysDirectory, started.Elapsed);
         }
@@ -109,7 +110,7 @@ public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> 
             RestoreSqlite(Path.Combine(folder, manifest.Database));
         if (manifest.EvidenceFiles.Count > 0)
         {
-            CreatePrivateDirectory(evidenceTarget);
+            PrivateFiles.CreateFolder(evidenceTarget);
             foreach (var name in manifest.EvidenceFiles.Keys)
                 await CopyPrivateAsync(Path.Combine(folder, EvidenceFolder, name), Path.Combine(evidenceTarget, name), cancellationToken);
         }
@@ -140,7 +141,7 @@ public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> 
     private async Task<(string File, BackupCounts Counts, (long Sequence, string Hash, string? Mac)? Head, string? Migration)> CopySqliteAsync(string file, CancellationToken cancellationToken)
     {
         // Made 0600 before SQLite writes a byte into it: the copy holds what the database holds.
-        await CreatePrivateFile(file).DisposeAsync();
+        await PrivateFiles.Open(file, FileMode.CreateNew, FileAccess.Write).DisposeAsync();
         var copy = new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString();
         // Never creates the database it copies: a wrong data folder is a refusal, not an empty backup.
         await using (var source = new SqliteConnection(new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Mode = SqliteOpenMode.ReadWrite }.ToString()))
@@ -174,7 +175,7 @@ public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> 
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var partial = target + ".restoring";
         File.Delete(partial);
-        using (var stream = CreatePrivateFile(partial))
+        using (var stream = PrivateFiles.Open(partial, FileMode.CreateNew, FileAccess.Write))
         using (var source = File.OpenRead(copy))
             source.CopyTo(stream);
         // Whole or not at all: an interrupted copy never sits under the database's name.
@@ -192,7 +193,7 @@ public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> 
         var snapshot = await db.Database.SqlQueryRaw<string>("SELECT pg_export_snapshot() AS \"Value\"").SingleAsync(cancellationToken);
         var (counts, head) = await CountAsync(db, cancellationToken);
         var migration = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).LastOrDefault();
-        await CreatePrivateFile(file).DisposeAsync();
+        await PrivateFiles.Open(file, FileMode.CreateNew, FileAccess.Write).DisposeAsync();
         await RunAsync(pgDump, ["--format=custom", $"--snapshot={snapshot}", $"--file={file}", .. ConnectionArguments(Connection)], cancellationToken);
         await transaction.RollbackAsync(cancellationToken);
         return (file, counts, head, migration);
@@ -350,7 +351,7 @@ public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> 
         foreach (var file in Directory.EnumerateFiles(from).Order(StringComparer.Ordinal))
         {
             if (copied.Count == 0)
-                CreatePrivateDirectory(to);
+                PrivateFiles.CreateFolder(to);
             var name = Path.GetFileName(file);
             await CopyPrivateAsync(file, Path.Combine(to, name), cancellationToken);
             copied[name] = await Sha256Async(Path.Combine(to, name), cancellationToken);
@@ -361,7 +362,7 @@ public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> 
     private static async Task CopyPrivateAsync(string from, string to, CancellationToken cancellationToken)
     {
         await using var source = File.OpenRead(from);
-        await using var target = CreatePrivateFile(to);
+        await using var target = PrivateFiles.Open(to, FileMode.CreateNew, FileAccess.Write);
         await source.CopyToAsync(target, cancellationToken);
     }
 
@@ -371,20 +372,4 @@ public sealed class DatabaseBackup(KimberliteDb db, IOptions<KimberliteOptions> 
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
     }
 
-    /// <summary>A backup holds what the database holds: readable by the service's user alone, like the data folder.</summary>
-    private static void CreatePrivateDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows())
-            Directory.CreateDirectory(path);
-        else
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
-
-    private static FileStream CreatePrivateFile(string path)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        return new FileStream(path, options);
-    }
 }

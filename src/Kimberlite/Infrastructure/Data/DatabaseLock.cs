@@ -66,15 +66,11 @@ public sealed class DatabaseLock(KimberliteDb db)
     {
         var database = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
         var path = Path.GetFullPath($"{database}.{name}.lock");
-        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         while (true)
         {
             try
             {
-                // FileShare.None takes flock(LOCK_EX) on Unix: held until the stream closes or the process ends.
-                return new FileStream(path, options);
+                return PrivateFiles.Lock(path);
             }
             catch (IOException) when (wait)
             {

@@ -1,4 +1,5 @@
 using Kimberlite.Accounts;
+using Kimberlite.Advocacy;
 using Kimberlite.Analysis;
 using Kimberlite.Field;
 using Kimberlite.Imports;
@@ -23,6 +24,7 @@ try
     builder.AddKimberliteAnalysis();
     builder.AddKimberliteField();
     builder.AddKimberliteImports();
+    builder.AddKimberliteAdvocacy();
 
     var app = builder.Build();
     app.UseKimberliteWeb();

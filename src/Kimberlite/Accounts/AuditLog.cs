@@ -82,13 +82,18 @@ public static class AuditActions
     public const string SiteCreated = "site-created", SiteChanged = "site-changed";
     public const string LabelSet = "label-set", LabelUndone = "label-undone";
     public const string ChainSealed = "chain-sealed";
+    public const string AdvocacyRecorded = "advocacy-recorded", AdvocacyChanged = "advocacy-changed", AdvocacyStatusChanged = "advocacy-status-changed";
+    public const string AdvocacyPublished = "advocacy-published", AdvocacyUnpublished = "advocacy-unpublished";
+    public const string MeetingRecorded = "meeting-recorded", MeetingChanged = "meeting-changed", MeetingPublished = "meeting-published", MeetingUnpublished = "meeting-unpublished";
+    public const string CommentPosted = "comment-posted", CommentEdited = "comment-edited", CommentHidden = "comment-hidden";
 
     public static readonly string[] All =
     [
         SignIn, SignInFailed, LockedOut, SignOut, PasswordSet, TwoFactorEnabled, TwoFactorDisabled, UserCreated, AdministratorGranted,
         MemberAdded, MemberRoleChanged, MemberRemoved, MemberInvited, TokenCreated, TokenRevoked, OrganisationCreated, OrganisationChanged,
         Import, ImportRefused, FindingDecided, Analysis, IncidentSubmitted, IncidentStatusChanged, ReporterRead, EvidenceAdded, SiteCreated, SiteChanged,
-        LabelSet, LabelUndone, ChainSealed,
+        LabelSet, LabelUndone, ChainSealed, AdvocacyRecorded, AdvocacyChanged, AdvocacyStatusChanged, AdvocacyPublished, AdvocacyUnpublished,
+        MeetingRecorded, MeetingChanged, MeetingPublished, MeetingUnpublished, CommentPosted, CommentEdited, CommentHidden,
     ];
 }
 

@@ -4,6 +4,7 @@ using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Kimberlite.Accounts;
+using Kimberlite.Advocacy;
 using Kimberlite.Analysis;
 using Kimberlite.Field;
 using Kimberlite.Imports;
@@ -83,6 +84,7 @@ public static class KimberliteCommands
         builder.AddKimberliteStatistics();
         builder.AddKimberliteAnalysis();
         builder.AddKimberliteImports();
+        builder.AddKimberliteAdvocacy();
         using var host = builder.Build();
         var context = new CommandContext(host.Services, host.Services.GetRequiredService<IStringLocalizer<Texts>>(), output, errors);
 

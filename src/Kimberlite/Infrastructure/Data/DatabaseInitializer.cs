@@ -12,7 +12,7 @@ namespace Kimberlite.Infrastructure.Data;
 /// first: applies the migrations (and makes the trade totals an older version did not keep), then loads
 /// the bundled data into a database that holds no dataset.
 /// </summary>
-public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, ComtradeImporter comtrade, Field.BundledSites sites, Analysis.Rates.LegalRateStore rates, FindingsEngine findings, AuditLog audit, Field.EvidenceStore evidence, IHostEnvironment environment, IOptions<KimberliteOptions> options, ILogger<DatabaseInitializer> logger)
+public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, ComtradeImporter comtrade, Field.BundledSites sites, Advocacy.BundledMeetings meetings, Analysis.Rates.LegalRateStore rates, FindingsEngine findings, AuditLog audit, Field.EvidenceStore evidence, IHostEnvironment environment, IOptions<KimberliteOptions> options, ILogger<DatabaseInitializer> logger)
 {
     /// <summary>Returns the migrations it applied.</summary>
     public async Task<IReadOnlyList<string>> InitializeAsync(CancellationToken cancellationToken = default)
@@ -38,6 +38,7 @@ public sealed class DatabaseInitializer(KimberliteDb db, BundledData bundled, Co
         {
             await sites.LoadAsync(cancellationToken);
             await rates.LoadBundledAsync(cancellationToken);
+            await meetings.LoadAsync(cancellationToken);
         }
         if (options.Value.LoadBundledData && !await db.Datasets.AnyAsync(cancellationToken))
         {

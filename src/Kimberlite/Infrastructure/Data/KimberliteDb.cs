@@ -34,6 +34,12 @@ public class KimberliteDb(DbContextOptions options) : IdentityDbContext<User, Id
     /// <summary>Evidence files and waiting uploads, where `Kimberlite:Files:Store` is Database (the default).</summary>
     public DbSet<Files.StoredFile> StoredFiles => Set<Files.StoredFile>();
     public DbSet<Imports.PendingUpload> PendingUploads => Set<Imports.PendingUpload>();
+    public DbSet<Advocacy.Meeting> Meetings => Set<Advocacy.Meeting>();
+    public DbSet<Advocacy.AdvocacyItem> AdvocacyItems => Set<Advocacy.AdvocacyItem>();
+    public DbSet<Advocacy.StatusChange> StatusChanges => Set<Advocacy.StatusChange>();
+    public DbSet<Advocacy.ItemEvidence> ItemEvidence => Set<Advocacy.ItemEvidence>();
+    public DbSet<Advocacy.Comment> Comments => Set<Advocacy.Comment>();
+    public DbSet<Advocacy.CommentNotice> CommentNotices => Set<Advocacy.CommentNotice>();
     /// <summary>ASP.NET Core's Data Protection keys, shared by every web server of one database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -1,0 +1,11 @@
+namespace Kimberlite.Advocacy;
+
+public static class AdvocacyRegistration
+{
+    public static IHostApplicationBuilder AddKimberliteAdvocacy(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<AdvocacyBook>();
+        builder.Services.AddScoped<BundledMeetings>();
+        return builder;
+    }
+}

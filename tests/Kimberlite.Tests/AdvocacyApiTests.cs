@@ -370,4 +370,16 @@ public sealed class AdvocacyApiTests(BundledApp app) : IClassFixture<BundledApp>
         Assert.StartsWith("id,kind,title,", csv);
         Assert.Contains("Dialogue avec le ministère des Mines de Centrafrique", csv);
     }
+
+    [Fact]
+    public async Task TheOpenApiDocumentDescribesEachAdvocacyEndpoint()
+    {
+        var paths = (await Ok(await app.CreateClient().GetAsync("/openapi/v1.json", Cancel))).GetProperty("paths");
+
+        foreach (var (path, method) in new[] { ("/api/v1/recommendations", "get"), ("/api/v1/recommendations", "post"), ("/api/v1/recommendations/{id}", "put"),
+                     ("/api/v1/recommendations/{id}/status", "post"), ("/api/v1/recommendations/{id}/publish", "post"), ("/api/v1/meetings", "post"),
+                     ("/api/v1/meetings/{id}", "get"), ("/feeds/recommendations.atom", "get") })
+            Assert.False(string.IsNullOrEmpty(paths.GetProperty(path).GetProperty(method).GetProperty("summary").GetString()), $"{method} {path}");
+        Assert.True(paths.GetProperty("/api/v1/recommendations/{id}/status").GetProperty("post").GetProperty("responses").TryGetProperty("403", out _));
+    }
 }

@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Security.Claims;
 using Kimberlite.Accounts;
 using Kimberlite.Infrastructure.Api;
-using Kimberlite.Statistics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -49,10 +48,7 @@ public static class MeetingsApi
         ClaimsPrincipal user, AdvocacyBook book, AdvocacyViews views, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var regional = AdvocacyBook.IsRegional(country);
-        var code = string.IsNullOrWhiteSpace(country) || regional ? null : country.Trim().ToUpperInvariant();
-        if (code is not null && (!CountryCodes.IsKnown(code) || CountryCodes.IsAggregate(code)))
-            errors["country"] = [$"'{country}' is not a country: use an ISO 3166 three-letter code such as CAF, or regional."];
+        var (code, regional) = RecommendationsApi.ReadCountry(country, errors);
         var listFormat = ListFormats.Parse(format);
         if (listFormat is null)
             errors["format"] = [ListFormats.Error(format)];

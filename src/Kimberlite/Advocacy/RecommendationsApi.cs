@@ -73,14 +73,7 @@ public static class RecommendationsApi
         string? country, string? theme, string? status, string? addressee, string? meeting, string? kind)
     {
         var errors = new Dictionary<string, string[]>();
-        string? code = null;
-        var regional = AdvocacyBook.IsRegional(country);
-        if (!string.IsNullOrWhiteSpace(country) && !regional)
-        {
-            code = country.Trim().ToUpperInvariant();
-            if (!CountryCodes.IsKnown(code) || CountryCodes.IsAggregate(code))
-                errors["country"] = [$"'{country}' is not a country: use an ISO 3166 three-letter code such as CAF, or regional."];
-        }
+        var (code, regional) = ReadCountry(country, errors);
         var th = ApiCodes.Parse<Theme>(theme);
         if (!string.IsNullOrWhiteSpace(theme) && th is null)
             errors["theme"] = [$"'{theme}' is not a theme: use {ApiCodes.Names<Theme>()}."];
@@ -102,6 +95,17 @@ public static class RecommendationsApi
             errors["kind"] = [$"'{kind}' is not a kind: use recommendation or commitment."];
         var name = string.IsNullOrWhiteSpace(addressee) || addresseeKind is not null ? null : addressee.Trim();
         return (new ItemFilter(code, regional, th, st, overdue, name, addresseeKind, meetingId, k), errors);
+    }
+
+    /// <summary>`?country=` of the advocacy lists: an ISO3 code, or `regional` for what names no country.</summary>
+    public static (string? Code, bool Regional) ReadCountry(string? country, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(country) || AdvocacyBook.IsRegional(country))
+            return (null, AdvocacyBook.IsRegional(country));
+        var code = country.Trim().ToUpperInvariant();
+        if (!CountryCodes.IsKnown(code) || CountryCodes.IsAggregate(code))
+            errors["country"] = [$"'{country}' is not a country: use an ISO 3166 three-letter code such as CAF, or regional."];
+        return (code, false);
     }
 
     /// <summary>The items the reader may see that the filter keeps, the most recently changed first.</summary>

@@ -36,6 +36,9 @@ try
     app.MapDatasetsApi();
     app.MapFindingsApi();
     app.MapFieldApi();
+    app.MapRecommendationsApi();
+    app.MapMeetingsApi();
+    app.MapAdvocacyFeed();
     app.MapKimberliteApiDocs();
     app.MapRazorPages();
 

@@ -287,6 +287,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         "kimberlite import statistics FILE [--sheet S] [--title T] [--publisher P] [--url U] [--retrieved YYYY-MM-DD]",
         "kimberlite import comtrade FILE [--title T] [--publisher P] [--url U] [--retrieved YYYY-MM-DD]",
         "kimberlite import kobo FILE --mapping MAPPING",
+        "kimberlite import recommendations FILE [--organisation ACRONYM]",
         "kimberlite analyze",
         "kimberlite findings [--format json|csv] [--sort focus|stake|severity|gap|newest]",
         "kimberlite labels set KIND LABEL VALUE --reason TEXT [--country ISO3]",

@@ -1,11 +1,9 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Kimberlite.Accounts;
-using Kimberlite.Infrastructure.Commands;
 using Kimberlite.Statistics;
 using Kimberlite.Statistics.Import;
 using Microsoft.EntityFrameworkCore;
@@ -268,23 +266,5 @@ public sealed partial class ImportDoorTests : EmptyAppTest
     }
 
     /// <summary>The command line, in-process, on this test's database.</summary>
-    private async Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args)
-    {
-        var configuration = App.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
-        var settings = new[] { "Kimberlite:DataDirectory", "Kimberlite:Database:Provider", "Kimberlite:Database:ConnectionString", "Kimberlite:LoadBundledData" }
-            .Where(k => configuration[k] is not null).Select(k => $"--{k}={configuration[k]}");
-        var culture = CultureInfo.CurrentUICulture;
-        CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = new CultureInfo("en");
-        try
-        {
-            var output = new StringWriter();
-            var errors = new StringWriter();
-            var exit = await KimberliteCommands.RunAsync([.. args, .. settings], output, errors);
-            return (exit, output.ToString(), errors.ToString());
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = culture;
-        }
-    }
+    private Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args) => CommandLine.RunAsync(App, args);
 }

@@ -99,24 +99,7 @@ public sealed class AdvocacyBook(KimberliteDb db, AuditLog audit, TimeProvider c
         if (errors.Count > 0)
             return new(BookOutcome.Invalid, null, errors);
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        var kind = ApiCodes.Parse<ItemKind>(input.Kind) ?? ItemKind.Recommendation;
-        // A commitment is a promise the addressee already made: it starts accepted unless the input says otherwise.
-        var status = ApiCodes.Parse<ItemStatus>(input.Status) ?? (kind == ItemKind.Commitment ? ItemStatus.Acknowledged : ItemStatus.Proposed);
-        var acknowledgement = ApiCodes.Parse<Acknowledgement>(input.Acknowledgement)
-            ?? (kind == ItemKind.Commitment && status >= ItemStatus.Acknowledged ? Acknowledgement.Accepted : null);
-        var item = new AdvocacyItem
-        {
-            ClientId = input.ClientId is { } c && c != Guid.Empty ? c : Guid.NewGuid(),
-            Kind = kind, Text = "", Language = "", Addressee = "", OrganisationId = organisation!.Value, Status = status, Acknowledgement = acknowledgement,
-            StatusChangedAtUtc = now, CreatedAtUtc = now, UpdatedAtUtc = now,
-        };
-        await ApplyAsync(item, input, cancellationToken);
-        var recorded = new StatusChange
-        {
-            AtUtc = now, From = null, To = status, Acknowledgement = acknowledgement, ActorId = user.UserId(), ActorOrganisationId = organisation, Actor = user.Actor(),
-        };
-        item.History.Add(recorded);
+        var item = await NewItemAsync(input, organisation!.Value, user.UserId(), user.Actor(), cancellationToken);
         db.Add(item);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
@@ -131,10 +114,36 @@ public sealed class AdvocacyBook(KimberliteDb db, AuditLog audit, TimeProvider c
             var other = await db.Set<AdvocacyItem>().AsNoTracking().FirstOrDefaultAsync(i => i.ClientId == retried, cancellationToken);
             return other is null ? throw new InvalidOperationException("An item failed to save for another reason than a repeat.") : new(BookOutcome.Repeated, other, []);
         }
-        await audit.AppendInAsync(db, user.Actor(), AuditActions.AdvocacyRecorded, $"{Code(kind)} {item.Id}", $"{Code(status)}, {item.Addressee}: {Clip(item.Text, 200)}", cancellationToken);
+        await audit.AppendInAsync(db, user.Actor(), AuditActions.AdvocacyRecorded, $"{Code(item.Kind)} {item.Id}", $"{Code(item.Status)}, {item.Addressee}: {Clip(item.Text, 200)}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return new(BookOutcome.Done, item, []);
+    }
+
+    /// <summary>
+    /// A new item as a checked input describes it, with the first entry of its history, not yet added or saved: one for
+    /// <see cref="RecordAsync"/>, many in the one transaction of an import.
+    /// </summary>
+    public async Task<AdvocacyItem> NewItemAsync(ItemInput input, int organisation, int? actorId, string actor, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var kind = ApiCodes.Parse<ItemKind>(input.Kind) ?? ItemKind.Recommendation;
+        // A commitment is a promise the addressee already made: it starts accepted unless the input says otherwise.
+        var status = ApiCodes.Parse<ItemStatus>(input.Status) ?? (kind == ItemKind.Commitment ? ItemStatus.Acknowledged : ItemStatus.Proposed);
+        var acknowledgement = ApiCodes.Parse<Acknowledgement>(input.Acknowledgement)
+            ?? (kind == ItemKind.Commitment && status >= ItemStatus.Acknowledged ? Acknowledgement.Accepted : null);
+        var item = new AdvocacyItem
+        {
+            ClientId = input.ClientId is { } c && c != Guid.Empty ? c : Guid.NewGuid(),
+            Kind = kind, Text = "", Language = "", Addressee = "", OrganisationId = organisation, Status = status, Acknowledgement = acknowledgement,
+            StatusChangedAtUtc = now, CreatedAtUtc = now, UpdatedAtUtc = now,
+        };
+        await ApplyAsync(item, input, cancellationToken);
+        item.History.Add(new StatusChange
+        {
+            AtUtc = now, From = null, To = status, Acknowledgement = acknowledgement, ActorId = actorId, ActorOrganisationId = organisation, Actor = actor,
+        });
+        return item;
     }
 
     /// <summary>Changes what an item says (never its status: that is a step of <see cref="StepAsync"/>).</summary>

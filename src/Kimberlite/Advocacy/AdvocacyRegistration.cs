@@ -7,6 +7,7 @@ public static class AdvocacyRegistration
         builder.Services.AddScoped<AdvocacyBook>();
         builder.Services.AddScoped<BundledMeetings>();
         builder.Services.AddScoped<AdvocacyViews>();
+        builder.Services.AddScoped<RecommendationImporter>();
         return builder;
     }
 }

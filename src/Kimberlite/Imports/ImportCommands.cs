@@ -1,15 +1,18 @@
 using System.CommandLine;
 using System.Globalization;
 using Kimberlite.Infrastructure.Commands;
+using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
 using Kimberlite.Statistics;
 using Kimberlite.Statistics.Import;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
 namespace Kimberlite.Imports;
 
 /// <summary>
-/// `kimberlite import statistics FILE`, `kimberlite import comtrade FILE` and `kimberlite import kobo FILE --mapping M`:
+/// `kimberlite import statistics FILE`, `kimberlite import comtrade FILE`, `kimberlite import kobo FILE --mapping M` and
+/// `kimberlite import recommendations FILE [--organisation ACRONYM]`:
 /// a file is imported whole or refused whole with every problem listed (exit 1); a wrong line exits 2.
 /// </summary>
 public static class ImportCommands
@@ -20,6 +23,7 @@ public static class ImportCommands
         import.Add(Tabular(context, "statistics", "Cli_Help_ImportStatistics", comtrade: false));
         import.Add(Tabular(context, "comtrade", "Cli_Help_ImportComtrade", comtrade: true));
         import.Add(Kobo(context));
+        import.Add(Recommendations(context));
         yield return import;
     }
 
@@ -78,9 +82,11 @@ public static class ImportCommands
         // The same workflow as the /import page: it chooses the importer from the file, audits, and analyses afterwards.
         var run = await scope.ServiceProvider.GetRequiredService<ImportWorkflow>().ImportAsync(
             new ImportFile(path, fileName), provenance with { ImportedBy = CommandContext.Actor }, cancellationToken: cancellationToken);
-        var result = run.Result!;
         if (run.Kind != (comtrade ? ImportKind.Comtrade : ImportKind.Statistics))
-            errors.WriteLine(texts["Door_CliChosen", texts[$"Door_Kind_{run.Kind}"], texts[run.ChoiceReason]]);
+            errors.WriteLine(texts["Door_CliChosen", texts[run.KindKey], texts[run.ChoiceReason]]);
+        if (run.Recommendations is not null)
+            return Report(context, run);
+        var result = run.Result!;
 
         switch (result.Outcome)
         {
@@ -143,6 +149,59 @@ public static class ImportCommands
         context.Output.WriteLine(texts["Cli_KoboImported", Path.GetFileName(path), result.Created, result.Repeated]);
         if (result.Revised > 0)
             context.Output.WriteLine(texts["Kobo_Revised", result.Revised]);
+        return 0;
+    }
+
+    private static Command Recommendations(CommandContext context)
+    {
+        var file = context.Argument("file", "Cli_Arg_File", "AdvImp_HelpFile");
+        var organisation = context.Option<string>("--organisation", "AdvImp_HelpOrganisation", context.Texts["AdvImp_ArgAcronym"]);
+        var command = context.Command("recommendations", "AdvImp_HelpImport");
+        command.Add(file);
+        command.Add(organisation);
+        command.SetAction((line, cancellationToken) => ImportRecommendationsAsync(context, line.GetRequiredValue(file), line.GetValue(organisation), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> ImportRecommendationsAsync(CommandContext context, string file, string? acronym, CancellationToken cancellationToken)
+    {
+        var (texts, errors) = (context.Texts, context.Errors);
+        if (CommandContext.Locate(file) is not { } path)
+        {
+            errors.WriteLine(texts["Cli_FileNotFound", file]);
+            return 2;
+        }
+        await using var scope = await context.OpenDatabaseAsync(cancellationToken);
+        int? organisation = null;
+        if (acronym is not null)
+        {
+            var known = await scope.ServiceProvider.GetRequiredService<KimberliteDb>().Organisations.AsNoTracking()
+                .Select(o => new { o.Id, o.Acronym }).ToListAsync(cancellationToken);
+            organisation = known.FirstOrDefault(o => string.Equals(o.Acronym, acronym.Trim(), StringComparison.OrdinalIgnoreCase))?.Id;
+            if (organisation is null)
+            {
+                errors.WriteLine(texts["AdvImp_CliUnknownOrganisation", acronym, string.Join(", ", known.Select(o => o.Acronym).Order())]);
+                return 2;
+            }
+        }
+        var run = await scope.ServiceProvider.GetRequiredService<ImportWorkflow>().ImportAsync(
+            new ImportFile(path, Path.GetFileName(path), As: ImportKind.Recommendations),
+            new Provenance { ImportedBy = CommandContext.Actor, ImportedByOrganisationId = organisation }, cancellationToken: cancellationToken);
+        return Report(context, run);
+    }
+
+    /// <summary>What a list of recommendations came to: how many new and already recorded, or every refused cell (exit 1).</summary>
+    private static int Report(CommandContext context, ImportRun run)
+    {
+        var (texts, result) = (context.Texts, run.Recommendations!);
+        if (!result.Imported)
+        {
+            context.Errors.WriteLine(texts["Cli_Refused", run.FileName, result.Problems.Count]);
+            foreach (var p in result.Problems)
+                context.Errors.WriteLine(Describe(texts, p));
+            return 1;
+        }
+        context.Output.WriteLine(texts["AdvImp_CliImported", run.FileName, result.Created, result.Repeated]);
         return 0;
     }
 

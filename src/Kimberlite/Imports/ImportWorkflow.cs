@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Kimberlite.Accounts;
+using Kimberlite.Advocacy;
 using Kimberlite.Analysis;
 using Kimberlite.Field;
 using Kimberlite.Statistics;
@@ -10,10 +11,13 @@ using Kimberlite.Statistics.Import;
 namespace Kimberlite.Imports;
 
 /// <summary>Which importer reads a file.</summary>
-public enum ImportKind { Statistics, Comtrade, Kobo }
+public enum ImportKind { Statistics, Comtrade, Kobo, Recommendations }
 
-/// <summary>A file to import, where it lies on disk, and the mapping file that makes it a KoboToolbox or ODK export.</summary>
-public sealed record ImportFile(string Path, string FileName, byte[]? Mapping = null);
+/// <summary>
+/// A file to import, where it lies on disk, and the mapping file that makes it a KoboToolbox or ODK export; `As` where
+/// the user named what the file is (`kimberlite import recommendations`), else the file says.
+/// </summary>
+public sealed record ImportFile(string Path, string FileName, byte[]? Mapping = null, ImportKind? As = null);
 
 /// <summary>
 /// What one pass of the workflow found or did, the same whichever door it came through: the importer chosen and why,
@@ -23,6 +27,7 @@ public sealed record ImportRun(string FileName, ImportKind Kind, string ChoiceRe
 {
     public ImportResult? Result { get; init; }
     public KoboResult? Kobo { get; init; }
+    public RecommendationResult? Recommendations { get; init; }
     public Table? FirstRows { get; init; }
     /// <summary>Why the mapping file could not be read (then nothing else ran).</summary>
     public string? MappingError { get; init; }
@@ -35,14 +40,17 @@ public sealed record ImportRun(string FileName, ImportKind Kind, string ChoiceRe
     public string? SuggestedPublisher => Result?.SuggestedPublisher;
     /// <summary>The layout suggests a publisher the user has not stated: nothing is imported until they confirm or change it.</summary>
     public bool PublisherNeeded => SuggestedPublisher is not null && StatedPublisher is null;
-    public bool Checked => Result?.Outcome == ImportOutcome.Checked || Kobo?.Checked == true;
-    public bool Imported => Result?.Outcome == ImportOutcome.Imported || Kobo?.Imported == true;
-    public bool Refused => MappingError is not null || Result?.Outcome == ImportOutcome.Refused || Kobo is { Imported: false, Checked: false };
-    public IReadOnlyList<ImportProblem> Problems => Result?.Problems ?? Kobo?.Problems ?? [];
+    public bool Checked => Result?.Outcome == ImportOutcome.Checked || Kobo?.Checked == true || Recommendations?.Checked == true;
+    public bool Imported => Result?.Outcome == ImportOutcome.Imported || Kobo?.Imported == true || Recommendations?.Imported == true;
+    public bool Refused => MappingError is not null || Result?.Outcome == ImportOutcome.Refused || Kobo is { Imported: false, Checked: false }
+        || Recommendations is { Imported: false, Checked: false };
+    public IReadOnlyList<ImportProblem> Problems => Result?.Problems ?? Kobo?.Problems ?? Recommendations?.Problems ?? [];
     /// <summary>The whole count of problems, where only the first are listed.</summary>
     public int ProblemCount => Result?.ProblemCount ?? (Result is { } r ? r.Refusals.Count() : Problems.Count);
     public string? Encoding => Result?.Encoding ?? FirstRows?.Encoding;
     public string? Sheet => Result?.Sheet ?? FirstRows?.Sheet;
+    /// <summary>The resource key that names the importer chosen.</summary>
+    public string KindKey => Kind == ImportKind.Recommendations ? "AdvImp_Kind" : $"Door_Kind_{Kind}";
 }
 
 /// <summary>
@@ -52,7 +60,7 @@ public sealed record ImportRun(string FileName, ImportKind Kind, string ChoiceRe
 /// and runs the analysis after, whose unfinished run the next start takes up (docs/IMPORTS.md).
 /// </summary>
 public sealed class ImportWorkflow(
-    StatisticsImporter statistics, ComtradeImporter comtrade, KoboImporter kobo, FindingsEngine findings, AuditLog audit,
+    StatisticsImporter statistics, ComtradeImporter comtrade, KoboImporter kobo, RecommendationImporter recommendations, FindingsEngine findings, AuditLog audit,
     ImportStages stages, ILogger<ImportWorkflow> logger)
 {
     public const int PreviewRows = 10;
@@ -87,6 +95,12 @@ public sealed class ImportWorkflow(
 
         if (kind == ImportKind.Kobo)
             return await KoboAsync(file, run, actor, allowedOrganisations, check, cancellationToken);
+        // A list of recommendations says so by its columns; the command that names it reads it as one whatever it holds.
+        if (file.As == ImportKind.Recommendations || kind == ImportKind.Statistics && run.FirstRows is { } first && RecommendationImporter.Recognises(first.Headers))
+            return await RecommendationsAsync(file, run with
+            {
+                Kind = ImportKind.Recommendations, ChoiceReason = file.As == ImportKind.Recommendations ? "AdvImp_ChoseAsked" : "AdvImp_ChoseColumns",
+            }, provenance, allowedOrganisations, check, cancellationToken);
 
         // The import's audit entry goes into the importer's transaction, committed with the data or not at all.
         BeforeCommit audited = async (db, result, token) =>
@@ -162,6 +176,17 @@ public sealed class ImportWorkflow(
         run = run with { Kobo = result, FirstRows = run.FirstRows is { } table ? Protect(table, mapping) : null };
         if (run.Refused)
             await audit.AppendAsync(actor, AuditActions.ImportRefused, file.FileName, $"{run.Kind}: {result.Problems.Count} values refused", cancellationToken);
+        return run;
+    }
+
+    private async Task<ImportRun> RecommendationsAsync(ImportFile file, ImportRun run, Provenance provenance, IReadOnlyList<int>? allowedOrganisations, bool check, CancellationToken cancellationToken)
+    {
+        var actor = provenance.ImportedBy!;
+        var result = await recommendations.ImportAsync(await File.ReadAllBytesAsync(file.Path, cancellationToken), file.FileName, provenance.ImportedByOrganisationId,
+            actor, provenance.ImportedByUserId, allowedOrganisations, check, (_, token) => stages.ReachedAsync(ImportStages.DataWritten, token), cancellationToken);
+        run = run with { Recommendations = result };
+        if (run.Refused)
+            await audit.AppendAsync(actor, AuditActions.ImportRefused, file.FileName, $"{run.Kind}: {result.Problems.Count} problems", cancellationToken);
         return run;
     }
 

@@ -74,6 +74,9 @@ public sealed class ImportModel(ImportWorkflow workflow, PendingUploads uploads,
             return Page();
         }
         await uploads.DeleteAsync(id, User.UserId(), cancellationToken);
+        // Recommendations are listed on the page that imported them: how many are new, how many were recorded already.
+        if (Run.Recommendations is not null)
+            return Page();
         if (Run.Kobo is not null)
             return Redirect(Run.Kind == ImportKind.Kobo && KoboKind(opened.Mapping) == "visit" ? "/field/visits" : "/field/incidents");
         return Redirect($"/datasets/{Run.Result!.DatasetId}");
@@ -93,7 +96,7 @@ public sealed class ImportModel(ImportWorkflow workflow, PendingUploads uploads,
         Organisations = (await db.Organisations.AsNoTracking().Where(o => allowed.Contains(o.Id)).OrderBy(o => o.Acronym)
             .Select(o => new { o.Id, o.Acronym }).ToListAsync(cancellationToken)).Select(o => (o.Id, o.Acronym)).ToList();
         int? chosen = organisation is { } id && allowed.Contains(id) ? id : Organisations.Count > 0 ? Organisations[0].Id : null;
-        return new Provenance(waits.Title, publisher, waits.Address, waits.RetrievedOn) { ImportedBy = User.Actor(), ImportedByOrganisationId = chosen, Sheet = waits.Sheet };
+        return new Provenance(waits.Title, publisher, waits.Address, waits.RetrievedOn) { ImportedBy = User.Actor(), ImportedByUserId = User.UserId(), ImportedByOrganisationId = chosen, Sheet = waits.Sheet };
     }
 
     private static string? KoboKind(byte[]? mapping)

@@ -13,6 +13,8 @@ public sealed record Provenance(string? Title = null, string? Publisher = null, 
     /// <summary>The person's e-mail, or "command line (user)"; the audit trail's actor.</summary>
     public string? ImportedBy { get; init; }
     public int? ImportedByOrganisationId { get; init; }
+    /// <summary>The person's account, where a person imports (not the command line).</summary>
+    public int? ImportedByUserId { get; init; }
     /// <summary>The sheet of a workbook the user chose; else the importer picks the one it recognises.</summary>
     public string? Sheet { get; init; }
 }

@@ -36,6 +36,7 @@ try
     app.MapDatasetsApi();
     app.MapFindingsApi();
     app.MapFieldApi();
+    app.MapCommentsApi();
     app.MapKimberliteApiDocs();
     app.MapRazorPages();
 

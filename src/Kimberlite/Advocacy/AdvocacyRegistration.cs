@@ -6,6 +6,7 @@ public static class AdvocacyRegistration
     {
         builder.Services.AddScoped<AdvocacyBook>();
         builder.Services.AddScoped<BundledMeetings>();
+        builder.Services.AddScoped<Discussion>();
         return builder;
     }
 }

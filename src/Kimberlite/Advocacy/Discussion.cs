@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Net;
 using System.Security.Claims;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using System.Text.RegularExpressions;
 using Kimberlite.Accounts;
 using Kimberlite.Infrastructure.Api;
@@ -9,6 +10,7 @@ using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
 using Microsoft.AspNetCore.Html;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
@@ -184,25 +186,13 @@ public sealed partial class Discussion(
         };
         db.Comments.Add(comment);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        try
+        if (!await db.SaveUnlessRepeatedAsync(transaction, cancellationToken))
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // The same request arrived twice at once: the other one posted it.
-            db.ChangeTracker.Clear();
-            await transaction.RollbackAsync(cancellationToken);
             var other = await db.Comments.AsNoTracking().Include(c => c.Revisions).FirstOrDefaultAsync(c => c.ClientId == comment.ClientId, cancellationToken);
             return other is null ? throw new InvalidOperationException("A comment failed to save for another reason than a repeat.")
                 : new(BookOutcome.Repeated, (await ToDtosAsync(user, [other], cancellationToken))[0], []);
         }
-        var notices = await NotifyAsync(comment, item, parent?.AuthorId, cancellationToken);
-        await audit.AppendInAsync(db, user.Actor(), AuditActions.CommentPosted, $"comment {comment.Id}", await SummaryAsync(comment, cancellationToken), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        db.ChangeTracker.Clear();
-        await MailAsync(user, comment, notices, cancellationToken);
-        return new(BookOutcome.Done, (await ToDtosAsync(user, [comment], cancellationToken))[0], []);
+        return await FinishAsync(user, AuditActions.CommentPosted, comment, item, parent?.AuthorId, transaction, cancellationToken);
     }
 
     /// <summary>The author changes their comment; the earlier text is kept as a revision and stays readable.</summary>
@@ -229,8 +219,15 @@ public sealed partial class Discussion(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         var parentAuthor = comment.ParentId is { } p ? await db.Comments.Where(c => c.Id == p).Select(c => (int?)c.AuthorId).FirstOrDefaultAsync(cancellationToken) : null;
+        return await FinishAsync(user, AuditActions.CommentEdited, comment, item, parentAuthor, transaction, cancellationToken);
+    }
+
+    /// <summary>After a comment is saved: its notices and audit entry in the same transaction, then the mails once committed.</summary>
+    private async Task<BookResult<CommentDto>> FinishAsync(
+        ClaimsPrincipal user, string action, Comment comment, Item item, int? parentAuthor, IDbContextTransaction transaction, CancellationToken cancellationToken)
+    {
         var notices = await NotifyAsync(comment, item, parentAuthor, cancellationToken);
-        await audit.AppendInAsync(db, user.Actor(), AuditActions.CommentEdited, $"comment {comment.Id}", await SummaryAsync(comment, cancellationToken), cancellationToken);
+        await audit.AppendInAsync(db, user.Actor(), action, $"comment {comment.Id}", await SummaryAsync(comment, cancellationToken), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         await MailAsync(user, comment, notices, cancellationToken);
@@ -298,6 +295,9 @@ public sealed partial class Discussion(
         await db.CommentNotices.Where(n => n.UserId == me && n.ReadAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAtUtc, now), cancellationToken);
     }
 
+    /// <summary>Encodes markup but leaves letters of every language readable, as the pages' own encoder does.</summary>
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
     /// <summary>Plain text as HTML: everything encoded, http(s) addresses as links that pass no credit, @mentions emphasised.</summary>
     public static IHtmlContent Render(string text)
     {
@@ -308,12 +308,12 @@ public sealed partial class Discussion(
             var token = m.Value;
             var trailing = m.Groups["url"].Success ? token.Length - token.TrimEnd('.', ',', ';', ':', '!', '?', ')', '\'', '"').Length : 0;
             token = token[..^trailing];
-            html.Append(WebUtility.HtmlEncode(text[at..m.Index]));
-            var encoded = WebUtility.HtmlEncode(token);
+            html.Append(Encoder.Encode(text[at..m.Index]));
+            var encoded = Encoder.Encode(token);
             html.Append(m.Groups["url"].Success ? $"<a href=\"{encoded}\" rel=\"nofollow noopener ugc\">{encoded}</a>" : $"<strong class=\"mention\">{encoded}</strong>");
             at = m.Index + token.Length;
         }
-        html.Append(WebUtility.HtmlEncode(text[at..]));
+        html.Append(Encoder.Encode(text[at..]));
         return new HtmlString(html.ToString());
     }
 

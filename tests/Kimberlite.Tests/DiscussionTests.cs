@@ -108,6 +108,72 @@ public sealed class DiscussionTests(BundledApp app) : IClassFixture<BundledApp>
     }
 
     [Fact]
+    public async Task TheIncidentsListLinksEachIncidentToItsDiscussionAndAMentionThereSkipsWhoMayNotSeeIt()
+    {
+        var incident = await IncidentAsync("RELUFA", published: false);
+        var relufaEmail = Email("relufa");
+        var craggEmail = Email("cragg");
+        await People.CreateAsync(app, relufaEmail, MemberRole.Viewer, "RELUFA");
+        await People.CreateAsync(app, craggEmail, MemberRole.Viewer, "CRAGG");
+        var author = await People.ApiClientAsync(app, Email("author"), MemberRole.Monitor, "RELUFA");
+        var posted = await PostAsync(author, $"/api/v1/incidents/{incident}/comments", $"@{craggEmail.Split('@')[0]} @{relufaEmail.Split('@')[0]} : à suivre.", "coalition");
+        // Coalition-wide, but on an incident CRAGG may not see yet: only the RELUFA member is told.
+        Assert.Equal([await UserIdAsync(relufaEmail)], (await NoticesAsync(posted.Id)).Select(n => n.UserId));
+
+        var relufa = await People.SignInAsync(app, relufaEmail);
+        var list = await (await GetEnglishAsync(relufa, "/field/incidents")).Content.ReadAsStringAsync(Cancel);
+        Assert.Contains($"<a href=\"/comments?target=incident&amp;id={incident}\">Discussion (1)</a>", list);
+        var discussion = await (await GetEnglishAsync(relufa, $"/comments?target=incident&id={incident}")).Content.ReadAsStringAsync(Cancel);
+        Assert.Contains("à suivre.", discussion);
+        Assert.Contains($"id=\"comment-{posted.Id}\"", discussion);
+
+        var cragg = await People.SignInAsync(app, craggEmail);
+        Assert.Equal(HttpStatusCode.NotFound, (await cragg.GetAsync($"/comments?target=incident&id={incident}", Cancel)).StatusCode);
+        var refused = await People.PostFormAsync(cragg, "/comments", new()
+        {
+            ["target"] = "incident", ["id"] = $"{incident}", ["clientId"] = $"{Guid.NewGuid()}", ["audience"] = "coalition", ["text"] = "Vu.",
+        }, tokenFrom: "/account");
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.DoesNotContain("à suivre.", await (await GetEnglishAsync(cragg, "/account/mentions")).Content.ReadAsStringAsync(Cancel));
+    }
+
+    [Fact]
+    public async Task ACoordinatorHidesAndAnAuthorEditsThroughTheCommentBox()
+    {
+        var finding = await FindingAsync();
+        var authorEmail = Email("author");
+        var coordinatorEmail = Email("coord");
+        await People.CreateAsync(app, authorEmail, MemberRole.Viewer, "GAERN");
+        await People.CreateAsync(app, coordinatorEmail, MemberRole.Coordinator, "GAERN");
+        var author = await People.SignInAsync(app, authorEmail);
+        var back = $"/findings/{finding}";
+        var posted = await People.PostFormAsync(author, "/comments", new()
+        {
+            ["target"] = "finding", ["id"] = $"{finding}", ["clientId"] = $"{Guid.NewGuid()}", ["audience"] = "organisation", ["text"] = "Premier jet.", ["returnUrl"] = back,
+        }, tokenFrom: back);
+        var id = int.Parse(posted.Headers.Location!.OriginalString.Split("#comment-")[1], System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await People.PostFormAsync(author, "/comments?handler=Edit", new() { ["commentId"] = $"{id}", ["text"] = "Second jet.", ["returnUrl"] = back }, tokenFrom: back)).StatusCode);
+        var edited = await (await GetEnglishAsync(author, back)).Content.ReadAsStringAsync(Cancel);
+        Assert.Contains("Second jet.", edited);
+        Assert.Contains("Earlier versions (1)", edited);
+        Assert.Contains("Premier jet.", edited);
+        Assert.DoesNotContain("?handler=Hide", edited);
+        var refused = await People.PostFormAsync(author, "/comments?handler=Hide", new() { ["commentId"] = $"{id}", ["reason"] = "x" }, tokenFrom: back);
+        Assert.Contains("/account/denied", refused.Headers.Location?.OriginalString);
+
+        var coordinator = await People.SignInAsync(app, coordinatorEmail);
+        var noReason = await People.PostFormAsync(coordinator, "/comments?handler=Hide", new() { ["commentId"] = $"{id}", ["reason"] = "", ["returnUrl"] = back }, tokenFrom: back);
+        Assert.Equal(HttpStatusCode.OK, noReason.StatusCode);
+        Assert.Contains("role=\"alert\"", await noReason.Content.ReadAsStringAsync(Cancel));
+        await People.PostFormAsync(coordinator, "/comments?handler=Hide", new() { ["commentId"] = $"{id}", ["reason"] = "Brouillon publié par erreur.", ["returnUrl"] = back }, tokenFrom: back);
+        var hidden = await (await GetEnglishAsync(author, back)).Content.ReadAsStringAsync(Cancel);
+        Assert.Contains("Hidden by a coordinator: Brouillon publié par erreur.", hidden);
+        Assert.DoesNotContain("Second jet.", hidden);
+        Assert.DoesNotContain("Premier jet.", hidden);
+    }
+
+    [Fact]
     public async Task ACanaryCommentNeverReachesAPublicPageTheApiTheLogTheMailOrTheAuditTrail()
     {
         const string Canary = "CANARY-7f3a9c-comment";

@@ -174,6 +174,41 @@ public sealed class DiscussionTests(BundledApp app) : IClassFixture<BundledApp>
     }
 
     [Fact]
+    public async Task RecommendationsAndMeetingsAreDiscussedWithinTheOrganisationThatRecordedThem()
+    {
+        var (recommendation, workshop) = await app.WithDb(async db =>
+        {
+            var relufa = await db.Organisations.SingleAsync(o => o.Acronym == "RELUFA", Cancel);
+            var item = new AdvocacyItem
+            {
+                ClientId = Guid.NewGuid(), Text = "Publier les recettes minières par site.", Language = "fr", Addressee = "Ministère des Mines", OrganisationId = relufa.Id,
+                Theme = Theme.Revenue, StatusChangedAtUtc = DateTime.UtcNow, CreatedAtUtc = DateTime.UtcNow, UpdatedAtUtc = DateTime.UtcNow,
+            };
+            db.AdvocacyItems.Add(item);
+            await db.SaveChangesAsync(Cancel);
+            return (item.Id, await db.Meetings.Where(m => m.Key == "seed-workshop").Select(m => m.Id).SingleAsync(Cancel));
+        });
+        var relufa = await People.ApiClientAsync(app, Email("relufa"), MemberRole.Viewer, "RELUFA");
+        var cragg = await People.ApiClientAsync(app, Email("cragg"), MemberRole.Viewer, "CRAGG");
+
+        // The recommendation is RELUFA's: CRAGG joins its discussion for the coalition only.
+        var itemPath = $"/api/v1/recommendations/{recommendation}/comments";
+        var internalNote = await PostAsync(relufa, itemPath, "Relancer le cabinet en janvier.", "organisation");
+        var open = await PostAsync(cragg, itemPath, "Même demande au Centrafrique.", "coalition");
+        Assert.Equal("RELUFA", open.Organisation);
+        Assert.Equal(HttpStatusCode.BadRequest, (await cragg.PostAsJsonAsync(itemPath, new { clientId = Guid.NewGuid(), text = "Interne", audience = "organisation" }, Cancel)).StatusCode);
+        Assert.DoesNotContain(await ReadAsync(cragg, itemPath), c => c.Id == internalNote.Id);
+
+        // The bundled workshop belongs to the coalition: an organisation-only comment is for its author's organisation.
+        var meetingPath = $"/api/v1/meetings/{workshop}/comments";
+        var craggNote = await PostAsync(cragg, meetingPath, "Notre compte rendu arrive.", "organisation");
+        Assert.Equal("CRAGG", craggNote.Organisation);
+        Assert.DoesNotContain(await ReadAsync(relufa, meetingPath), c => c.Id == craggNote.Id);
+        Assert.Contains(await ReadAsync(cragg, meetingPath), c => c.Id == craggNote.Id);
+        Assert.Equal(HttpStatusCode.NotFound, (await cragg.GetAsync($"/api/v1/meetings/{workshop + 1000}/comments", Cancel)).StatusCode);
+    }
+
+    [Fact]
     public async Task ACanaryCommentNeverReachesAPublicPageTheApiTheLogTheMailOrTheAuditTrail()
     {
         const string Canary = "CANARY-7f3a9c-comment";

@@ -104,6 +104,11 @@ public sealed partial class Discussion(
     {
         if (await ItemAsync(reader, target, id, cancellationToken) is null)
             return null;
+        return await CommentsAsync(reader, target, id, cancellationToken);
+    }
+
+    private async Task<List<CommentDto>> CommentsAsync(ClaimsPrincipal reader, CommentTarget target, int id, CancellationToken cancellationToken)
+    {
         var comments = await Readable(reader, target, id).Include(c => c.Revisions).OrderBy(c => c.CreatedAtUtc).ThenBy(c => c.Id).AsSplitQuery().ToListAsync(cancellationToken);
         return await ToDtosAsync(reader, comments, cancellationToken);
     }
@@ -114,7 +119,7 @@ public sealed partial class Discussion(
         var item = await ItemAsync(reader, target, id, cancellationToken);
         if (item is null)
             return null;
-        var comments = await ListAsync(reader, target, id, cancellationToken) ?? [];
+        var comments = await CommentsAsync(reader, target, id, cancellationToken);
         var mine = reader.OrganisationsWith(MemberRole.Viewer);
         var acronyms = await db.Organisations.AsNoTracking().Where(o => mine.Contains(o.Id) || o.Id == item.OrganisationId).ToDictionaryAsync(o => o.Id, o => o.Acronym, cancellationToken);
         var itemOrganisation = item.OrganisationId is { } owner ? acronyms[owner] : null;

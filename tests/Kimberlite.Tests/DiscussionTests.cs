@@ -416,6 +416,9 @@ public sealed class DiscussionTests(BundledApp app) : IClassFixture<BundledApp>
         var problem = await bad.Content.ReadAsStringAsync(Cancel);
         Assert.Contains("clientId", problem);
         Assert.Contains("audience", problem);
+        var described = await app.CreateClient().GetStringAsync("/openapi/v1.json", Cancel);
+        Assert.Contains("/api/v1/findings/{id}/comments", described);
+        Assert.Contains("once per clientId", described);
     }
 
     private static Task<HttpResponseMessage> GetEnglishAsync(HttpClient client, string path)

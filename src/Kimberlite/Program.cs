@@ -39,6 +39,7 @@ try
     app.MapRecommendationsApi();
     app.MapMeetingsApi();
     app.MapAdvocacyFeed();
+    app.MapCommentsApi();
     app.MapKimberliteApiDocs();
     app.MapRazorPages();
 

@@ -161,9 +161,10 @@ public sealed class AccountService(
 
     public static string Target(User user) => $"{user.Email} (#{user.Id})";
 
-    private static readonly string[] Languages = ["fr", "en", "pt"];
+    /// <summary>The languages a mail is written in, one after the other (the reader's own is not known).</summary>
+    internal static readonly string[] Languages = ["fr", "en", "pt"];
 
-    private static string In(string language, Func<string> text)
+    internal static string In(string language, Func<string> text)
     {
         var previous = CultureInfo.CurrentUICulture;
         CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(language);

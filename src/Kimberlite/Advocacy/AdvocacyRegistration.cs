@@ -8,6 +8,7 @@ public static class AdvocacyRegistration
         builder.Services.AddScoped<BundledMeetings>();
         builder.Services.AddScoped<AdvocacyViews>();
         builder.Services.AddScoped<RecommendationImporter>();
+        builder.Services.AddScoped<Discussion>();
         return builder;
     }
 }

@@ -332,6 +332,24 @@ public sealed partial class AdvocacyPagesTests(AdvocacyPagesTests.App app) : ICl
         Assert.DoesNotContain("/advocacy/recommendations/new", (await GetAsync($"/findings/{finding}")).Html);
     }
 
+    [Theory]
+    [InlineData("en", "Advocacy: regional board", "Transparency of figures", "Central African Republic", "not stated in the source")]
+    [InlineData("pt", "Advocacia: quadro regional", "Transparência dos números", "República Centro-Africana", "não indicado na fonte")]
+    public async Task TheBoardAndTheWorkshopReadInEnglishAndPortuguese(string language, string title, string theme, string country, string notStated)
+    {
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+        var workshop = await app.WithDb(db => db.Meetings.Where(m => m.Key == BundledMeetings.SeedWorkshop).Select(m => m.Id).SingleAsync(Cancel));
+
+        var (_, board) = await GetAsync(client, "/advocacy");
+        var (_, meeting) = await GetAsync(client, $"/advocacy/meetings/{workshop}");
+
+        Assert.Contains($"<h1>{title}</h1>", board);
+        Assert.Contains($"<th scope=\"col\">{theme}</th>", board);
+        Assert.Contains($">{country}</a></th>", board);
+        Assert.Contains(notStated, meeting);
+    }
+
     [GeneratedRegex("<[^>]+>")]
     private static partial Regex Tags();
 

@@ -51,17 +51,10 @@ public sealed class ItemModel(KimberliteDb db, AdvocacyBook book, FindingTexts f
                 ItemFormModel.Piece(evidenceKind, evidenceTarget, null) is { } piece ? [piece] : null), cancellationToken),
             _ => null,
         };
-        switch (result?.Outcome)
-        {
-            case null:
-                return BadRequest();
-            case BookOutcome.Done or BookOutcome.Repeated:
-                return Redirect($"/advocacy/recommendations/{id}");
-            case BookOutcome.NotFound:
-                return NotFound();
-            case BookOutcome.Forbidden:
-                return Forbid();
-        }
+        if (result is null)
+            return BadRequest();
+        if (BookAnswer.For(result, _ => $"/advocacy/recommendations/{id}") is { } answer)
+            return answer;
         if (!await LoadAsync(id, cancellationToken))
             return NotFound();
         (Errors, Step) = (result.Errors, new StepForm(action, status, acknowledgement, note, evidenceKind, evidenceTarget));

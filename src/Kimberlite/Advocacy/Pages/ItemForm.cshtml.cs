@@ -87,15 +87,8 @@ public sealed class ItemFormModel(KimberliteDb db, AdvocacyBook book) : PageMode
     {
         var result = id is { } existing ? await book.UpdateAsync(User, existing, input.ToInput() with { ClientId = null }, cancellationToken)
             : await book.RecordAsync(User, input.ToInput(), cancellationToken);
-        switch (result.Outcome)
-        {
-            case BookOutcome.Done or BookOutcome.Repeated:
-                return Redirect($"/advocacy/recommendations/{result.Value!.Id}");
-            case BookOutcome.NotFound:
-                return NotFound();
-            case BookOutcome.Forbidden:
-                return Forbid();
-        }
+        if (BookAnswer.For(result, item => $"/advocacy/recommendations/{item.Id}") is { } answer)
+            return answer;
         (Id, Input, Errors) = (id, input, result.Errors);
         await LoadChoicesAsync(cancellationToken);
         Response.StatusCode = StatusCodes.Status400BadRequest;

@@ -43,12 +43,7 @@ public sealed class MeetingModel(KimberliteDb db, AdvocacyBook book, IAuthorizat
         if (action is not ("publish" or "unpublish"))
             return BadRequest();
         var result = await book.PublishMeetingAsync(User, id, action == "publish", cancellationToken);
-        return result.Outcome switch
-        {
-            BookOutcome.NotFound => NotFound(),
-            BookOutcome.Forbidden => Forbid(),
-            _ => Redirect($"/advocacy/meetings/{id}"),
-        };
+        return BookAnswer.For(result, _ => $"/advocacy/meetings/{id}") ?? BadRequest();
     }
 
     /// <summary>"12 March 2026", "12–14 March 2026", or the words for a date the source does not give.</summary>

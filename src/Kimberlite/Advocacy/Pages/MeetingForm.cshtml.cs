@@ -53,15 +53,8 @@ public sealed class MeetingFormModel(KimberliteDb db, AdvocacyBook book) : PageM
         };
         var result = id is { } existing ? await book.UpdateMeetingAsync(User, existing, given with { ClientId = null }, cancellationToken)
             : await book.RecordMeetingAsync(User, given, cancellationToken);
-        switch (result.Outcome)
-        {
-            case BookOutcome.Done or BookOutcome.Repeated:
-                return Redirect($"/advocacy/meetings/{result.Value!.Id}");
-            case BookOutcome.NotFound:
-                return NotFound();
-            case BookOutcome.Forbidden:
-                return Forbid();
-        }
+        if (BookAnswer.For(result, meeting => $"/advocacy/meetings/{meeting.Id}") is { } answer)
+            return answer;
         (Id, Input, Errors) = (id, input, result.Errors);
         await LoadChoicesAsync(cancellationToken);
         Response.StatusCode = StatusCodes.Status400BadRequest;

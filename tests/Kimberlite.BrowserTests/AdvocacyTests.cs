@@ -39,6 +39,7 @@ public sealed class AdvocacyTests(Browser browser, KimberliteServer server) : IC
         await form.AddresseeKind.SelectOptionAsync(new SelectOptionValue { Label = "ministère" });
         await form.Theme.SelectOptionAsync(new SelectOptionValue { Label = "Transparence des chiffres" });
         await form.DueOn.FillAsync("2027-06-30");
+        await ScreenshotsAtBothWidthsAsync(page, "advocacy-form-fr");
         await form.SaveAsync();
 
         var item = new RecommendationPage(page);

@@ -80,6 +80,9 @@ public sealed class ItemFormModel(KimberliteDb db, AdvocacyBook book) : PageMode
                 ApiCodes.Code(AddresseeKind.Ministry), [.. countries], null, null, null, null, [.. kinds], [.. targets], []);
         }
         await LoadChoicesAsync(cancellationToken);
+        // Made by the organisation recording it, unless the analyst says otherwise.
+        if (Input.Organisations is null or { Length: 0 } && Recording.Count == 1)
+            Input = Input with { Organisations = [Recording[0]] };
         return Page();
     }
 

@@ -281,6 +281,44 @@ public sealed partial class AdvocacyPagesTests(AdvocacyPagesTests.App app) : ICl
     }
 
     [Fact]
+    public async Task AnAnalystEditsAnItemThenWithdrawsItWithItsReasonAndNothingIsDeleted()
+    {
+        var id = await ItemAsync("Interdire l'achat de diamants bruts sans certificat à Mbuji-Mayi", "COD", Theme.Security, due: Today.AddDays(-1));
+        await People.CreateAsync(app, "edit-analyst@example.org", MemberRole.Analyst);
+        var analyst = await People.SignInAsync(app, "edit-analyst@example.org");
+        var edit = $"/advocacy/recommendations/{id}/edit";
+
+        var (_, form) = await GetAsync(analyst, edit);
+        Assert.Contains(">Interdire l'achat de diamants bruts sans certificat à Mbuji-Mayi</textarea>", form);
+        Assert.Contains("<input type=\"checkbox\" name=\"countries\" value=\"COD\" checked=\"checked\">", form);
+        Assert.Contains("<option value=\"security\" selected=\"selected\">Sécurité</option>", form);
+        var edited = await PostAsync(analyst, edit, edit, ("kind", "recommendation"), ("text", "Interdire l'achat de diamants bruts sans certificat de Kimberley à Mbuji-Mayi"),
+            ("language", "fr"), ("translationEn", "Ban buying rough diamonds without a Kimberley certificate in Mbuji-Mayi"), ("organisations", "RELUFA"),
+            ("addressee", "Ministère des Mines"), ("addresseeKind", "ministry"), ("countries", "COD"), ("theme", "traceability"), ("dueOn", ""));
+        Assert.Equal(HttpStatusCode.Redirect, edited.StatusCode);
+
+        var address = $"/advocacy/recommendations/{id}";
+        var withdrawn = await PostAsync(analyst, address, address, ("action", "withdraw"), ("note", "Remplacée par une recommandation régionale."));
+        Assert.Equal(HttpStatusCode.Redirect, withdrawn.StatusCode);
+
+        var (status, page) = await GetAsync(analyst, address);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("sans certificat de Kimberley à Mbuji-Mayi", page);
+        Assert.Contains("Traçabilité", page);
+        Assert.DoesNotContain("badge overdue", page);
+        Assert.Contains("<dt>Raison du retrait</dt><dd>Remplacée par une recommandation régionale.</dd>", page);
+        Assert.Contains("proposé → <strong>retiré</strong>", page);
+        Assert.DoesNotContain("name=\"action\" value=\"step\"", page);
+        Assert.Equal(HttpStatusCode.Redirect, (await analyst.GetAsync(edit, Cancel)).StatusCode);
+        // Read in English, the translation comes first and the original is shown beside it.
+        var english = app.CreateClient();
+        english.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        var (_, translated) = await GetAsync(english, address);
+        Assert.Contains("<blockquote class=\"item-text\" lang=\"en\">Ban buying rough diamonds", translated);
+        Assert.Contains("<blockquote class=\"item-text original\" lang=\"fr\">Interdire l'achat", translated);
+    }
+
+    [Fact]
     public async Task AnAnalystOfAnotherOrganisationCannotMoveTheItemOn()
     {
         var id = await ItemAsync("Former les agents du cadastre minier de Tshikapa", "COD", Theme.ArtisanalMiners);

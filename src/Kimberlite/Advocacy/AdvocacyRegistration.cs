@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
 namespace Kimberlite.Advocacy;
 
 public static class AdvocacyRegistration
@@ -9,6 +11,13 @@ public static class AdvocacyRegistration
         builder.Services.AddScoped<AdvocacyViews>();
         builder.Services.AddScoped<RecommendationImporter>();
         builder.Services.AddScoped<Discussion>();
+        builder.Services.AddScoped<Pages.AdvocacyTexts>();
+        // One form page each for a new record and for changing one: "new" is a second address of the edit page.
+        builder.Services.Configure<RazorPagesOptions>(o =>
+        {
+            o.Conventions.AddPageRoute("/Advocacy/Pages/ItemForm", "advocacy/recommendations/new");
+            o.Conventions.AddPageRoute("/Advocacy/Pages/MeetingForm", "advocacy/meetings/new");
+        });
         return builder;
     }
 }

@@ -5,12 +5,13 @@ using Kimberlite.Infrastructure.Localization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
 namespace Kimberlite.Statistics.Pages;
 
 [AllowAnonymous]
-public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IStringLocalizer<Texts> texts, KimberliteDb db, Analysis.Labels.LabelMeanings labels, IAuthorizationService authorization, Microsoft.Extensions.Options.IOptions<AnalysisOptions> analysis) : PageModel
+public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IStringLocalizer<Texts> texts, KimberliteDb db, Analysis.Labels.LabelMeanings labels, IAuthorizationService authorization, Microsoft.Extensions.Options.IOptions<AnalysisOptions> analysis, Advocacy.AdvocacyBook advocacy) : PageModel
 {
     public string Iso3 { get; private set; } = "";
     public string Name { get; private set; } = "";
@@ -21,6 +22,8 @@ public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IS
     public int ConflictCount => Profile.Groups.Count(g => g.SourcesDiffer);
     public IReadOnlyList<Finding> Findings { get; private set; } = [];
     public Analysis.Labels.LeftOutSection LeftOut { get; private set; } = null!;
+    /// <summary>The recommendations and commitments concerning the country that the reader may see.</summary>
+    public Advocacy.Pages.ItemList Recommendations { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(string iso3, CancellationToken cancellationToken)
     {
@@ -33,6 +36,9 @@ public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IS
         Profile = await reader.ProfileAsync(Iso3, cancellationToken);
         ChartJson = BuildChart();
         Findings = await FindingsApi.QueryAsync(db, new FindingFilter(Country: Iso3), analysis.Value, cancellationToken);
+        // Three-letter codes joined by commas: a code found in the list is that country, never part of another.
+        Recommendations = new(await advocacy.Visible(User).Include(i => i.Translations).Where(i => i.Countries.Contains(Iso3))
+            .OrderByDescending(i => i.StatusChangedAtUtc).Take(50).ToListAsync(cancellationToken), advocacy.Today);
         LeftOut = await Analysis.Labels.LeftOutSection.BuildAsync(labels, authorization, User, [Iso3], _ => true, $"/countries/{Iso3}#left-out", cancellationToken);
         ChartSources = Profile.Production.Sources.Concat(Profile.Exports.Sources)
             .GroupBy(f => f.SourcePublisher ?? texts["Source_Unknown"])

@@ -61,14 +61,14 @@ public static class AdvocacyFeed
                 if (!items.TryGetValue(change.ItemId, out var item))
                     continue;
                 var address = $"{root}/advocacy/recommendations/{item.Id}";
-                var status = texts[$"AdvApi_Status_{change.To}"].Value;
+                var status = texts[$"Adv_Status_{change.To}"].Value;
                 if (change.Acknowledgement is { } acknowledgement)
-                    status += $" ({texts[$"AdvApi_Acknowledgement_{acknowledgement}"]})";
+                    status += $" ({texts[$"Adv_Ack_{acknowledgement}"]})";
                 var text = item.Translations.FirstOrDefault(t => t.Language == language)?.Text ?? item.Text;
                 xml.WriteStartElement("entry", Atom);
                 // The item's address and the change's number: stable whatever the item later becomes.
                 xml.WriteElementString("id", Atom, $"{address}#change-{change.Id.ToString(CultureInfo.InvariantCulture)}");
-                xml.WriteElementString("title", Atom, texts["AdvApi_Feed_EntryTitle", texts[$"AdvApi_Kind_{item.Kind}"], item.Id, status]);
+                xml.WriteElementString("title", Atom, texts["AdvApi_Feed_EntryTitle", texts[$"Adv_Kind_{item.Kind}"], item.Id, status]);
                 xml.WriteElementString("updated", Atom, Time(change.AtUtc));
                 Link(xml, "alternate", address, "text/html");
                 xml.WriteStartElement("author", Atom);

@@ -60,9 +60,13 @@ public sealed partial class Discussion(
     public static string Code(CommentTarget target) => ApiCodes.Code(target);
 
     /// <summary>Where a member reads the discussion of an item.</summary>
-    public static string Address(CommentTarget target, int id) => target == CommentTarget.Finding
-        ? $"/findings/{id}#discussion"
-        : $"/comments?target={Code(target)}&id={id}";
+    public static string Address(CommentTarget target, int id) => target switch
+    {
+        CommentTarget.Finding => $"/findings/{id}#discussion",
+        CommentTarget.Recommendation => $"/advocacy/recommendations/{id}#discussion",
+        CommentTarget.Meeting => $"/advocacy/meetings/{id}#discussion",
+        _ => $"/comments?target={Code(target)}&id={id}",
+    };
 
     /// <summary>The item, if the reader may see it: null for the public, for a missing item, and for another organisation's unpublished incident.</summary>
     private async Task<Item?> ItemAsync(ClaimsPrincipal reader, CommentTarget target, int id, CancellationToken cancellationToken)

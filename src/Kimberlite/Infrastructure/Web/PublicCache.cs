@@ -48,7 +48,7 @@ public sealed class PublicCachePolicy(PublicCacheVersion version, IOptions<Publi
 {
     public const string Tag = "public";
 
-    private static readonly string[] PublicPrefixes = ["/countries", "/datasets", "/findings", "/map", "/sites", "/labels", "/api/v1", "/openapi", "/feeds"];
+    private static readonly string[] PublicPrefixes = ["/countries", "/datasets", "/findings", "/map", "/sites", "/labels", "/api/v1", "/openapi", "/feeds", "/advocacy"];
 
     private readonly string _authCookie = cookies.Get(IdentityConstants.ApplicationScheme).Cookie.Name ?? ".AspNetCore.Identity.Application";
 

@@ -182,19 +182,20 @@ public sealed class RecommendationImportTests : EmptyAppTest
     }
 
     [Fact]
-    public async Task AFrenchExcelFileWithABomAndSemicolonsKeepsItsAccents()
+    public async Task AFrenchExcelFileWithABomAndSemicolonsKeepsItsAccentsAndNamesItsThemeInFrench()
     {
         var text = "Améliorer la traçabilité des diamants saisis à la frontière et publier les procès-verbaux.";
         var portuguese = "Garantir a participação das comunidades na gestão das receitas e a publicação dos relatórios.";
         var csv = "kind;text;language;text_pt;organisation;addressee;countries;theme\r\n"
-            + $"recommendation;\"{text}\";fr;\"{portuguese}\";CENADEP;Ministère des Mines (RDC);COD,COG;traceability\r\n";
+            + $"recommendation;\"{text}\";fr;\"{portuguese}\";CENADEP;Ministère des Mines (RDC);COD,COG;TRACABILITE\r\n";
         var file = ImportFiles.Write([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv)], "excel.csv");
 
         var (exit, output, errors) = await RunAsync("import", "recommendations", file);
 
         Assert.Equal((0, "excel.csv: 1 recommendations or commitments recorded, 0 already there.", ""), (exit, output.Trim(), errors));
         var item = Assert.Single(await ItemsAsync());
-        Assert.Equal((text, "Ministère des Mines (RDC)", "COD,COG", portuguese), (item.Text, item.Addressee, item.Countries, Assert.Single(item.Translations).Text));
+        Assert.Equal((text, "Ministère des Mines (RDC)", "COD,COG", portuguese, Theme.Traceability),
+            (item.Text, item.Addressee, item.Countries, Assert.Single(item.Translations).Text, item.Theme));
     }
 
     [Fact]

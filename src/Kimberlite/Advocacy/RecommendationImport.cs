@@ -54,6 +54,23 @@ public sealed class RecommendationImporter(KimberliteDb db, AdvocacyBook book, A
         ["clientId"] = null,
     };
 
+    /// <summary>Each theme's name in French, English and Portuguese (the pages' words), folded, with its code.</summary>
+    private static readonly Lazy<Dictionary<string, string>> ThemeWords = new(() =>
+    {
+        var texts = new System.Resources.ResourceManager(typeof(Infrastructure.Localization.Texts));
+        var words = new Dictionary<string, string>();
+        foreach (var theme in Enum.GetValues<Theme>())
+            foreach (var language in AdvocacyBook.Languages)
+                if (texts.GetString($"Adv_Theme_{theme}", CultureInfo.GetCultureInfo(language)) is { } word)
+                    words.TryAdd(Fold(word), ApiCodes.Code(theme));
+        return words;
+    });
+
+    /// <summary>A theme as a person writes it in a list: its code, or its name in any of the three languages, accents and case aside.</summary>
+    public static string? ThemeCode(string? cell) => cell is null ? null : ThemeWords.Value.GetValueOrDefault(Fold(cell), cell);
+
+    private static string Fold(string text) => new([.. text.Normalize(NormalizationForm.FormD).Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant)]);
+
     /// <summary>A header that names the four required columns is a list of recommendations, whatever else it holds.</summary>
     public static bool Recognises(IReadOnlyList<string> headers) => Required.All(r => headers.Any(h => Name(h) == r));
 
@@ -158,7 +175,7 @@ public sealed class RecommendationImporter(KimberliteDb db, AdvocacyBook book, A
                     evidence.Add(Evidence(piece));
 
             var input = new ItemInput(id ?? Guid.NewGuid(), Optional("kind"), Cell(Text), Cell(Language), translations, madeBy.Count > 0 ? [.. madeBy] : null,
-                null, meeting, Cell(Addressee), Optional("addressee_kind"), countries.Count > 0 ? [.. countries] : null, Cell(Theme),
+                null, meeting, Cell(Addressee), Optional("addressee_kind"), countries.Count > 0 ? [.. countries] : null, ThemeCode(Cell(Theme)),
                 Due(Cell("due"), table.Sheet is not null), Optional("status"), Optional("acknowledgement"), Optional("committed_by"), Optional("recorded_in"), [.. evidence]);
             // The API's own rules, each refusal put back under the column the person wrote.
             foreach (var (field, _) in await book.CheckAsync(input, creating: true, cancellationToken))

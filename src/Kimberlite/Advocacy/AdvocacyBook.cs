@@ -102,16 +102,10 @@ public sealed class AdvocacyBook(KimberliteDb db, AuditLog audit, TimeProvider c
         var item = await NewItemAsync(input, organisation!.Value, user.UserId(), user.Actor(), cancellationToken);
         db.Add(item);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException) when (input.ClientId is { } retried)
+        if (!await db.SaveUnlessRepeatedAsync(transaction, cancellationToken))
         {
             // The same request arrived twice at once: the other one recorded it.
-            db.ChangeTracker.Clear();
-            await transaction.RollbackAsync(cancellationToken);
-            var other = await db.Set<AdvocacyItem>().AsNoTracking().FirstOrDefaultAsync(i => i.ClientId == retried, cancellationToken);
+            var other = await db.Set<AdvocacyItem>().AsNoTracking().FirstOrDefaultAsync(i => i.ClientId == item.ClientId, cancellationToken);
             return other is null ? throw new InvalidOperationException("An item failed to save for another reason than a repeat.") : new(BookOutcome.Repeated, other, []);
         }
         await audit.AppendInAsync(db, user.Actor(), AuditActions.AdvocacyRecorded, $"{Code(item.Kind)} {item.Id}", $"{Code(item.Status)}, {item.Addressee}: {Clip(item.Text, 200)}", cancellationToken);
@@ -258,14 +252,8 @@ public sealed class AdvocacyBook(KimberliteDb db, AuditLog audit, TimeProvider c
         await ApplyAsync(meeting, input, cancellationToken);
         db.Meetings.Add(meeting);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        try
+        if (!await db.SaveUnlessRepeatedAsync(transaction, cancellationToken))
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            db.ChangeTracker.Clear();
-            await transaction.RollbackAsync(cancellationToken);
             var other = await db.Meetings.AsNoTracking().FirstOrDefaultAsync(m => m.ClientId == meeting.ClientId, cancellationToken);
             return other is null ? throw new InvalidOperationException("A meeting failed to save for another reason than a repeat.") : new(BookOutcome.Repeated, other, []);
         }
@@ -321,24 +309,16 @@ public sealed class AdvocacyBook(KimberliteDb db, AuditLog audit, TimeProvider c
             meeting.Kind = MeetingKind.Workshop;
         if (Clean(input.Title) is { } title)
             meeting.Title = title;
-        if (input.StartsOn is not null)
-            meeting.StartsOn = Date(input.StartsOn);
-        if (input.EndsOn is not null)
-            meeting.EndsOn = Date(input.EndsOn);
-        if (input.Place is not null)
-            meeting.Place = Clean(input.Place);
-        if (input.Countries is not null)
-            meeting.Countries = CountryList(input.Countries);
-        if (input.OtherParticipants is not null)
-            meeting.OtherParticipants = Clean(input.OtherParticipants);
-        if (input.Description is not null)
-            meeting.Description = Clean(input.Description);
-        if (input.Aims is not null)
-            meeting.Aims = Clean(input.Aims);
-        if (input.Minutes is not null)
-            meeting.Minutes = Clean(input.Minutes);
-        if (input.Outcomes is not null)
-            meeting.Outcomes = Clean(input.Outcomes);
+        meeting.StartsOn = input.StartsOn is null ? meeting.StartsOn : Date(input.StartsOn);
+        meeting.EndsOn = input.EndsOn is null ? meeting.EndsOn : Date(input.EndsOn);
+        meeting.Countries = input.Countries is null ? meeting.Countries : CountryList(input.Countries);
+        // A text left out keeps its value; one sent empty clears it.
+        meeting.Place = Given(input.Place, meeting.Place);
+        meeting.OtherParticipants = Given(input.OtherParticipants, meeting.OtherParticipants);
+        meeting.Description = Given(input.Description, meeting.Description);
+        meeting.Aims = Given(input.Aims, meeting.Aims);
+        meeting.Minutes = Given(input.Minutes, meeting.Minutes);
+        meeting.Outcomes = Given(input.Outcomes, meeting.Outcomes);
         if (Clean(input.Language)?.ToLowerInvariant() is { } language)
             meeting.Language = language;
         if (input.Organisations is not null)
@@ -416,10 +396,8 @@ public sealed class AdvocacyBook(KimberliteDb db, AuditLog audit, TimeProvider c
             item.Theme = theme;
         if (input.DueOn is not null)
             item.DueOn = string.IsNullOrWhiteSpace(input.DueOn) ? null : DateOnly.ParseExact(input.DueOn.Trim(), "yyyy-MM-dd");
-        if (input.CommittedBy is not null)
-            item.CommittedBy = Clean(input.CommittedBy);
-        if (input.RecordedIn is not null)
-            item.RecordedIn = Clean(input.RecordedIn);
+        item.CommittedBy = Given(input.CommittedBy, item.CommittedBy);
+        item.RecordedIn = Given(input.RecordedIn, item.RecordedIn);
         if (input.Translations is not null)
         {
             item.Translations.Clear();
@@ -546,6 +524,8 @@ public sealed class AdvocacyBook(KimberliteDb db, AuditLog audit, TimeProvider c
     public static string CountryList(IEnumerable<string> countries) => Advocacy.Countries.Join(countries.Where(c => !IsRegional(c)));
 
     public static string Code<T>(T value) where T : struct, Enum => ApiCodes.Code(value);
+
+    private static string? Given(string? input, string? current) => input is null ? current : Clean(input);
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 

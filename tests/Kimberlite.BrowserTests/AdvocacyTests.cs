@@ -132,6 +132,8 @@ public sealed class AdvocacyTests(Browser browser, KimberliteServer server) : IC
         await page.WaitForURLAsync(url => url.Contains("/account/signin/code", StringComparison.Ordinal));
         await page.GetByLabel("Code à six chiffres").FillAsync(Totp.Now(key));
         await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/account", StringComparison.Ordinal));
+        // The address is enough: waiting for the page's load event timed out once on a machine loaded thirty times over.
+        await page.WaitForURLAsync(url => url.EndsWith("/account", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
     }
 }

@@ -85,7 +85,7 @@ public sealed class LibrarySearch(KimberliteDb db, IFullTextIndex index)
         if (best is not null)
         {
             var pageIds = shown.Select(d => best[d.Id].PageId).ToList();
-            texts = await db.DocumentPages.AsNoTracking().Where(p => pageIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Text, cancellationToken);
+            texts = await db.DocumentPages.Where(p => pageIds.Contains(p.Id)).Select(p => new { p.Id, p.Text }).ToDictionaryAsync(p => p.Id, p => p.Text, cancellationToken);
         }
         var marked = required.SelectMany(w => w.Stems).ToHashSet(StringComparer.Ordinal);
         var hits = shown.Select(d =>

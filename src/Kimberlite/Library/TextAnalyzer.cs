@@ -63,7 +63,20 @@ public static class TextAnalyzer
         private readonly char[] _work = new char[LongestWord * 4];
         private readonly char[] _folded = new char[LongestWord * 4];
 
+        // A page repeats its words: each distinct word is stemmed once per thread (the arrays are only ever read).
+        private readonly Dictionary<string, string[]> _known = new(StringComparer.Ordinal);
+
         public string[] Stem(char[] buffer, int length)
+        {
+            var word = new string(buffer, 0, length);
+            if (_known.TryGetValue(word, out var known))
+                return known;
+            if (_known.Count >= 100_000)
+                _known.Clear();
+            return _known[word] = StemOnce(buffer, length);
+        }
+
+        private string[] StemOnce(char[] buffer, int length)
         {
             // The light stemmers read accents (Portuguese "-ções" → "-ção"), so they see the word before it is folded.
             var french = Fold(_french.Stem(Copy(buffer, length), length));

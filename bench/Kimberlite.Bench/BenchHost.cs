@@ -1,8 +1,10 @@
 using Kimberlite.Accounts;
+using Kimberlite.Advocacy;
 using Kimberlite.Analysis;
 using Kimberlite.Field;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
+using Kimberlite.Library;
 using Kimberlite.Statistics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +25,8 @@ internal static class BenchHost
         builder.AddKimberliteStatistics();
         builder.AddKimberliteAnalysis();
         builder.AddKimberliteField();
+        builder.AddKimberliteAdvocacy();
+        builder.AddKimberliteLibrarySearch();
         var host = builder.Build();
         using (var scope = host.Services.CreateScope())
             await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();

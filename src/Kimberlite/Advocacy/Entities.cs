@@ -140,6 +140,8 @@ public sealed class ItemEvidence
     public long? StatusChangeId { get; set; }
     public EvidenceKind Kind { get; set; }
     public int? TargetId { get; set; }
+    /// <summary>The page of a cited document, from 1.</summary>
+    public int? Page { get; set; }
     public string? Url { get; set; }
     public string? Note { get; set; }
 }

@@ -82,6 +82,10 @@ public sealed class LibraryCitationTests(BundledApp app) : IClassFixture<Bundled
         var form = await client.GetStringAsync($"/findings/{finding}", Cancel);
         Assert.Contains("name=\"documentId\"", form);
         Assert.Contains(title, form);
+        var refused = await People.PostFormAsync(client, $"/findings/{finding}?handler=Cite",
+            new() { ["documentId"] = document.ToString(System.Globalization.CultureInfo.InvariantCulture), ["page"] = "99" }, $"/findings/{finding}");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("donnez une page qu'il contient", System.Net.WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync(Cancel)));
         var posted = await People.PostFormAsync(client, $"/findings/{finding}?handler=Cite",
             new() { ["documentId"] = document.ToString(System.Globalization.CultureInfo.InvariantCulture), ["page"] = "3", ["note"] = "Article 3" }, $"/findings/{finding}");
 

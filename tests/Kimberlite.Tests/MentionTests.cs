@@ -114,3 +114,44 @@ public sealed class MentionTests(BundledApp app) : IClassFixture<BundledApp>
         Assert.Equal([2], found.Single(m => m.Kind == MentionKind.Province).Pages);
     }
 }
+
+/// <summary>Sums as the three languages write them, each read into the one number it means.</summary>
+public sealed class MentionSumTests(BundledApp app) : IClassFixture<BundledApp>
+{
+    [Theory]
+    [InlineData("La production a atteint 1 234 567 carats en 2019.", MentionKind.Carats, "1234567")]
+    [InlineData("Soit 1,2 million de carats, contre 980 000 l'an passé.", MentionKind.Carats, "1200000")]
+    [InlineData("A Endiama vendeu 45.000 quilates no primeiro semestre.", MentionKind.Carats, "45000")]
+    [InlineData("About 8.5m carats were exported.", MentionKind.Carats, "8500000")]
+    [InlineData("Un lot de 350 ct a été saisi à la frontière.", MentionKind.Carats, "350")]
+    [InlineData("Les exportations valent US$ 12,5 millions.", MentionKind.Usd, "12500000")]
+    [InlineData("Exports were worth $1.2 million in 2020.", MentionKind.Usd, "1200000")]
+    [InlineData("Le ministère annonce 12 millions de dollars de recettes.", MentionKind.Usd, "12000000")]
+    [InlineData("O valor foi de USD 3 400 000 em 2021.", MentionKind.Usd, "3400000")]
+    [InlineData("Receitas de 2,3 mil milhões de dólares.", MentionKind.Usd, "2300000000")]
+    [InlineData("Total value: 1,234,567.89 USD.", MentionKind.Usd, "1234567.89")]
+    public async Task ASumIsReadIntoTheNumberItMeans(string sentence, MentionKind kind, string number)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var finder = scope.ServiceProvider.GetRequiredService<MentionFinder>();
+        await finder.LoadAsync(TestContext.Current.CancellationToken);
+
+        var found = finder.Find(sentence);
+
+        Assert.Contains(found, m => m.Kind == kind && m.Key == number);
+        Assert.Single(found, m => m.Kind == kind);
+    }
+
+    [Theory]
+    [InlineData("Le fleuve Congo traverse la région.")]
+    [InlineData("The car was stopped at the border; the centre of the town was calm.")]
+    [InlineData("Le pays a signé ; le camp était vide.")]
+    public async Task AmbiguousWordsNameNothing(string sentence)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var finder = scope.ServiceProvider.GetRequiredService<MentionFinder>();
+        await finder.LoadAsync(TestContext.Current.CancellationToken);
+
+        Assert.Empty(finder.Find(sentence));
+    }
+}

@@ -13,7 +13,7 @@ namespace Kimberlite.Library;
 /// their English names), their provinces and mining towns (data/provinces.csv), the mining sites Kimberlite holds, the
 /// coalition's organisations and the publishers it reads, and sums in carats or US$ as numbers. Accents and case do not
 /// matter; acronyms (RCA, RDC, CAR, DRC, KP…) must be written in capitals. "Congo" alone names no country: it is the
-/// river, Brazzaville or Kinshasa, and a wrong guess would file a document under the wrong country (docs/LIBRARY.md).
+/// river, Brazzaville or Kinshasa, and a wrong guess would file a document under the wrong country (data/README.md).
 /// </summary>
 public sealed partial class MentionFinder(KimberliteDb db) : IPagesExtracted
 {

@@ -48,12 +48,14 @@ public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, F
         CanDecide = (await authorization.AuthorizeAsync(User, Policies.Analyst)).Succeeded;
         var mayCite = await citations.MayCiteAsync(User, Library.CitingKind.Finding, id, cancellationToken);
         Cited = new("finding", id, await citations.CitedByAsync(User, Library.CitingKind.Finding, id, cancellationToken), mayCite, $"/findings/{id}?handler=Cite",
-            mayCite ? await citations.RecentAsync(User, cancellationToken) : []);
+            mayCite ? await citations.RecentAsync(User, cancellationToken) : [], _citeError);
         return Page();
     }
 
     /// <summary>The documents the finding cites that this reader may see; the public, public documents only.</summary>
     public Library.CitedDocumentsView Cited { get; private set; } = null!;
+
+    private string? _citeError;
 
     public async Task<IActionResult> OnPostCiteAsync(int id, int? documentId, int? page, string? note, CancellationToken cancellationToken)
     {
@@ -64,9 +66,17 @@ public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, F
         {
             Advocacy.BookOutcome.NotFound => NotFound(),
             Advocacy.BookOutcome.Forbidden => Forbid(),
-            Advocacy.BookOutcome.Invalid => BadRequest(string.Join(" ", result.Errors.SelectMany(e => e.Value))),
+            Advocacy.BookOutcome.Invalid => await RefusedAsync(id, result.Errors, cancellationToken),
             _ => Redirect($"/findings/{id}#cited-finding"),
         };
+    }
+
+    private async Task<IActionResult> RefusedAsync(int id, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        _citeError = Library.CitedDocumentsView.ErrorKey(errors);
+        var page = await OnGetAsync(id, cancellationToken);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return page;
     }
 
     /// <summary>Anyone reads a finding; only an analyst decides on it, and the history and audit trail name them (docs/ACCESS.md).</summary>

@@ -67,7 +67,8 @@ public sealed class IncidentsModel(KimberliteDb db, IncidentReview review, IOpti
     public IReadOnlyList<(int Id, string Title)> Recent { get; private set; } = [];
 
     public Library.CitedDocumentsView CitedView(Incident incident) =>
-        new($"incident-{incident.Id}", incident.Id, Cited[incident.Id].ToList(), CanReview(incident), "/field/incidents?handler=Cite", Recent);
+        new($"incident-{incident.Id}", incident.Id, Cited[incident.Id].ToList(), CanReview(incident), "/field/incidents?handler=Cite", Recent,
+            _citeError is { } e && e.Incident == incident.Id ? e.Key : null);
 
     public async Task<IActionResult> OnPostCiteAsync(int citingId, int? documentId, int? page, string? note, CancellationToken cancellationToken)
     {
@@ -76,9 +77,19 @@ public sealed class IncidentsModel(KimberliteDb db, IncidentReview review, IOpti
         {
             Advocacy.BookOutcome.NotFound => NotFound(),
             Advocacy.BookOutcome.Forbidden => Forbid(),
-            Advocacy.BookOutcome.Invalid => BadRequest(string.Join(" ", result.Errors.SelectMany(e => e.Value))),
+            Advocacy.BookOutcome.Invalid => await RefusedAsync(citingId, result.Errors, cancellationToken),
             _ => Redirect($"/field/incidents#incident-{citingId}"),
         };
+    }
+
+    private (int Incident, string Key)? _citeError;
+
+    private async Task<IActionResult> RefusedAsync(int incident, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        _citeError = (incident, Library.CitedDocumentsView.ErrorKey(errors));
+        await LoadAsync(cancellationToken);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
     }
 
     public bool CanReview(Incident incident) => User.HasRoleIn(incident.OrganisationId, MemberRole.Analyst);

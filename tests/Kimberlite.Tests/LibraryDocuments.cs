@@ -29,6 +29,18 @@ public static class LibraryDocuments
         return document.Id;
     }
 
+    /// <summary>Runs the hooks again over the stored pages, as a retried extraction does.</summary>
+    public static async Task ExtractAgainAsync(KimberliteApp app, int documentId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Infrastructure.Data.KimberliteDb>();
+        var document = await db.Documents.SingleAsync(d => d.Id == documentId);
+        var pages = await db.DocumentPages.Where(p => p.DocumentId == documentId).OrderBy(p => p.Number).ToListAsync();
+        foreach (var hook in scope.ServiceProvider.GetServices<IPagesExtracted>().OrderBy(h => h.Order))
+            await hook.OnExtractedAsync(db, document, pages, CancellationToken.None);
+        await db.SaveChangesAsync();
+    }
+
     public static Task<List<DocumentMention>> MentionsAsync(KimberliteApp app, int documentId) =>
         app.WithDb(db => db.DocumentMentions.AsNoTracking().Where(m => m.DocumentId == documentId).OrderBy(m => m.Page).ThenBy(m => m.Id).ToListAsync());
 }

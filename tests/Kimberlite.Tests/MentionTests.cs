@@ -102,6 +102,18 @@ public sealed class MentionTests(BundledApp app) : IClassFixture<BundledApp>
     }
 
     [Fact]
+    public async Task ARetriedExtractionListsTheMentionsOnce()
+    {
+        var id = await LibraryDocuments.AddAsync(app, "Retried", DocumentVisibility.Public, "GAERN", "La RDC et le Nord-Kivu.");
+        var before = (await LibraryDocuments.MentionsAsync(app, id)).Select(m => (m.Page, m.Kind, m.Key)).ToList();
+
+        await LibraryDocuments.ExtractAgainAsync(app, id);
+
+        Assert.Equal(before, (await LibraryDocuments.MentionsAsync(app, id)).Select(m => (m.Page, m.Kind, m.Key)).ToList());
+        Assert.Contains((1, MentionKind.Province, "COD:Nord-Kivu"), before);
+    }
+
+    [Fact]
     public async Task TheDocumentsMentionsPartialGroupsThemByKindWithTheirPages()
     {
         var id = await LibraryDocuments.AddAsync(app, "Grouped", DocumentVisibility.Public, "RELUFA", "Le Cameroun.", "Le Cameroun et l'Adamaoua.");

@@ -21,18 +21,19 @@ public sealed partial class MentionFinder(KimberliteDb db) : IPagesExtracted
 
     public int Order => 20;
 
-    private Dictionary<string, List<Entry>>? _names;
+    /// <summary>The folded names, by their first word: a page is read word by word, not once per name.</summary>
+    private Dictionary<string, List<(string Form, List<Entry> Entries)>>? _names;
     private List<(Entry Entry, Regex Pattern)>? _acronyms;
 
-    public async Task OnExtractedAsync(KimberliteDb _, LibraryDocument document, IReadOnlyList<DocumentPage> pages, CancellationToken cancellationToken)
+    public async Task OnExtractedAsync(KimberliteDb extraction, LibraryDocument document, IReadOnlyList<DocumentPage> pages, CancellationToken cancellationToken)
     {
-        // A retried extraction lists the pages again from scratch.
+        // A retried extraction lists the pages again from scratch; the new rows are saved with the extraction's pages.
         if (document.Id != 0)
-            await db.DocumentMentions.Where(m => m.DocumentId == document.Id).ExecuteDeleteAsync(cancellationToken);
+            await extraction.DocumentMentions.Where(m => m.DocumentId == document.Id).ExecuteDeleteAsync(cancellationToken);
         await LoadAsync(cancellationToken);
         foreach (var page in pages)
             foreach (var found in Find(page.Text))
-                db.DocumentMentions.Add(new DocumentMention { DocumentId = document.Id, Page = page.Number, Kind = found.Kind, Key = found.Key, Text = found.Text });
+                extraction.DocumentMentions.Add(new DocumentMention { DocumentId = document.Id, Page = page.Number, Kind = found.Kind, Key = found.Key, Text = found.Text });
     }
 
     /// <summary>What one page names, once per kind and key, in the order the page first names it.</summary>
@@ -42,10 +43,22 @@ public sealed partial class MentionFinder(KimberliteDb db) : IPagesExtracted
             throw new InvalidOperationException("LoadAsync first.");
         var candidates = new List<Hit>();
         var folded = Fold(text);
-        foreach (var (form, entries) in _names)
-            for (var at = folded.IndexOf(form, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(form, at + 1, StringComparison.Ordinal))
-                if (IsWordEdge(folded, at - 1) && IsWordEdge(folded, at + form.Length))
-                    candidates.AddRange(entries.Select(e => new Hit(at, form.Length, e.Kind, e.Key)));
+        for (var at = 0; at < folded.Length;)
+        {
+            if (!char.IsLetterOrDigit(folded[at]))
+            {
+                at++;
+                continue;
+            }
+            var end = at;
+            while (end < folded.Length && char.IsLetterOrDigit(folded[end]))
+                end++;
+            if (_names.TryGetValue(folded[at..end], out var forms))
+                foreach (var (form, entries) in forms)
+                    if (string.CompareOrdinal(folded, at, form, 0, form.Length) == 0 && at + form.Length <= folded.Length && IsWordEdge(folded, at + form.Length))
+                        candidates.AddRange(entries.Select(e => new Hit(at, form.Length, e.Kind, e.Key)));
+            at = end;
+        }
         foreach (var (entry, pattern) in _acronyms)
             foreach (Match m in pattern.Matches(text))
                 candidates.Add(new Hit(m.Index, m.Length, entry.Kind, entry.Key));
@@ -107,7 +120,9 @@ public sealed partial class MentionFinder(KimberliteDb db) : IPagesExtracted
         _acronyms = acronyms;
         _names = entries.Where(e => Fold(e.Form).Trim().Length >= 3)
             .GroupBy(e => Fold(e.Form).Trim(), e => e.Entry)
-            .ToDictionary(g => g.Key, g => g.Distinct().ToList());
+            .Select(g => (Form: g.Key, Entries: g.Distinct().ToList()))
+            .GroupBy(f => new string([.. f.Form.TakeWhile(char.IsLetterOrDigit)]))
+            .ToDictionary(g => g.Key, g => g.ToList());
     }
 
     /// <summary>A site's name when it is specific enough to find in prose: four letters or more, and not a common word.</summary>
@@ -187,6 +202,11 @@ public sealed partial class MentionFinder(KimberliteDb db) : IPagesExtracted
         var folded = new StringBuilder(text.Length);
         foreach (var c in text)
         {
+            if (c < 128 && c != '-')
+            {
+                folded.Append(c is '\n' or '\r' or '\t' ? ' ' : char.ToLowerInvariant(c));
+                continue;
+            }
             var d = c.ToString().Normalize(NormalizationForm.FormD);
             var b = d.Length > 0 && char.IsLetter(d[0]) ? char.ToLowerInvariant(d[0]) : char.ToLowerInvariant(c);
             folded.Append(b switch { '-' or '‐' or '–' or '\u00A0' or '\u202F' or '\n' or '\r' or '\t' => ' ', '’' or 'ʼ' => '\'', _ => b });

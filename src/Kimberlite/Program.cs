@@ -27,6 +27,7 @@ try
     builder.AddKimberliteImports();
     builder.AddKimberliteAdvocacy();
     builder.AddKimberliteLibrarySearch();
+    builder.AddKimberliteCitations();
 
     var app = builder.Build();
     app.UseKimberliteWeb();
@@ -43,6 +44,7 @@ try
     app.MapAdvocacyFeed();
     app.MapCommentsApi();
     app.MapLibrarySearchApi();
+    app.MapCitationsApi();
     app.MapKimberliteApiDocs();
     app.MapRazorPages();
 

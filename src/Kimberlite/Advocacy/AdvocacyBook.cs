@@ -2,13 +2,15 @@ using System.Security.Claims;
 using Kimberlite.Accounts;
 using Kimberlite.Infrastructure.Api;
 using Kimberlite.Infrastructure.Data;
+using Kimberlite.Library;
 using Kimberlite.Statistics;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kimberlite.Advocacy;
 
-/// <summary>A piece of evidence as a member gives it: `kind` finding, incident, dataset or link; `id` or `url`.</summary>
-public sealed record EvidenceInput(string? Kind, int? Id, string? Url, string? Note);
+/// <summary>A piece of evidence as a member gives it: `kind` finding, incident, dataset, document or link; `id` or `url`.</summary>
+/// `kind` document cites a document of the library by `id`, with its `page` (from 1).
+public sealed record EvidenceInput(string? Kind, int? Id, string? Url, string? Note, int? Page = null);
 
 /// <summary>
 /// A recommendation or commitment as a member writes it (API JSON in camelCase, the form, a row of an import).
@@ -93,13 +95,13 @@ public sealed class AdvocacyBook(KimberliteDb db, AuditLog audit, TimeProvider c
             && await db.Set<AdvocacyItem>().AsNoTracking().FirstOrDefaultAsync(i => i.ClientId == clientId, cancellationToken) is { } same)
             return new(BookOutcome.Repeated, same, []);
         var (organisation, orgErrors) = await RecordingOrganisationAsync(user, input.Organisation, cancellationToken);
-        var errors = await CheckAsync(input, creating: true, cancellationToken);
+        var errors = await CheckAsync(input, creating: true, cancellationToken, user);
         foreach (var (field, messages) in orgErrors)
             errors[field] = messages;
         if (errors.Count > 0)
             return new(BookOutcome.Invalid, null, errors);
 
-        var item = await NewItemAsync(input, organisation!.Value, user.UserId(), user.Actor(), cancellationToken);
+        var item = await NewItemAsync(input, organisation!.Value, user.UserId(), user.Actor(), cancellationToken, user);
         db.Add(item);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (!await db.SaveUnlessRepeatedAsync(transaction, cancellationToken))
@@ -118,7 +120,7 @@ public sealed class AdvocacyBook(KimberliteDb db, AuditLog audit, TimeProvider c
     /// A new item as a checked input describes it, with the first entry of its history, not yet added or saved: one for
     /// <see cref="RecordAsync"/>, many in the one transaction of an import.
     /// </summary>
-    public async Task<AdvocacyItem> NewItemAsync(ItemInput input, int organisation, int? actorId, string actor, CancellationToken cancellationToken)
+    public async Task<AdvocacyItem> NewItemAsync(ItemInput input, int organisation, int? actorId, string actor, CancellationToken cancellationToken, ClaimsPrincipal? reader = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var kind = ApiCodes.Parse<ItemKind>(input.Kind) ?? ItemKind.Recommendation;
@@ -132,7 +134,7 @@ public sealed class AdvocacyBook(KimberliteDb db, AuditLog audit, TimeProvider c
             Kind = kind, Text = "", Language = "", Addressee = "", OrganisationId = organisation, Status = status, Acknowledgement = acknowledgement,
             StatusChangedAtUtc = now, CreatedAtUtc = now, UpdatedAtUtc = now,
         };
-        await ApplyAsync(item, input, cancellationToken);
+        await ApplyAsync(item, input, cancellationToken, reader);
         item.History.Add(new StatusChange
         {
             AtUtc = now, From = null, To = status, Acknowledgement = acknowledgement, ActorId = actorId, ActorOrganisationId = organisation, Actor = actor,
@@ -150,13 +152,13 @@ public sealed class AdvocacyBook(KimberliteDb db, AuditLog audit, TimeProvider c
             return BookResult<AdvocacyItem>.Fail(BookOutcome.Forbidden);
         if (item.Status == ItemStatus.Withdrawn)
             return BookResult<AdvocacyItem>.Fail(BookOutcome.Conflict, "status", "A withdrawn item stays as it was withdrawn.");
-        var errors = await CheckAsync(input, creating: false, cancellationToken);
+        var errors = await CheckAsync(input, creating: false, cancellationToken, user);
         if (errors.Count > 0)
             return new(BookOutcome.Invalid, null, errors);
         var before = Clip(item.Text, 200);
         if (!string.IsNullOrWhiteSpace(input.Kind))
             item.Kind = ApiCodes.Parse<ItemKind>(input.Kind)!.Value;
-        await ApplyAsync(item, input, cancellationToken);
+        await ApplyAsync(item, input, cancellationToken, user);
         item.UpdatedAtUtc = clock.GetUtcNow().UtcDateTime;
         await SaveAuditedAsync(user, AuditActions.AdvocacyChanged, item, $"was: {before}", cancellationToken);
         return new(BookOutcome.Done, item, []);
@@ -187,7 +189,7 @@ public sealed class AdvocacyBook(KimberliteDb db, AuditLog audit, TimeProvider c
             errors["note"] = [to == ItemStatus.Withdrawn ? "Give the reason it is withdrawn." : "Say what shows this outcome."];
         if (note?.Length > 5_000)
             errors["note"] = ["A note of up to 5,000 characters."];
-        var evidence = await CheckEvidenceAsync(input.Evidence, errors, cancellationToken);
+        var evidence = await CheckEvidenceAsync(input.Evidence, errors, cancellationToken, user);
         if (errors.Count > 0)
             return new(BookOutcome.Invalid, null, errors);
 
@@ -376,7 +378,7 @@ public sealed class AdvocacyBook(KimberliteDb db, AuditLog audit, TimeProvider c
     }
 
     /// <summary>Copies what the input gives onto the item; on an update a field left out keeps its value.</summary>
-    private async Task ApplyAsync(AdvocacyItem item, ItemInput input, CancellationToken cancellationToken)
+    private async Task ApplyAsync(AdvocacyItem item, ItemInput input, CancellationToken cancellationToken, ClaimsPrincipal? reader = null)
     {
         if (Clean(input.Text) is { } text)
             item.Text = text;
@@ -417,14 +419,14 @@ public sealed class AdvocacyBook(KimberliteDb db, AuditLog audit, TimeProvider c
         if (input.Evidence is not null)
         {
             var errors = new Dictionary<string, string[]>();
-            var motivating = await CheckEvidenceAsync(input.Evidence, errors, cancellationToken);
+            var motivating = await CheckEvidenceAsync(input.Evidence, errors, cancellationToken, reader);
             item.Evidence.RemoveAll(e => e.StatusChangeId is null);
             item.Evidence.AddRange(motivating);
         }
     }
 
     /// <summary>What is wrong with an item's fields; on an update (<paramref name="creating"/> false) a field left out is not checked.</summary>
-    public async Task<Dictionary<string, string[]>> CheckAsync(ItemInput s, bool creating, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, string[]>> CheckAsync(ItemInput s, bool creating, CancellationToken cancellationToken, ClaimsPrincipal? reader = null)
     {
         var errors = new Dictionary<string, string[]>();
         if (creating && (s.ClientId is null || s.ClientId == Guid.Empty))
@@ -467,12 +469,15 @@ public sealed class AdvocacyBook(KimberliteDb db, AuditLog audit, TimeProvider c
             if (acronyms.FirstOrDefault(a => !known.Contains(a)) is { } unknown)
                 errors["organisations"] = [$"No organisation '{unknown}': give the acronyms of the coalition's organisations ({string.Join(", ", known.Order())})."];
         }
-        await CheckEvidenceAsync(s.Evidence, errors, cancellationToken);
+        await CheckEvidenceAsync(s.Evidence, errors, cancellationToken, reader);
         return errors;
     }
 
-    /// <summary>Reads the evidence given, adding an error for each piece that names nothing Kimberlite holds.</summary>
-    public async Task<List<ItemEvidence>> CheckEvidenceAsync(EvidenceInput[]? pieces, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the evidence given, adding an error for each piece that names nothing Kimberlite holds. A document must be one the
+    /// <paramref name="reader"/> may read (without a reader, a public one), and its page one it has.
+    /// </summary>
+    public async Task<List<ItemEvidence>> CheckEvidenceAsync(EvidenceInput[]? pieces, Dictionary<string, string[]> errors, CancellationToken cancellationToken, ClaimsPrincipal? reader = null)
     {
         var found = new List<ItemEvidence>();
         var problems = new List<string>();
@@ -480,25 +485,35 @@ public sealed class AdvocacyBook(KimberliteDb db, AuditLog audit, TimeProvider c
         {
             var kind = ApiCodes.Parse<EvidenceKind>(piece.Kind);
             var note = Clean(piece.Note);
+            var document = kind == EvidenceKind.Document && piece.Id is { } di
+                ? await (reader is null ? db.Documents.Public() : db.Documents.ReadableBy(reader)).Where(d => d.Id == di).Select(d => new { d.PageCount }).FirstOrDefaultAsync(cancellationToken)
+                : null;
             var exists = kind switch
             {
+                EvidenceKind.Document => document is not null,
                 EvidenceKind.Finding => piece.Id is { } f && await db.Findings.AnyAsync(x => x.Id == f, cancellationToken),
                 EvidenceKind.Incident => piece.Id is { } n && await db.Incidents.AnyAsync(x => x.Id == n, cancellationToken),
                 EvidenceKind.Dataset => piece.Id is { } d && await db.Datasets.AnyAsync(x => x.Id == d, cancellationToken),
                 EvidenceKind.Link => Uri.TryCreate(piece.Url?.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && piece.Url!.Length <= 2_000,
                 _ => false,
             };
-            if (kind == EvidenceKind.Document)
-                problems.Add($"evidence[{index}]: the library does not hold documents yet; cite the document by its address (kind link).");
-            else if (kind is null)
-                problems.Add($"evidence[{index}]: kind '{piece.Kind}' is not one of finding, incident, dataset or link.");
+            if (kind is null)
+                problems.Add($"evidence[{index}]: kind '{piece.Kind}' is not one of finding, incident, dataset, document or link.");
+            else if (kind == EvidenceKind.Document && document is null)
+                problems.Add($"evidence[{index}]: no document {piece.Id} that you may read (GET /api/v1/documents lists them).");
+            else if (kind == EvidenceKind.Document && piece.Page is { } pg && (pg < 1 || (document!.PageCount > 0 && pg > document.PageCount)))
+                problems.Add($"evidence[{index}]: give a page of document {piece.Id} from 1" + (document!.PageCount > 0 ? $" to {document.PageCount}." : "."));
             else if (!exists)
                 problems.Add(kind == EvidenceKind.Link ? $"evidence[{index}]: give an address starting with http:// or https://."
                     : $"evidence[{index}]: no {Code(kind.Value)} {piece.Id}.");
             else if (note?.Length > 1_000)
                 problems.Add($"evidence[{index}]: a note of up to 1,000 characters.");
             else
-                found.Add(new ItemEvidence { Kind = kind.Value, TargetId = kind == EvidenceKind.Link ? null : piece.Id, Url = kind == EvidenceKind.Link ? piece.Url!.Trim() : null, Note = note });
+                found.Add(new ItemEvidence
+                {
+                    Kind = kind.Value, TargetId = kind == EvidenceKind.Link ? null : piece.Id, Url = kind == EvidenceKind.Link ? piece.Url!.Trim() : null, Note = note,
+                    Page = kind == EvidenceKind.Document ? piece.Page : null,
+                });
         }
         if (problems.Count > 0)
             errors["evidence"] = [.. problems];

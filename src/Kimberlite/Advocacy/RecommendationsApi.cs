@@ -5,6 +5,7 @@ using Kimberlite.Analysis;
 using Kimberlite.Field;
 using Kimberlite.Infrastructure.Api;
 using Kimberlite.Infrastructure.Data;
+using Kimberlite.Library;
 using Kimberlite.Statistics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Kimberlite.Advocacy;
 
 /// <summary>A piece of evidence as a reader may see it; `title` is the finding's sentence, the dataset's title or the incident's public summary.</summary>
-public sealed record EvidenceDto(EvidenceKind Kind, int? Id, string? Url, string? Note, string? Title);
+/// <summary>`page` is the cited page of a document; a document shows only to a reader who may read it (the public: public documents).</summary>
+public sealed record EvidenceDto(EvidenceKind Kind, int? Id, string? Url, string? Note, string? Title, int? Page = null);
 
 /// <summary>One step of an item's history; `actor` (the person) for members only, `organisation` (its acronym) for everyone.</summary>
 public sealed record HistoryDto(long Id, DateTime AtUtc, ItemStatus? From, ItemStatus To, Acknowledgement? Acknowledgement, string? Note, string? Actor,
@@ -236,7 +238,7 @@ public sealed class AdvocacyViews(KimberliteDb db, AdvocacyBook book, FindingTex
         var acronyms = await AcronymsAsync(cancellationToken);
         var meetingIds = items.Where(i => i.MeetingId is not null).Select(i => i.MeetingId!.Value).Distinct().ToList();
         var meetings = await book.VisibleMeetings(user).Where(m => meetingIds.Contains(m.Id)).ToDictionaryAsync(m => m.Id, m => m.Title, cancellationToken);
-        var titles = await EvidenceTitlesAsync(items.SelectMany(i => i.Evidence).ToList(), cancellationToken);
+        var titles = await EvidenceTitlesAsync(items.SelectMany(i => i.Evidence).ToList(), user, cancellationToken);
         var today = book.Today;
         return items.Select(i =>
         {
@@ -258,6 +260,9 @@ public sealed class AdvocacyViews(KimberliteDb db, AdvocacyBook book, FindingTex
     /// <summary>What a piece of evidence shows this reader; null when the public may not know it exists (an unpublished incident).</summary>
     private static EvidenceDto? Evidence(ItemEvidence e, bool member, EvidenceTitles titles)
     {
+        // A document the reader may not read is not named, not even by its title or number.
+        if (e.Kind == EvidenceKind.Document)
+            return titles.Documents.TryGetValue(e.TargetId ?? 0, out var document) ? new(e.Kind, e.TargetId, null, e.Note, document, e.Page) : null;
         if (e.Kind != EvidenceKind.Incident)
             return new(e.Kind, e.TargetId, e.Url, e.Note, e.Kind switch
             {
@@ -271,9 +276,9 @@ public sealed class AdvocacyViews(KimberliteDb db, AdvocacyBook book, FindingTex
         return new(e.Kind, e.TargetId, null, member ? e.Note : null, summary);
     }
 
-    private sealed record EvidenceTitles(Dictionary<int, string> Findings, Dictionary<int, string> Datasets, Dictionary<int, string?> PublishedIncidents);
+    private sealed record EvidenceTitles(Dictionary<int, string> Findings, Dictionary<int, string> Datasets, Dictionary<int, string?> PublishedIncidents, Dictionary<int, string> Documents);
 
-    private async Task<EvidenceTitles> EvidenceTitlesAsync(List<ItemEvidence> evidence, CancellationToken cancellationToken)
+    private async Task<EvidenceTitles> EvidenceTitlesAsync(List<ItemEvidence> evidence, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         List<int> Ids(EvidenceKind kind) => evidence.Where(e => e.Kind == kind && e.TargetId is not null).Select(e => e.TargetId!.Value).Distinct().ToList();
         var findingIds = Ids(EvidenceKind.Finding);
@@ -284,6 +289,8 @@ public sealed class AdvocacyViews(KimberliteDb db, AdvocacyBook book, FindingTex
         var datasets = datasetIds.Count == 0 ? [] : await db.Datasets.AsNoTracking().Where(d => datasetIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.Title, cancellationToken);
         var incidents = incidentIds.Count == 0 ? [] : await db.Incidents.AsNoTracking().Where(i => incidentIds.Contains(i.Id) && i.Status == IncidentStatus.Published)
             .ToDictionaryAsync(i => i.Id, i => i.PublicSummary, cancellationToken);
-        return new(findings, datasets, incidents);
+        var documentIds = Ids(EvidenceKind.Document);
+        var documents = documentIds.Count == 0 ? [] : await db.Documents.ReadableBy(user).Where(d => documentIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.Title, cancellationToken);
+        return new(findings, datasets, incidents, documents);
     }
 }

@@ -10,6 +10,9 @@ internal static class CountryNames
         return ByName.TryGetValue(key, out var code) ? code : null;
     }
 
+    /// <summary>Every name and spelling known, with its code (the library's mention finder looks for them in documents).</summary>
+    public static IEnumerable<(string Name, string Code)> All() => Iso.Concat(Aliases).Select(p => (p.Key, p.Value));
+
     private static string Normalize(string name)
     {
         var decomposed = name.Normalize(System.Text.NormalizationForm.FormD);

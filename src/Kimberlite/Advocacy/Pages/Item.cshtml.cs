@@ -2,6 +2,7 @@ using Kimberlite.Accounts;
 using Kimberlite.Analysis;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
+using Kimberlite.Library;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -99,6 +100,8 @@ public sealed class ItemModel(KimberliteDb db, AdvocacyBook book, FindingTexts f
                         .Where(i => i.Id == e.TargetId && i.Status == Field.IncidentStatus.Published && i.PublicSummary != null)
                         .Select(i => i.PublicSummary).FirstOrDefaultAsync(cancellationToken) is { } summary =>
                     new EvidenceView(e.Kind, null, texts["Adv_PublicIncident"], summary, e.Note, false),
+                EvidenceKind.Document when await db.Documents.AsNoTracking().ReadableBy(User).Where(d => d.Id == e.TargetId).Select(d => d.Title).FirstOrDefaultAsync(cancellationToken) is { } document =>
+                    new EvidenceView(e.Kind, Library.Citations.Link(e.TargetId!.Value, e.Page), e.Page is { } page ? $"{document} — {texts["Cite_Page", page]}" : document, null, e.Note, false),
                 EvidenceKind.Link when e.Url is { } url => new EvidenceView(e.Kind, url, Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host + uri.AbsolutePath.TrimEnd('/') : url, null, e.Note, true),
                 _ => null,
             };

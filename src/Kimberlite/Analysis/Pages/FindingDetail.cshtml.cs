@@ -13,7 +13,7 @@ namespace Kimberlite.Analysis.Pages;
 
 [AllowAnonymous]
 public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, FindingTexts texts, StatisticsReader reader, CountryNamer names, IStringLocalizer<Texts> localizer,
-    IAuthorizationService authorization, AuditLog audit, IOptions<AnalysisOptions> options) : PageModel
+    IAuthorizationService authorization, AuditLog audit, IOptions<AnalysisOptions> options, Library.Citations citations) : PageModel
 {
     public (string Observed, string Expected) Compared { get; private set; }
 
@@ -46,7 +46,37 @@ public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, F
         History = finding.Events.OrderBy(e => e.AtUtc).ThenBy(e => e.Id).ToList();
         Chart = await ChartAsync(finding, cancellationToken);
         CanDecide = (await authorization.AuthorizeAsync(User, Policies.Analyst)).Succeeded;
+        var mayCite = await citations.MayCiteAsync(User, Library.CitingKind.Finding, id, cancellationToken);
+        Cited = new("finding", id, await citations.CitedByAsync(User, Library.CitingKind.Finding, id, cancellationToken), mayCite, $"/findings/{id}?handler=Cite",
+            mayCite ? await citations.RecentAsync(User, cancellationToken) : [], _citeError);
         return Page();
+    }
+
+    /// <summary>The documents the finding cites that this reader may see; the public, public documents only.</summary>
+    public Library.CitedDocumentsView Cited { get; private set; } = null!;
+
+    private string? _citeError;
+
+    public async Task<IActionResult> OnPostCiteAsync(int id, int? documentId, int? page, string? note, CancellationToken cancellationToken)
+    {
+        if (User.UserId() is null)
+            return Challenge();
+        var result = await citations.AddAsync(User, Library.CitingKind.Finding, id, new(documentId, page, note), cancellationToken);
+        return result.Outcome switch
+        {
+            Advocacy.BookOutcome.NotFound => NotFound(),
+            Advocacy.BookOutcome.Forbidden => Forbid(),
+            Advocacy.BookOutcome.Invalid => await RefusedAsync(id, result.Errors, cancellationToken),
+            _ => Redirect($"/findings/{id}#cited-finding"),
+        };
+    }
+
+    private async Task<IActionResult> RefusedAsync(int id, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        _citeError = Library.CitedDocumentsView.ErrorKey(errors);
+        var page = await OnGetAsync(id, cancellationToken);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return page;
     }
 
     /// <summary>Anyone reads a finding; only an analyst decides on it, and the history and audit trail name them (docs/ACCESS.md).</summary>

@@ -13,7 +13,7 @@ namespace Kimberlite.Field.Pages;
 /// publication; coordinators alone read who reported it, each read audited. The same rules as the API.
 /// </summary>
 [Authorize(Policy = Policies.Viewer)]
-public sealed class IncidentsModel(KimberliteDb db, IncidentReview review, IOptions<FieldOptions> options) : PageModel
+public sealed class IncidentsModel(KimberliteDb db, IncidentReview review, IOptions<FieldOptions> options, Library.Citations citations) : PageModel
 {
     public IReadOnlyList<Incident> Incidents { get; private set; } = [];
     public IReadOnlyDictionary<int, string> Organisations { get; private set; } = new Dictionary<int, string>();
@@ -62,6 +62,36 @@ public sealed class IncidentsModel(KimberliteDb db, IncidentReview review, IOpti
         return Page();
     }
 
+    /// <summary>The documents each incident cites, as far as the person may read them.</summary>
+    public ILookup<int, Library.CitedDocumentDto> Cited { get; private set; } = Array.Empty<Library.CitedDocumentDto>().ToLookup(c => 0);
+    public IReadOnlyList<(int Id, string Title)> Recent { get; private set; } = [];
+
+    public Library.CitedDocumentsView CitedView(Incident incident) =>
+        new($"incident-{incident.Id}", incident.Id, Cited[incident.Id].ToList(), CanReview(incident), "/field/incidents?handler=Cite", Recent,
+            _citeError is { } e && e.Incident == incident.Id ? e.Key : null);
+
+    public async Task<IActionResult> OnPostCiteAsync(int citingId, int? documentId, int? page, string? note, CancellationToken cancellationToken)
+    {
+        var result = await citations.AddAsync(User, Library.CitingKind.Incident, citingId, new(documentId, page, note), cancellationToken);
+        return result.Outcome switch
+        {
+            Advocacy.BookOutcome.NotFound => NotFound(),
+            Advocacy.BookOutcome.Forbidden => Forbid(),
+            Advocacy.BookOutcome.Invalid => await RefusedAsync(citingId, result.Errors, cancellationToken),
+            _ => Redirect($"/field/incidents#incident-{citingId}"),
+        };
+    }
+
+    private (int Incident, string Key)? _citeError;
+
+    private async Task<IActionResult> RefusedAsync(int incident, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        _citeError = (incident, Library.CitedDocumentsView.ErrorKey(errors));
+        await LoadAsync(cancellationToken);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
     public bool CanReview(Incident incident) => User.HasRoleIn(incident.OrganisationId, MemberRole.Analyst);
 
     public bool CanReveal(Incident incident) => User.HasRoleIn(incident.OrganisationId, MemberRole.Coordinator) && (incident.ReporterName ?? incident.ReporterContact) is not null;
@@ -79,5 +109,7 @@ public sealed class IncidentsModel(KimberliteDb db, IncidentReview review, IOpti
         var verified = User.OrganisationsWith(MemberRole.Analyst);
         var ids = Incidents.Where(i => verified.Contains(i.OrganisationId)).Select(i => i.Id).ToList();
         Evidence = (await db.EvidenceFiles.AsNoTracking().Where(e => ids.Contains(e.IncidentId)).OrderBy(e => e.Id).ToListAsync(cancellationToken)).ToLookup(e => e.IncidentId);
+        Cited = await citations.CitedByAsync(User, Library.CitingKind.Incident, Incidents.Select(i => i.Id).ToList(), cancellationToken);
+        Recent = ids.Count > 0 ? await citations.RecentAsync(User, cancellationToken) : [];
     }
 }

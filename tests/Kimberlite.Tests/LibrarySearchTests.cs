@@ -71,10 +71,12 @@ public sealed class LibraryApp() : KimberliteApp(loadBundledData: false), IAsync
                 Extraction = ExtractionState.Done, PageCount = d.Pages.Length, PagesDone = d.Pages.Length,
                 WithdrawnAtUtc = d.Withdrawn ? now : null, WithdrawnReason = d.Withdrawn ? "Published by mistake." : null,
             };
+            // Recorded first, as an upload records it, then extracted: the hooks write rows that name the document.
+            db.Documents.Add(document);
+            await db.SaveChangesAsync();
             document.Pages = d.Pages.Select((text, n) => new DocumentPage { Number = n + 1, Text = text, Source = PageSource.Text }).ToList();
             foreach (var hook in scope.ServiceProvider.GetServices<IPagesExtracted>().OrderBy(h => h.Order))
                 await hook.OnExtractedAsync(db, document, document.Pages, CancellationToken.None);
-            db.Documents.Add(document);
             await db.SaveChangesAsync();
             Ids[d.Title] = document.Id;
         }

@@ -7,6 +7,7 @@ using Kimberlite.Infrastructure.Commands;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
 using Kimberlite.Infrastructure.Web;
+using Kimberlite.Library;
 using Kimberlite.Statistics;
 
 if (KimberliteCommands.IsCommand(args))
@@ -25,6 +26,7 @@ try
     builder.AddKimberliteField();
     builder.AddKimberliteImports();
     builder.AddKimberliteAdvocacy();
+    builder.AddKimberliteLibrary();
 
     var app = builder.Build();
     app.UseKimberliteWeb();
@@ -40,6 +42,7 @@ try
     app.MapMeetingsApi();
     app.MapAdvocacyFeed();
     app.MapCommentsApi();
+    app.MapDocumentsApi();
     app.MapKimberliteApiDocs();
     app.MapRazorPages();
 

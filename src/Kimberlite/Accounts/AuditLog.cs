@@ -86,6 +86,7 @@ public static class AuditActions
     public const string AdvocacyPublished = "advocacy-published", AdvocacyUnpublished = "advocacy-unpublished";
     public const string MeetingRecorded = "meeting-recorded", MeetingChanged = "meeting-changed", MeetingPublished = "meeting-published", MeetingUnpublished = "meeting-unpublished";
     public const string CommentPosted = "comment-posted", CommentEdited = "comment-edited", CommentHidden = "comment-hidden";
+    public const string DocumentUploaded = "document-uploaded", DocumentChanged = "document-changed", DocumentVisibilityChanged = "document-visibility-changed", DocumentWithdrawn = "document-withdrawn";
 
     public static readonly string[] All =
     [
@@ -94,6 +95,7 @@ public static class AuditActions
         Import, ImportRefused, FindingDecided, Analysis, IncidentSubmitted, IncidentStatusChanged, ReporterRead, EvidenceAdded, SiteCreated, SiteChanged,
         LabelSet, LabelUndone, ChainSealed, AdvocacyRecorded, AdvocacyChanged, AdvocacyStatusChanged, AdvocacyPublished, AdvocacyUnpublished,
         MeetingRecorded, MeetingChanged, MeetingPublished, MeetingUnpublished, CommentPosted, CommentEdited, CommentHidden,
+        DocumentUploaded, DocumentChanged, DocumentVisibilityChanged, DocumentWithdrawn,
     ];
 }
 

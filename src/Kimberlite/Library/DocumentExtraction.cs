@@ -44,9 +44,11 @@ public sealed class DocumentExtractor(KimberliteDb db, IFileStore files, Documen
         {
             logger.LogWarning(e, "Extracting document {Id} failed", id);
             db.ChangeTracker.Clear();
-            var error = Describe(e);
-            await db.Documents.Where(d => d.Id == id).ExecuteUpdateAsync(s => s.SetProperty(d => d.Extraction, ExtractionState.Failed)
-                .SetProperty(d => d.ExtractionError, error), CancellationToken.None);
+            // A save, not a bulk update: the public data version moves, so no cached answer still says it is running.
+            var failed = await db.Documents.SingleAsync(d => d.Id == id, CancellationToken.None);
+            failed.Extraction = ExtractionState.Failed;
+            failed.ExtractionError = Describe(e);
+            await db.SaveChangesAsync(CancellationToken.None);
         }
         catch (OperationCanceledException)
         {

@@ -168,12 +168,14 @@ public sealed class DocumentLibrary(KimberliteDb db, IFileStore files, AuditLog 
             return new(ChangeOutcome.NotFound);
         if (!CanChange(user, document))
             return new(ChangeOutcome.Forbidden);
-        var moved = await db.Documents.Where(d => d.Id == id && d.Extraction == ExtractionState.Failed)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Extraction, ExtractionState.Waiting).SetProperty(d => d.ExtractionError, (string?)null), cancellationToken);
-        if (moved == 0)
+        var failed = await db.Documents.SingleAsync(d => d.Id == id, cancellationToken);
+        if (failed.Extraction != ExtractionState.Failed)
             return new(ChangeOutcome.Conflict, document);
+        failed.Extraction = ExtractionState.Waiting;
+        failed.ExtractionError = null;
+        await db.SaveChangesAsync(cancellationToken);
         Uploaded.Release();
-        return new(ChangeOutcome.Done, await db.Documents.AsNoTracking().SingleAsync(d => d.Id == id, cancellationToken));
+        return new(ChangeOutcome.Done, failed);
     }
 
     /// <summary>The file as it may leave: without its authors and software where the uploader asked.</summary>

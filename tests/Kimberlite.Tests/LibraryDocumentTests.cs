@@ -278,6 +278,28 @@ public sealed class LibraryDocumentTests(LibraryApp app) : IClassFixture<Library
     }
 
     [Fact]
+    public async Task TheDocumentPageShowsTheExtractionsProgressAndRefreshesItselfWhileItRuns()
+    {
+        var analyst = await People.ApiClientAsync(app, Email("analyst"), MemberRole.Analyst);
+        var id = await UploadAsync(analyst, Unique("rfc2324.txt"), "long-report.txt", ("visibility", "public"));
+        await ExtractedAsync(analyst, id);
+        // A 300-page report a server is reading: the state its progress writes page by page.
+        await app.WithDb(db => db.Documents.Where(d => d.Id == id).ExecuteUpdateAsync(s => s.SetProperty(d => d.Extraction, Library.ExtractionState.Running)
+            .SetProperty(d => d.PageCount, 300).SetProperty(d => d.PagesDone, 12), Cancel));
+        var english = People.Client(app);
+        english.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        var running = await english.GetStringAsync($"/library/{id}", Cancel);
+        Assert.Contains("Extracting the text: page 12 of 300", running);
+        Assert.Contains("<meta http-equiv=\"refresh\" content=\"5\">", running);
+        var api = await Json(await analyst.GetAsync($"/api/v1/documents/{id}", Cancel));
+        Assert.Equal((12, 300), (api.GetProperty("pagesDone").GetInt32(), api.GetProperty("pageCount").GetInt32()));
+
+        await app.WithDb(db => db.Documents.Where(d => d.Id == id).ExecuteUpdateAsync(s => s.SetProperty(d => d.Extraction, Library.ExtractionState.Done)
+            .SetProperty(d => d.PageCount, 1).SetProperty(d => d.PagesDone, 1), Cancel));
+        Assert.DoesNotContain("http-equiv=\"refresh\"", await english.GetStringAsync($"/library/{id}", Cancel));
+    }
+
+    [Fact]
     public async Task EachReaderSeesOnlyTheDocumentsMeantForThem()
     {
         var relufa = await People.ApiClientAsync(app, Email("relufa"), MemberRole.Analyst, "RELUFA");

@@ -151,6 +151,9 @@ public sealed class LibraryDocumentTests(LibraryApp app) : IClassFixture<Library
         Assert.Contains("This is the first paragraph.", odtText);
         Assert.Contains("diacritical signs: éè", odtText);
         Assert.DoesNotContain("This is an annotation", odtText);
+        var broken = await ExtractedAsync(analyst, (await Json(await analyst.PostAsync("/api/v1/documents", Form(Fixture("pagebreak.odt"), "pagebreak.odt"), Cancel))).GetProperty("id").GetInt32());
+        Assert.Equal(2, broken.GetProperty("pageCount").GetInt32());
+        Assert.Equal("second paragraph", (await PageAsync(analyst, broken.GetProperty("id").GetInt32(), 2)).GetProperty("text").GetString());
 
         var html = await ExtractedAsync(analyst, (await Json(await analyst.PostAsync("/api/v1/documents", Form(Fixture("418.html"), "418.html"), Cancel))).GetProperty("id").GetInt32());
         Assert.Equal("HTCPCP: 418", html.GetProperty("title").GetString());

@@ -234,30 +234,44 @@ public sealed class DocumentReader(Ocr ocr)
         line.Clear();
     }
 
-    /// <summary>text:p and text:h of content.xml; a soft page break LibreOffice wrote, or a break before a paragraph, starts a new page.</summary>
+    /// <summary>text:p and text:h of content.xml; a soft page break LibreOffice wrote, or a paragraph style breaking the page before or after it, starts a new page.</summary>
     private static IEnumerable<ReadPage> ReadOdt(byte[] content)
     {
         using var zip = new ZipArchive(new MemoryStream(content), ZipArchiveMode.Read);
         XDocument xml;
         using (var stream = zip.GetEntry("content.xml")!.Open())
             xml = XDocument.Load(stream);
-        var breakingStyles = xml.Descendants(XName.Get("style", "urn:oasis:names:tc:opendocument:xmlns:style:1.0"))
-            .Where(s => s.Descendants().Any(p => p.Attribute(XName.Get("break-before", "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"))?.Value == "page"))
-            .Select(s => s.Attribute(XName.Get("name", "urn:oasis:names:tc:opendocument:xmlns:style:1.0"))?.Value).OfType<string>().ToHashSet();
+        var styles = new List<XDocument> { xml };
+        if (zip.GetEntry("styles.xml") is { } stylesEntry)
+            using (var stream = stylesEntry.Open())
+                styles.Add(XDocument.Load(stream));
+        var before = BreakingStyles(styles, "break-before");
+        var after = BreakingStyles(styles, "break-after");
         var pages = new List<StringBuilder> { new() };
         var text = xml.Descendants(Office + "text").FirstOrDefault();
         foreach (var element in text?.Descendants() ?? [])
         {
-            if (element.Name == Text + "soft-page-break"
-                || (element.Name == Text + "p" || element.Name == Text + "h") && breakingStyles.Contains(element.Attribute(Text + "style-name")?.Value ?? "") && pages[^1].Length > 0)
+            var paragraph = (element.Name == Text + "p" || element.Name == Text + "h") && !element.Ancestors(Office + "annotation").Any();
+            var style = element.Attribute(Text + "style-name")?.Value ?? "";
+            if (element.Name == Text + "soft-page-break" || paragraph && before.Contains(style) && pages[^1].Length > 0)
                 pages.Add(new StringBuilder());
-            if ((element.Name == Text + "p" || element.Name == Text + "h") && element.Parent?.Name != Office + "annotation" && !element.Ancestors(Office + "annotation").Any())
-            {
-                var line = new StringBuilder(OdtText(element));
-                Flush(pages[^1], line);
-            }
+            if (!paragraph)
+                continue;
+            Flush(pages[^1], new StringBuilder(OdtText(element)));
+            if (after.Contains(style))
+                pages.Add(new StringBuilder());
         }
         return Numbered(pages.Select(p => p.ToString()));
+    }
+
+    /// <summary>The paragraph styles, automatic or common, whose properties break the page before or after the paragraph.</summary>
+    private static HashSet<string> BreakingStyles(IEnumerable<XDocument> documents, string property)
+    {
+        XNamespace style = "urn:oasis:names:tc:opendocument:xmlns:style:1.0";
+        XNamespace fo = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0";
+        return documents.SelectMany(d => d.Descendants(style + "style"))
+            .Where(s => s.Elements(style + "paragraph-properties").Any(p => p.Attribute(fo + property)?.Value == "page"))
+            .Select(s => s.Attribute(style + "name")?.Value).OfType<string>().ToHashSet();
     }
 
     /// <summary>A paragraph's own text: spaces and tabs as written, notes and annotations left out.</summary>

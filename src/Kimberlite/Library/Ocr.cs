@@ -10,7 +10,12 @@ public sealed class Ocr(IOptions<LibraryOptions> options, ILogger<Ocr> logger)
     public async Task<string?> ReadAsync(byte[] image, string extension, CancellationToken cancellationToken)
     {
         var path = Path.Combine(Path.GetTempPath(), $"kimberlite-ocr-{Guid.NewGuid():N}{extension}");
-        await File.WriteAllBytesAsync(path, image, cancellationToken);
+        // Readable by this process's user only: a page of an organisation's document is no business of the machine's other users.
+        var write = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            write.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using (var file = new FileStream(path, write))
+            await file.WriteAsync(image, cancellationToken);
         try
         {
             var start = new ProcessStartInfo(options.Value.OcrCommand)

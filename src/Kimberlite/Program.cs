@@ -26,8 +26,7 @@ try
     builder.AddKimberliteField();
     builder.AddKimberliteImports();
     builder.AddKimberliteAdvocacy();
-    builder.AddKimberliteLibrarySearch();
-    builder.AddKimberliteCitations();
+    builder.AddKimberliteLibrary();
 
     var app = builder.Build();
     app.UseKimberliteWeb();
@@ -45,6 +44,7 @@ try
     app.MapCommentsApi();
     app.MapLibrarySearchApi();
     app.MapCitationsApi();
+    app.MapDocumentsApi();
     app.MapKimberliteApiDocs();
     app.MapRazorPages();
 

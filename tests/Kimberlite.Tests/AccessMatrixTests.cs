@@ -120,7 +120,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
                     var id = row.Path.StartsWith("/datasets", StringComparison.Ordinal) || row.Path.StartsWith("/api/v1/datasets", StringComparison.Ordinal) ? datasetId
                         : row.Path.StartsWith("/sites", StringComparison.Ordinal) || row.Path.StartsWith("/api/v1/sites", StringComparison.Ordinal) ? siteId : findingId;
                     var url = row.Path.Replace("{iso3}", "CAF").Replace("{id}", id.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                        .Replace("{code}", "404").Replace("{language}", "fr").Replace("{documentName}", "v1").Replace("{documentName?}", "v1").Replace("{acronym}", organisation);
+                        .Replace("{code}", "404").Replace("{number}", "1").Replace("{language}", "fr").Replace("{documentName}", "v1").Replace("{documentName?}", "v1").Replace("{acronym}", organisation);
                     var response = await SendAsync(row, role, url);
                     // The page that explains a refusal answers 403 itself, to everyone.
                     var refused = url != "/account/denied" && response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden

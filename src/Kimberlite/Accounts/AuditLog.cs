@@ -87,6 +87,7 @@ public static class AuditActions
     public const string MeetingRecorded = "meeting-recorded", MeetingChanged = "meeting-changed", MeetingPublished = "meeting-published", MeetingUnpublished = "meeting-unpublished";
     public const string CommentPosted = "comment-posted", CommentEdited = "comment-edited", CommentHidden = "comment-hidden";
     public const string DocumentCited = "document-cited", DocumentCitationRemoved = "document-citation-removed";
+    public const string DocumentUploaded = "document-uploaded", DocumentChanged = "document-changed", DocumentVisibilityChanged = "document-visibility-changed", DocumentWithdrawn = "document-withdrawn";
 
     public static readonly string[] All =
     [
@@ -96,6 +97,7 @@ public static class AuditActions
         LabelSet, LabelUndone, ChainSealed, AdvocacyRecorded, AdvocacyChanged, AdvocacyStatusChanged, AdvocacyPublished, AdvocacyUnpublished,
         MeetingRecorded, MeetingChanged, MeetingPublished, MeetingUnpublished, CommentPosted, CommentEdited, CommentHidden,
         DocumentCited, DocumentCitationRemoved,
+        DocumentUploaded, DocumentChanged, DocumentVisibilityChanged, DocumentWithdrawn,
     ];
 }
 

@@ -24,6 +24,7 @@ public static class ImportCommands
         import.Add(Tabular(context, "comtrade", "Cli_Help_ImportComtrade", comtrade: true));
         import.Add(Kobo(context));
         import.Add(Recommendations(context));
+        import.Add(Library.LibraryCommands.ImportDocuments(context));
         yield return import;
     }
 

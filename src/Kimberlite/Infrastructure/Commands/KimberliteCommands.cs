@@ -10,6 +10,7 @@ using Kimberlite.Field;
 using Kimberlite.Imports;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
+using Kimberlite.Library;
 using Kimberlite.Statistics;
 using Microsoft.Extensions.Localization;
 
@@ -85,6 +86,7 @@ public static class KimberliteCommands
         builder.AddKimberliteAnalysis();
         builder.AddKimberliteImports();
         builder.AddKimberliteAdvocacy();
+        builder.AddKimberliteLibrary();
         using var host = builder.Build();
         var context = new CommandContext(host.Services, host.Services.GetRequiredService<IStringLocalizer<Texts>>(), output, errors);
 

@@ -9,13 +9,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Kimberlite.Tests;
 
 /// <summary>An empty observatory for the library's tests, with the OCR a test machine has (./test.sh installs Tesseract).</summary>
-public sealed class LibraryApp() : KimberliteApp(loadBundledData: false);
+public sealed class LibraryDocumentsApp() : KimberliteApp(loadBundledData: false);
 
 /// <summary>
 /// The library's documents on real small files (Fixtures/library/README.md): uploaded through the API, the page and the
 /// command line, extracted in the background page by page, OCR'd where Tesseract is installed, and seen only by whom they are for.
 /// </summary>
-public sealed class LibraryDocumentTests(LibraryApp app) : IClassFixture<LibraryApp>
+public sealed class LibraryDocumentTests(LibraryDocumentsApp app) : IClassFixture<LibraryDocumentsApp>
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
     private static string Fixtures => Path.Combine(Repository.Root, "tests", "Kimberlite.Tests", "Fixtures", "library");

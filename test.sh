@@ -43,7 +43,8 @@ command -v dotnet >/dev/null 2>&1 \
 [ -x "$PGBIN/initdb" ] || apt_install "$PGBIN/initdb (PostgreSQL tests)" postgresql-15
 [ -x "$CHROMIUM" ] || die "$CHROMIUM is still missing after installing chromium"
 # Scanned pages of the library are read by Tesseract in French, English and Portuguese; the tests assert what it reads.
-command -v tesseract >/dev/null 2>&1 || apt_install "tesseract (OCR of scanned library documents)" tesseract-ocr tesseract-ocr-fra tesseract-ocr-por
+{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>&1 | grep -qx fra && tesseract --list-langs 2>&1 | grep -qx por; } \
+    || apt_install "tesseract with French and Portuguese (OCR of scanned library documents)" tesseract-ocr tesseract-ocr-fra tesseract-ocr-por
 command -v tesseract >/dev/null 2>&1 || die "tesseract is still missing after installing tesseract-ocr"
 [ -x "$PGBIN/initdb" ] || die "$PGBIN/initdb is still missing after installing postgresql-15"
 # The S3 file store's test runs against moto's S3-compatible server (on Kimberlite's dotnet machines it is already installed).

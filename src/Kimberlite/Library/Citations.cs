@@ -16,26 +16,6 @@ public sealed record CitedDocumentDto(long? CitationId, int DocumentId, string T
 /// <summary>One finding, incident or recommendation citing a document, as this reader may see it.</summary>
 public sealed record CitingDto(CitingKind Kind, int Id, int? Page, string? Note, string Link);
 
-public static class DocumentReaders
-{
-    /// <summary>
-    /// The documents this reader finds: the public, public ones; a member, also the coalition's and their own
-    /// organisations'. A withdrawn document is found by nobody.
-    /// </summary>
-    public static IQueryable<LibraryDocument> ReadableBy(this IQueryable<LibraryDocument> documents, ClaimsPrincipal user)
-    {
-        var kept = documents.Where(d => d.WithdrawnAtUtc == null);
-        if (!user.HasRole(MemberRole.Viewer))
-            return kept.Where(d => d.Visibility == DocumentVisibility.Public);
-        var mine = user.OrganisationsWith(MemberRole.Viewer).ToList();
-        return kept.Where(d => d.Visibility != DocumentVisibility.Organisation || (d.OrganisationId != null && mine.Contains(d.OrganisationId.Value)));
-    }
-
-    /// <summary>What a published item shows as evidence to everyone: public documents only, whoever reads.</summary>
-    public static IQueryable<LibraryDocument> Public(this IQueryable<LibraryDocument> documents) =>
-        documents.Where(d => d.WithdrawnAtUtc == null && d.Visibility == DocumentVisibility.Public);
-}
-
 /// <summary>
 /// Findings, incidents and recommendations citing document pages: who may cite (analysts; of the item's organisation
 /// for an incident or a recommendation), and what each reader sees of it. Each citation and removal is audited.

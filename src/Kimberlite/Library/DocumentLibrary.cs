@@ -52,14 +52,7 @@ public sealed class DocumentLibrary(KimberliteDb db, IFileStore files, AuditLog 
     public const int MaxUploadBytes = 100 * 1024 * 1024;
 
     /// <summary>Documents the person may find: public ones; coalition ones for members; an organisation's for its members. Never a withdrawn one.</summary>
-    public IQueryable<LibraryDocument> Readable(ClaimsPrincipal user)
-    {
-        var member = user.HasRole(MemberRole.Viewer);
-        var organisations = user.OrganisationsWith(MemberRole.Viewer);
-        return db.Documents.AsNoTracking().Where(d => d.WithdrawnAtUtc == null && (d.Visibility == DocumentVisibility.Public
-            || member && d.Visibility == DocumentVisibility.Coalition
-            || d.Visibility == DocumentVisibility.Organisation && d.OrganisationId != null && organisations.Contains(d.OrganisationId.Value)));
-    }
+    public IQueryable<LibraryDocument> Readable(ClaimsPrincipal user) => db.Documents.AsNoTracking().ReadableBy(user);
 
     /// <summary>What <see cref="Readable"/> holds, and the withdrawn records of the organisations where the person is an analyst.</summary>
     public IQueryable<LibraryDocument> Visible(ClaimsPrincipal user)

@@ -45,14 +45,7 @@ public sealed class LibrarySearch(KimberliteDb db, IFullTextIndex index)
     private sealed record Candidate(long Id, int DocumentId, int Number, string Terms);
 
     /// <summary>Public documents for everyone, coalition ones for members, an organisation's for its members; never a withdrawn one.</summary>
-    public IQueryable<LibraryDocument> Visible(ClaimsPrincipal user)
-    {
-        var member = user.HasRole(MemberRole.Viewer);
-        var organisations = user.OrganisationsWith(MemberRole.Viewer).ToList();
-        return db.Documents.Where(d => d.WithdrawnAtUtc == null && (d.Visibility == DocumentVisibility.Public
-            || (member && d.Visibility == DocumentVisibility.Coalition)
-            || (d.Visibility == DocumentVisibility.Organisation && d.OrganisationId != null && organisations.Contains(d.OrganisationId.Value))));
-    }
+    public IQueryable<LibraryDocument> Visible(ClaimsPrincipal user) => db.Documents.ReadableBy(user);
 
     public async Task<SearchResults> SearchAsync(ClaimsPrincipal user, SearchQuery query, DocumentFilter filter, int page, int pageSize, CancellationToken cancellationToken)
     {

@@ -52,6 +52,9 @@ public sealed class LibraryTests(Browser browser, KimberliteServer server) : ICl
         await result.ClickAsync();
         await page.WaitForURLAsync(url => url.Contains("page=3", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         await Expect(page.Locator("#page-3")).ToContainTextAsync("this hyperlink");
+        // That page alone, with the way to the pages beside it.
+        await Expect(page.GetByRole(AriaRole.Main)).Not.ToContainTextAsync("No page breaks");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Toutes les pages" })).ToBeVisibleAsync();
         await Screenshots.SaveAsync(page, "library-page-fr");
     }
 }

@@ -24,11 +24,12 @@ public sealed class DocumentModel(DocumentLibrary library, KimberliteDb db, IAut
 
     public bool Running => Document.Extraction is ExtractionState.Waiting or ExtractionState.Running;
 
-    public async Task<IActionResult> OnGetAsync(int id, int? page, CancellationToken cancellationToken)
+    // Named apart from `page`, which Razor Pages keeps for the page's own route value: a parameter so named never reads ?page=N.
+    public async Task<IActionResult> OnGetAsync(int id, [FromQuery(Name = "page")] int? pageNumber, CancellationToken cancellationToken)
     {
         if (!await LoadAsync(id, cancellationToken))
             return NotFound();
-        if (page is { } n && Pages.Any(p => p.Number == n))
+        if (pageNumber is { } n && Pages.Any(p => p.Number == n))
         {
             Only = n;
             Pages = Pages.Where(p => p.Number == n).ToList();

@@ -348,18 +348,28 @@ public sealed class AdvocacyBook(KimberliteDb db, AuditLog audit, TimeProvider c
                 errors[field] = ["Give the date as YYYY-MM-DD, or leave it out."];
         if (Date(s.StartsOn ?? "") is { } start && Date(s.EndsOn ?? "") is { } end && end < start)
             errors["endsOn"] = ["The meeting ends on or after the day it starts."];
-        if (s.Countries is not null && s.Countries.Where(c => !IsRegional(c)).FirstOrDefault(c => !CountryCodes.IsKnown(c.Trim().ToUpperInvariant()) || CountryCodes.IsAggregate(c.Trim().ToUpperInvariant())) is { } wrong)
-            errors["countries"] = [$"'{wrong}' is not a country: give ISO 3166 three-letter codes such as CAF, or \"regional\"."];
+        CheckCountries(s.Countries, errors);
         if (s.Place?.Length > 300 || s.OtherParticipants?.Length > 2_000 || s.Description?.Length > 10_000 || s.Aims?.Length > 10_000 || s.Outcomes?.Length > 20_000 || s.Minutes?.Length > 50_000)
             errors["text"] = ["A place of up to 300 characters, participants up to 2,000, a description and aims up to 10,000 each, outcomes up to 20,000 and minutes up to 50,000."];
-        if (s.Organisations is { Length: > 0 } organisations)
-        {
-            var acronyms = organisations.Select(a => a.Trim().ToUpperInvariant()).ToList();
-            var known = await db.Organisations.AsNoTracking().Select(o => o.Acronym.ToUpper()).ToListAsync(cancellationToken);
-            if (acronyms.FirstOrDefault(a => !known.Contains(a)) is { } unknown)
-                errors["organisations"] = [$"No organisation '{unknown}': give the acronyms of the coalition's organisations ({string.Join(", ", known.Order())})."];
-        }
+        await CheckOrganisationsAsync(s.Organisations, errors, cancellationToken);
         return errors;
+    }
+
+    /// <summary>Countries of an item or a meeting: ISO3 codes of real countries, or "regional".</summary>
+    private static void CheckCountries(string[]? countries, Dictionary<string, string[]> errors)
+    {
+        if (countries?.Where(c => !IsRegional(c)).FirstOrDefault(c => !CountryCodes.IsKnown(c.Trim().ToUpperInvariant()) || CountryCodes.IsAggregate(c.Trim().ToUpperInvariant())) is { } wrong)
+            errors["countries"] = [$"'{wrong}' is not a country: give ISO 3166 three-letter codes such as CAF, or \"regional\"."];
+    }
+
+    /// <summary>Organisations that made an item or attended a meeting: acronyms of the coalition's organisations.</summary>
+    private async Task CheckOrganisationsAsync(string[]? organisations, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        if (organisations is not { Length: > 0 })
+            return;
+        var known = await db.Organisations.AsNoTracking().Select(o => o.Acronym.ToUpper()).ToListAsync(cancellationToken);
+        if (organisations.Select(a => a.Trim().ToUpperInvariant()).FirstOrDefault(a => !known.Contains(a)) is { } unknown)
+            errors["organisations"] = [$"No organisation '{unknown}': give the acronyms of the coalition's organisations ({string.Join(", ", known.Order())})."];
     }
 
     private static DateOnly? Date(string text) => DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", out var d) ? d : null;
@@ -444,8 +454,7 @@ public sealed class AdvocacyBook(KimberliteDb db, AuditLog audit, TimeProvider c
             errors["addressee"] = ["Name the institution it is addressed to: a ministry, a parliament, the Kimberley Process, a company (up to 300 characters)."];
         if (!string.IsNullOrWhiteSpace(s.AddresseeKind) && ApiCodes.Parse<AddresseeKind>(s.AddresseeKind) is null)
             errors["addresseeKind"] = [$"Use one of: {ApiCodes.Names<AddresseeKind>()}."];
-        if (s.Countries is not null && s.Countries.Where(c => !IsRegional(c)).FirstOrDefault(c => !CountryCodes.IsKnown(c.Trim().ToUpperInvariant()) || CountryCodes.IsAggregate(c.Trim().ToUpperInvariant())) is { } wrong)
-            errors["countries"] = [$"'{wrong}' is not a country: give ISO 3166 three-letter codes such as CAF, or \"regional\"."];
+        CheckCountries(s.Countries, errors);
         if ((creating || s.Theme is not null) && ApiCodes.Parse<Theme>(s.Theme) is null)
             errors["theme"] = [$"Use one of: {ApiCodes.Names<Theme>()}."];
         if (!string.IsNullOrWhiteSpace(s.DueOn) && !DateOnly.TryParseExact(s.DueOn.Trim(), "yyyy-MM-dd", out _))
@@ -462,13 +471,7 @@ public sealed class AdvocacyBook(KimberliteDb db, AuditLog audit, TimeProvider c
             errors[s.CommittedBy?.Length > 300 ? "committedBy" : "recordedIn"] = ["Who made a commitment in up to 300 characters, and where it is recorded in up to 1,000."];
         if (s.Meeting is { } meeting && !await db.Set<Meeting>().AnyAsync(m => m.Id == meeting, cancellationToken))
             errors["meeting"] = [$"No meeting {meeting}: GET /api/v1/meetings lists them."];
-        if (s.Organisations is { Length: > 0 } organisations)
-        {
-            var acronyms = organisations.Select(a => a.Trim().ToUpperInvariant()).ToList();
-            var known = await db.Organisations.AsNoTracking().Select(o => o.Acronym.ToUpper()).ToListAsync(cancellationToken);
-            if (acronyms.FirstOrDefault(a => !known.Contains(a)) is { } unknown)
-                errors["organisations"] = [$"No organisation '{unknown}': give the acronyms of the coalition's organisations ({string.Join(", ", known.Order())})."];
-        }
+        await CheckOrganisationsAsync(s.Organisations, errors, cancellationToken);
         await CheckEvidenceAsync(s.Evidence, errors, cancellationToken, reader);
         return errors;
     }

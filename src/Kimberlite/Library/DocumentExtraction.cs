@@ -115,11 +115,20 @@ public sealed class DocumentExtraction(IServiceScopeFactory scopes, IOptions<Lib
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var poll = TimeSpan.FromSeconds(options.Value.PollSeconds);
+        var reindexed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
+                if (!reindexed)
+                {
+                    // Pages indexed before words were counted rank and match phrases badly until they are analysed again.
+                    var stale = await scope.ServiceProvider.GetRequiredService<LibrarySearch>().ReindexAsync(stoppingToken, staleOnly: true);
+                    if (stale > 0)
+                        logger.LogInformation("Indexed {Pages} pages again for ranking", stale);
+                    reindexed = true;
+                }
                 var extractor = scope.ServiceProvider.GetRequiredService<DocumentExtractor>();
                 while (await extractor.ExtractNextAsync(stoppingToken))
                     scope.ServiceProvider.GetRequiredService<KimberliteDb>().ChangeTracker.Clear();

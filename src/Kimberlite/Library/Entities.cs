@@ -74,8 +74,23 @@ public sealed class DocumentPage
     public int Number { get; set; }
     public required string Text { get; set; }
     public PageSource Source { get; set; }
-    /// <summary>The terms the analyzer made of the text (accents folded, stemmed in the three languages), space-separated.</summary>
+    /// <summary>
+    /// The terms the analyzer made of the text (accents folded, stemmed in the three languages): a word's stems separated by
+    /// one space, words by two (<see cref="TextAnalyzer.Terms"/>), so that a phrase is checked without reading the text again.
+    /// </summary>
     public string Terms { get; set; } = "";
+    /// <summary>How many words the page has: the length BM25 weighs a page by.</summary>
+    public int WordCount { get; set; }
+    /// <summary>The terms the page holds twice or more; a term it holds once has no row.</summary>
+    public List<PageTerm> Repeated { get; set; } = [];
+}
+
+/// <summary>How many words of a page have this term among their stems, for a term that two or more do: what ranking reads instead of the page's terms.</summary>
+public sealed class PageTerm
+{
+    public long PageId { get; set; }
+    public required string Term { get; set; }
+    public int Count { get; set; }
 }
 
 /// <summary>A country, province, mining site, organisation or sum that a page names.</summary>
@@ -138,6 +153,19 @@ internal sealed class DocumentPageConfiguration : IEntityTypeConfiguration<Docum
         b.HasIndex(p => new { p.DocumentId, p.Number }).IsUnique();
         b.Property(p => p.Text).HasMaxLength(1_000_000);
         b.Property(p => p.Terms).HasMaxLength(2_000_000);
+        b.HasMany(p => p.Repeated).WithOne().HasForeignKey(t => t.PageId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class PageTermConfiguration : IEntityTypeConfiguration<PageTerm>
+{
+    public void Configure(EntityTypeBuilder<PageTerm> b)
+    {
+        b.ToTable("PageTerms");
+        // Term first: ranking reads one term's pages; the page's own index serves the cascade when a page goes.
+        b.HasKey(t => new { t.Term, t.PageId });
+        b.HasIndex(t => t.PageId);
+        b.Property(t => t.Term).HasMaxLength(240);
     }
 }
 

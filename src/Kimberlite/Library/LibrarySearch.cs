@@ -40,9 +40,9 @@ public sealed class LibrarySearch(KimberliteDb db, IFullTextIndex index)
     // Markup characters only: the passage keeps its accented letters readable in JSON as on the page.
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
-    private sealed record Info(int Id, string Title, DocumentType Type, string Countries, DateOnly? PublishedOn, string? Language, string? Publisher);
+    private sealed record Info(int Id, string Title, DocumentType Type, string Countries, DateOnly? PublishedOn, string? Language, string? Publisher, int Pages);
 
-    private sealed record Candidate(long Id, int DocumentId, int Number, string Terms);
+    private sealed record Candidate(long Id, int DocumentId, int Number, int WordCount);
 
     /// <summary>Public documents for everyone, coalition ones for members, an organisation's for its members; never a withdrawn one.</summary>
     public IQueryable<LibraryDocument> Visible(ClaimsPrincipal user) => db.Documents.ReadableBy(user);
@@ -50,14 +50,15 @@ public sealed class LibrarySearch(KimberliteDb db, IFullTextIndex index)
     public async Task<SearchResults> SearchAsync(ClaimsPrincipal user, SearchQuery query, DocumentFilter filter, int page, int pageSize, CancellationToken cancellationToken)
     {
         var visible = Visible(user).AsNoTracking();
-        var documents = await visible.Select(d => new Info(d.Id, d.Title, d.Type, d.Countries, d.PublishedOn, d.Language, d.Publisher))
+        var documents = await visible.Select(d => new Info(d.Id, d.Title, d.Type, d.Countries, d.PublishedOn, d.Language, d.Publisher,
+                d.Extraction == ExtractionState.Done ? d.PageCount : 0))
             .ToDictionaryAsync(d => d.Id, cancellationToken);
 
         // Which documents the words keep, with each one's best page and score.
         Dictionary<int, (int Page, double Score, long PageId)>? best = null;
         var required = query.Required;
         if (required.Count > 0)
-            best = await RankAsync(visible, query, cancellationToken);
+            best = await RankAsync(visible, query, documents.Values.Sum(d => (long)d.Pages), cancellationToken);
         var kept = best is null ? documents.Keys.ToHashSet() : best.Keys.ToHashSet();
         if (query.Excluded.Count > 0)
         {
@@ -92,67 +93,97 @@ public sealed class LibrarySearch(KimberliteDb db, IFullTextIndex index)
         return new SearchResults(ordered.Count, page, pageSize, hits, facets);
     }
 
-    /// <summary>The documents whose pages hold every word and phrase, each with its best page by BM25 (ties: the first page).</summary>
-    private async Task<Dictionary<int, (int Page, double Score, long PageId)>> RankAsync(IQueryable<LibraryDocument> visible, SearchQuery query, CancellationToken cancellationToken)
+    /// <summary>
+    /// The documents whose pages hold every word and phrase, each with its best page by BM25 (ties: the first page). A page's
+    /// weight for a word is how many of its words share the most frequent of the word's stems (<see cref="PageTerm"/>).
+    /// </summary>
+    private async Task<Dictionary<int, (int Page, double Score, long PageId)>> RankAsync(IQueryable<LibraryDocument> visible, SearchQuery query, long pageCount,
+        CancellationToken cancellationToken)
     {
         var groups = query.Required.Select(w => w.Stems).ToList();
-        var candidates = await index.Matching(db, groups).AsNoTracking()
-            .Join(visible, p => p.DocumentId, d => d.Id, (p, d) => new Candidate(p.Id, p.DocumentId, p.Number, p.Terms))
-            .ToListAsync(cancellationToken);
-        if (query.Phrases.Count > 0 && candidates.Count > 0)
+        var matching = index.Matching(db, groups).AsNoTracking().Join(visible, p => p.DocumentId, d => d.Id, (p, d) => p);
+        List<Candidate> candidates;
+        if (query.Phrases.Count > 0)
         {
-            var ids = candidates.Select(c => c.Id).ToList();
-            var withPhrases = new HashSet<long>();
-            foreach (var chunk in ids.Chunk(500))
-            {
-                var pages = await db.DocumentPages.AsNoTracking().Where(p => chunk.Contains(p.Id)).Select(p => new { p.Id, p.Text }).ToListAsync(cancellationToken);
-                withPhrases.UnionWith(pages.Where(p => query.Phrases.All(phrase => HasPhrase(TextAnalyzer.Words(p.Text), phrase))).Select(p => p.Id));
-            }
-            candidates = candidates.Where(c => withPhrases.Contains(c.Id)).ToList();
+            var pages = await matching.Select(p => new { p.Id, p.DocumentId, p.Number, p.WordCount, p.Terms }).ToListAsync(cancellationToken);
+            candidates = pages.Where(p => query.Phrases.All(phrase => HasPhrase(p.Terms, phrase)))
+                .Select(p => new Candidate(p.Id, p.DocumentId, p.Number, p.WordCount)).ToList();
+        }
+        else
+        {
+            candidates = await matching.Select(p => new Candidate(p.Id, p.DocumentId, p.Number, p.WordCount)).ToListAsync(cancellationToken);
         }
         var result = new Dictionary<int, (int Page, double Score, long PageId)>();
         if (candidates.Count == 0)
             return result;
 
-        // Pages of the reader's documents only, so that what they may not see weighs on nothing they do see.
-        var pageCount = await db.DocumentPages.Join(visible, p => p.DocumentId, d => d.Id, (p, d) => p.Id).CountAsync(cancellationToken);
-        var weights = new List<(HashSet<string> Stems, double Idf)>();
-        foreach (var group in groups.DistinctBy(g => string.Join(' ', g.Order(StringComparer.Ordinal))))
+        var distinctGroups = groups.DistinctBy(g => string.Join(' ', g.Order(StringComparer.Ordinal))).ToList();
+        var weights = new List<(string[] Stems, double Idf)>();
+        foreach (var group in distinctGroups)
         {
-            var df = groups.Count == 1 ? candidates.Count
+            // Pages of the reader's documents only, so that what they may not see weighs on nothing they do see.
+            var df = distinctGroups.Count == 1 && query.Phrases.Count == 0 ? candidates.Count
                 : await index.Matching(db, [group]).Join(visible, p => p.DocumentId, d => d.Id, (p, d) => p.Id).CountAsync(cancellationToken);
-            weights.Add((group.ToHashSet(StringComparer.Ordinal), Math.Log(1 + (pageCount - df + 0.5) / (df + 0.5))));
+            weights.Add((group, Math.Log(1 + (Math.Max(pageCount, df) - df + 0.5) / (df + 0.5))));
         }
-        var lengths = candidates.ToDictionary(c => c.Id, c => c.Terms.Length == 0 ? 0 : c.Terms.Count(ch => ch == ' ') + 1);
-        var average = Math.Max(1.0, (double)lengths.Values.Sum(l => (long)l) / lengths.Count);
+
+        // A term a page holds once has no row: the page is a candidate, so each of its words' groups is there at least once.
+        var stems = weights.SelectMany(w => w.Stems).Distinct(StringComparer.Ordinal).ToArray();
+        var matchingIds = matching.Select(p => p.Id);
+        var repeated = await db.PageTerms.AsNoTracking().Where(t => stems.Contains(t.Term) && matchingIds.Contains(t.PageId))
+            .Select(t => new { t.PageId, t.Term, t.Count }).ToListAsync(cancellationToken);
+        var counts = repeated.GroupBy(t => t.PageId).ToDictionary(g => g.Key, g => g.ToDictionary(t => t.Term, t => t.Count, StringComparer.Ordinal));
+
+        var average = Math.Max(1.0, (double)candidates.Sum(c => (long)c.WordCount) / candidates.Count);
+        var frequencies = new int[weights.Count];
         foreach (var c in candidates.OrderBy(c => c.DocumentId).ThenBy(c => c.Number))
         {
-            var frequencies = new int[weights.Count];
-            foreach (var term in c.Terms.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                for (var i = 0; i < weights.Count; i++)
-                    if (weights[i].Stems.Contains(term))
-                        frequencies[i]++;
-            var norm = K1 * (1 - B + B * lengths[c.Id] / average);
+            var known = counts.GetValueOrDefault(c.Id);
+            for (var i = 0; i < weights.Count; i++)
+            {
+                frequencies[i] = 1;
+                if (known is not null)
+                    foreach (var stem in weights[i].Stems)
+                        frequencies[i] = Math.Max(frequencies[i], known.GetValueOrDefault(stem));
+            }
+            var norm = K1 * (1 - B + B * c.WordCount / average);
             var score = 0.0;
             for (var i = 0; i < weights.Count; i++)
                 score += weights[i].Idf * frequencies[i] * (K1 + 1) / (frequencies[i] + norm);
-            if (!result.TryGetValue(c.DocumentId, out var known) || score > known.Score)
+            if (!result.TryGetValue(c.DocumentId, out var best) || score > best.Score)
                 result[c.DocumentId] = (c.Number, score, c.Id);
         }
         return result;
     }
 
-    /// <summary>Whether the phrase's words follow one another somewhere on the page.</summary>
-    public static bool HasPhrase(List<AnalysedWord> words, IReadOnlyList<QueryWord> phrase)
+    /// <summary>Whether the phrase's words follow one another somewhere in a page's terms (<see cref="TextAnalyzer.Terms"/>).</summary>
+    public static bool HasPhrase(string terms, IReadOnlyList<QueryWord> phrase)
     {
+        var words = new List<Range>();
+        for (var start = 0; start < terms.Length;)
+        {
+            var next = terms.IndexOf(TextAnalyzer.WordBreak, start, StringComparison.Ordinal);
+            var end = next < 0 ? terms.Length : next;
+            words.Add(start..end);
+            start = end + TextAnalyzer.WordBreak.Length;
+        }
         for (var i = 0; i + phrase.Count <= words.Count; i++)
         {
             var all = true;
             for (var j = 0; j < phrase.Count && all; j++)
-                all = words[i + j].Stems.Intersect(phrase[j].Stems, StringComparer.Ordinal).Any();
+                all = HasStem(terms.AsSpan()[words[i + j]], phrase[j].Stems);
             if (all)
                 return true;
         }
+        return false;
+    }
+
+    private static bool HasStem(ReadOnlySpan<char> word, string[] stems)
+    {
+        foreach (var range in word.Split(' '))
+            foreach (var stem in stems)
+                if (word[range].SequenceEqual(stem))
+                    return true;
         return false;
     }
 
@@ -216,24 +247,31 @@ public sealed class LibrarySearch(KimberliteDb db, IFullTextIndex index)
             .OrderByDescending(f => f.Count).ThenBy(f => f.Value, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Analyses every page's text again and rebuilds the database's index (after the analyzer changes).</summary>
-    public async Task<int> ReindexAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Analyses pages' text again and rebuilds the database's index: every page after the analyzer changes, or with
+    /// <paramref name="staleOnly"/> the pages indexed before words were counted (written before migration I17Rank).
+    /// </summary>
+    public async Task<int> ReindexAsync(CancellationToken cancellationToken, bool staleOnly = false)
     {
         var done = 0;
         long last = 0;
         while (true)
         {
-            var pages = await db.DocumentPages.Where(p => p.Id > last).OrderBy(p => p.Id).Take(500).ToListAsync(cancellationToken);
+            var batch = db.DocumentPages.Where(p => p.Id > last && (!staleOnly || (p.WordCount == 0 && p.Terms != "")));
+            var pages = await batch.OrderBy(p => p.Id).Take(500).ToListAsync(cancellationToken);
             if (pages.Count == 0)
                 break;
+            var ids = pages.Select(p => p.Id).ToList();
+            await db.PageTerms.Where(t => ids.Contains(t.PageId)).ExecuteDeleteAsync(cancellationToken);
             foreach (var page in pages)
-                page.Terms = TextAnalyzer.Terms(page.Text);
+                SearchIndex.Write(page);
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
             last = pages[^1].Id;
             done += pages.Count;
         }
-        await index.RebuildAsync(db, cancellationToken);
+        if (done > 0 || !staleOnly)
+            await index.RebuildAsync(db, cancellationToken);
         return done;
     }
 }

@@ -11,8 +11,18 @@ public sealed class SearchIndex : IPagesExtracted
     public Task OnExtractedAsync(KimberliteDb db, LibraryDocument document, IReadOnlyList<DocumentPage> pages, CancellationToken cancellationToken)
     {
         foreach (var page in pages)
-            page.Terms = TextAnalyzer.Terms(page.Text);
+            Write(page);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Fills a page's terms, word count and repeated terms from its text.</summary>
+    public static void Write(DocumentPage page)
+    {
+        var indexed = TextAnalyzer.Index(page.Text);
+        page.Terms = indexed.Terms;
+        page.WordCount = indexed.WordCount;
+        page.Repeated.Clear();
+        page.Repeated.AddRange(indexed.Repeated.Select(r => new PageTerm { Term = r.Key, Count = r.Value }));
     }
 }
 

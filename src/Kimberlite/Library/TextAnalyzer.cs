@@ -14,6 +14,9 @@ namespace Kimberlite.Library;
 /// <summary>One word of a text: where it stands in the text and the terms it is indexed and searched under.</summary>
 public readonly record struct AnalysedWord(int Start, int End, string[] Stems);
 
+/// <summary>A page as the index keeps it (<see cref="TextAnalyzer.Index"/>).</summary>
+public sealed record IndexedText(string Terms, int WordCount, IReadOnlyDictionary<string, int> Repeated);
+
 /// <summary>
 /// Turns text into search terms the same way for pages and queries, whatever the language (docs/decisions/033-search.md):
 /// words (Unicode rules), lower case, French elisions dropped, then each word's French, English and Portuguese stems,
@@ -24,8 +27,22 @@ public static class TextAnalyzer
     private const LuceneVersion Version = LuceneVersion.LUCENE_48;
     private const int LongestWord = 60;
 
-    /// <summary>The page's terms as the index stores them: each word's distinct stems, space-separated, in the order of the text.</summary>
-    public static string Terms(string text) => string.Join(' ', Words(text).SelectMany(w => w.Stems));
+    /// <summary>Between two words of <see cref="Terms"/>; one space separates a word's stems. Both databases read any run of spaces as one.</summary>
+    public const string WordBreak = "  ";
+
+    /// <summary>The page's terms as the index stores them: each word's distinct stems in the order of the text, words two spaces apart.</summary>
+    public static string Terms(string text) => Index(text).Terms;
+
+    /// <summary>What the index keeps of a page: its terms, its number of words, and each term two or more of its words have.</summary>
+    public static IndexedText Index(string text)
+    {
+        var words = Words(text);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var stem in words.SelectMany(w => w.Stems))
+            counts[stem] = counts.GetValueOrDefault(stem) + 1;
+        var repeated = counts.Where(c => c.Value > 1).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+        return new IndexedText(string.Join(WordBreak, words.Select(w => string.Join(' ', w.Stems))), words.Count, repeated);
+    }
 
     /// <summary>The stems of one word or of the words of a short text, all together.</summary>
     public static string[] Stems(string word) => Words(word).SelectMany(w => w.Stems).Distinct(StringComparer.Ordinal).ToArray();

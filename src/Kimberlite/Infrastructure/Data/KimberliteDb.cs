@@ -42,6 +42,7 @@ public class KimberliteDb(DbContextOptions options) : IdentityDbContext<User, Id
     public DbSet<Advocacy.CommentNotice> CommentNotices => Set<Advocacy.CommentNotice>();
     public DbSet<Library.LibraryDocument> Documents => Set<Library.LibraryDocument>();
     public DbSet<Library.DocumentPage> DocumentPages => Set<Library.DocumentPage>();
+    public DbSet<Library.PageTerm> PageTerms => Set<Library.PageTerm>();
     public DbSet<Library.DocumentMention> DocumentMentions => Set<Library.DocumentMention>();
     public DbSet<Library.DocumentCitation> DocumentCitations => Set<Library.DocumentCitation>();
     /// <summary>ASP.NET Core's Data Protection keys, shared by every web server of one database.</summary>

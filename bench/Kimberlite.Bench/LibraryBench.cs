@@ -204,14 +204,12 @@ internal static class LibraryBench
         return text.ToString();
     }
 
-    /// <summary>The sentences of the three resource files: text the project wrote in each of its languages.</summary>
+    /// <summary>The sentences of public-domain books in each language (bench/corpus, sources in its README.md): real prose, not the project's own text.</summary>
     private static Dictionary<string, string[]> Pools()
     {
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "Kimberlite.slnx")))
             root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new InvalidOperationException("Run from within the repository.");
-        string[] Read(string file) => XDocument.Load(Path.Combine(root, "src/Kimberlite/Infrastructure/Localization", file)).Root!.Elements("data")
-            .Select(d => (string?)d.Element("value") ?? "").Where(v => v.Split(' ').Length >= 6 && !v.Contains('{') && !v.Contains('<')).ToArray();
-        return new() { ["fr"] = Read("Texts.resx"), ["en"] = Read("Texts.en.resx"), ["pt"] = Read("Texts.pt.resx") };
+        return new() { ["fr"] = CorpusSentences.Read(root, "fr"), ["en"] = CorpusSentences.Read(root, "en"), ["pt"] = CorpusSentences.Read(root, "pt") };
     }
 }

@@ -32,7 +32,7 @@ public sealed record SearchResults(int Total, int Page, int PageSize, IReadOnlyL
 /// Searches the documents a reader may see (docs/decisions/033-search.md): the index gives the pages that hold every
 /// word; phrases, ranking (BM25 over the pages' terms) and counts are worked out here, so both databases answer alike.
 /// </summary>
-public sealed class LibrarySearch(KimberliteDb db, IFullTextIndex index)
+public sealed class LibrarySearch(KimberliteDb db, IFullTextIndex index, SearchStatistics statistics)
 {
     public const int MaxPageSize = 100;
     public static readonly string[] FacetNames = ["country", "type", "language", "year", "publisher"];
@@ -40,7 +40,7 @@ public sealed class LibrarySearch(KimberliteDb db, IFullTextIndex index)
     // Markup characters only: the passage keeps its accented letters readable in JSON as on the page.
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
-    private sealed record Info(int Id, string Title, DocumentType Type, string Countries, DateOnly? PublishedOn, string? Language, string? Publisher, int Pages);
+    private sealed record Info(int Id, string Title, DocumentType Type, string Countries, DateOnly? PublishedOn, string? Language, string? Publisher);
 
     private sealed record Candidate(long Id, int DocumentId, int Number, int WordCount);
 
@@ -49,16 +49,19 @@ public sealed class LibrarySearch(KimberliteDb db, IFullTextIndex index)
 
     public async Task<SearchResults> SearchAsync(ClaimsPrincipal user, SearchQuery query, DocumentFilter filter, int page, int pageSize, CancellationToken cancellationToken)
     {
+        await using var searching = await index.SearchingAsync(db, cancellationToken);
         var visible = Visible(user).AsNoTracking();
-        var documents = await visible.Select(d => new Info(d.Id, d.Title, d.Type, d.Countries, d.PublishedOn, d.Language, d.Publisher,
-                d.Extraction == ExtractionState.Done ? d.PageCount : 0))
+        var required = query.Required;
+        // With words, only the documents holding them all are read, not the whole library.
+        var listed = required.Count == 0 ? visible
+            : visible.Where(d => index.Matching(db, required.Select(w => w.Stems).ToList()).Select(p => p.DocumentId).Contains(d.Id));
+        var documents = await listed.Select(d => new Info(d.Id, d.Title, d.Type, d.Countries, d.PublishedOn, d.Language, d.Publisher))
             .ToDictionaryAsync(d => d.Id, cancellationToken);
 
         // Which documents the words keep, with each one's best page and score.
         Dictionary<int, (int Page, double Score, long PageId)>? best = null;
-        var required = query.Required;
         if (required.Count > 0)
-            best = await RankAsync(visible, query, documents.Values.Sum(d => (long)d.Pages), cancellationToken);
+            best = await RankAsync(visible, query, cancellationToken);
         var kept = best is null ? documents.Keys.ToHashSet() : best.Keys.ToHashSet();
         if (query.Excluded.Count > 0)
         {
@@ -97,8 +100,7 @@ public sealed class LibrarySearch(KimberliteDb db, IFullTextIndex index)
     /// The documents whose pages hold every word and phrase, each with its best page by BM25 (ties: the first page). A page's
     /// weight for a word is how many of its words share the most frequent of the word's stems (<see cref="PageTerm"/>).
     /// </summary>
-    private async Task<Dictionary<int, (int Page, double Score, long PageId)>> RankAsync(IQueryable<LibraryDocument> visible, SearchQuery query, long pageCount,
-        CancellationToken cancellationToken)
+    private async Task<Dictionary<int, (int Page, double Score, long PageId)>> RankAsync(IQueryable<LibraryDocument> visible, SearchQuery query, CancellationToken cancellationToken)
     {
         var groups = query.Required.Select(w => w.Stems).ToList();
         var matching = index.Matching(db, groups).AsNoTracking().Join(visible, p => p.DocumentId, d => d.Id, (p, d) => p);
@@ -118,14 +120,8 @@ public sealed class LibrarySearch(KimberliteDb db, IFullTextIndex index)
             return result;
 
         var distinctGroups = groups.DistinctBy(g => string.Join(' ', g.Order(StringComparer.Ordinal))).ToList();
-        var weights = new List<(string[] Stems, double Idf)>();
-        foreach (var group in distinctGroups)
-        {
-            // Pages of the reader's documents only, so that what they may not see weighs on nothing they do see.
-            var df = distinctGroups.Count == 1 && query.Phrases.Count == 0 ? candidates.Count
-                : await index.Matching(db, [group]).Join(visible, p => p.DocumentId, d => d.Id, (p, d) => p.Id).CountAsync(cancellationToken);
-            weights.Add((group, Math.Log(1 + (Math.Max(pageCount, df) - df + 0.5) / (df + 0.5))));
-        }
+        var (pageCount, frequencies) = await statistics.ReadAsync(db, index, distinctGroups, cancellationToken);
+        var weights = distinctGroups.Select((group, i) => (Stems: group, Idf: Math.Log(1 + (pageCount - frequencies[i] + 0.5) / (frequencies[i] + 0.5)))).ToList();
 
         // A term a page holds once has no row: the page is a candidate, so each of its words' groups is there at least once.
         var stems = weights.SelectMany(w => w.Stems).Distinct(StringComparer.Ordinal).ToArray();
@@ -135,21 +131,21 @@ public sealed class LibrarySearch(KimberliteDb db, IFullTextIndex index)
         var counts = repeated.GroupBy(t => t.PageId).ToDictionary(g => g.Key, g => g.ToDictionary(t => t.Term, t => t.Count, StringComparer.Ordinal));
 
         var average = Math.Max(1.0, (double)candidates.Sum(c => (long)c.WordCount) / candidates.Count);
-        var frequencies = new int[weights.Count];
+        var tf = new int[weights.Count];
         foreach (var c in candidates.OrderBy(c => c.DocumentId).ThenBy(c => c.Number))
         {
             var known = counts.GetValueOrDefault(c.Id);
             for (var i = 0; i < weights.Count; i++)
             {
-                frequencies[i] = 1;
+                tf[i] = 1;
                 if (known is not null)
                     foreach (var stem in weights[i].Stems)
-                        frequencies[i] = Math.Max(frequencies[i], known.GetValueOrDefault(stem));
+                        tf[i] = Math.Max(tf[i], known.GetValueOrDefault(stem));
             }
             var norm = K1 * (1 - B + B * c.WordCount / average);
             var score = 0.0;
             for (var i = 0; i < weights.Count; i++)
-                score += weights[i].Idf * frequencies[i] * (K1 + 1) / (frequencies[i] + norm);
+                score += weights[i].Idf * tf[i] * (K1 + 1) / (tf[i] + norm);
             if (!result.TryGetValue(c.DocumentId, out var best) || score > best.Score)
                 result[c.DocumentId] = (c.Number, score, c.Id);
         }

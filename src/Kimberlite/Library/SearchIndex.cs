@@ -27,8 +27,9 @@ public sealed class SearchIndex : IPagesExtracted
 }
 
 /// <summary>
-/// The pages whose terms hold, for every group, at least one of its terms: SQLite's FTS5 or PostgreSQL's GIN over
-/// to_tsvector('simple', "Terms"), both kept in step with DocumentPages.Terms by the database (migration I17Search).
+/// The pages whose terms hold, for every group, at least one of its terms: SQLite's FTS5 (migration I17Search) or
+/// PostgreSQL's GIN over the stored column TermsVector, to_tsvector('simple', "Terms") (migration I17Rank), both kept in
+/// step with DocumentPages.Terms by the database.
 /// </summary>
 public interface IFullTextIndex
 {
@@ -36,6 +37,9 @@ public interface IFullTextIndex
 
     /// <summary>Builds the database's index again from the terms the pages hold.</summary>
     Task RebuildAsync(KimberliteDb db, CancellationToken cancellationToken);
+
+    /// <summary>Prepares the connection for the queries of one search; disposing of what it returns ends that.</summary>
+    Task<IAsyncDisposable?> SearchingAsync(KimberliteDb db, CancellationToken cancellationToken);
 }
 
 public sealed class SqliteFullTextIndex : IFullTextIndex
@@ -49,17 +53,32 @@ public sealed class SqliteFullTextIndex : IFullTextIndex
 
     public Task RebuildAsync(KimberliteDb db, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlRawAsync("""INSERT INTO "DocumentPagesFts"("DocumentPagesFts") VALUES ('rebuild')""", cancellationToken);
+
+    public Task<IAsyncDisposable?> SearchingAsync(KimberliteDb db, CancellationToken cancellationToken) => Task.FromResult<IAsyncDisposable?>(null);
 }
 
 public sealed class PostgresFullTextIndex : IFullTextIndex
 {
-    // The expression is the GIN index's own, word for word, so that the planner uses it.
     public IQueryable<DocumentPage> Matching(KimberliteDb db, IReadOnlyList<string[]> groups) =>
-        db.DocumentPages.FromSqlRaw("""SELECT p.* FROM "DocumentPages" AS p WHERE to_tsvector('simple'::regconfig, p."Terms") @@ to_tsquery('simple'::regconfig, {0})""", Query(groups));
+        db.DocumentPages.FromSqlRaw("""SELECT p.* FROM "DocumentPages" AS p WHERE p."TermsVector" @@ to_tsquery('simple'::regconfig, {0})""", Query(groups));
 
     public static string Query(IReadOnlyList<string[]> groups) =>
         string.Join(" & ", groups.Select(g => "(" + string.Join(" | ", g) + ")"));
 
     public Task RebuildAsync(KimberliteDb db, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlRawAsync("""REINDEX INDEX "IX_DocumentPages_Terms_Search" """, cancellationToken);
+        db.Database.ExecuteSqlRawAsync("""REINDEX INDEX "IX_DocumentPages_TermsVector" """, cancellationToken);
+
+    /// <summary>
+    /// A read-only transaction where the planner reaches tables through bitmaps only, so pages through the GIN index: it
+    /// costs testing a page's tsvector as nothing, not the out-of-row value it must fetch and unpack, and would otherwise walk
+    /// every page by a b-tree or in full where the GIN index names a few (docs/decisions/033-search.md).
+    /// </summary>
+    public async Task<IAsyncDisposable?> SearchingAsync(KimberliteDb db, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is not null)
+            return null;
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("SET TRANSACTION READ ONLY; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off", cancellationToken);
+        return transaction;
+    }
 }

@@ -14,6 +14,7 @@ public static class SearchRegistration
             builder.Services.AddSingleton<IFullTextIndex, SqliteFullTextIndex>();
         builder.Services.AddScoped<IPagesExtracted, SearchIndex>();
         builder.Services.AddScoped<LibrarySearch>();
+        builder.Services.AddSingleton<SearchStatistics>();
         return builder;
     }
 }

@@ -1,5 +1,6 @@
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Core;
+using Lucene.Net.Analysis.En;
 using Lucene.Net.Analysis.Fr;
 using Lucene.Net.Analysis.Miscellaneous;
 using Lucene.Net.Analysis.Pt;
@@ -33,16 +34,37 @@ public static class TextAnalyzer
     /// <summary>The page's terms as the index stores them: each word's distinct stems in the order of the text, words two spaces apart.</summary>
     public static string Terms(string text) => Index(text).Terms;
 
-    /// <summary>What the index keeps of a page: its terms, its number of words, and each term two or more of its words have.</summary>
+    /// <summary>
+    /// What the index keeps of a page: its terms, its number of words, and each term two or more of its words have, counted
+    /// over words that are not stop words of the three languages (their weight in ranking is next to nothing, their rows many).
+    /// </summary>
     public static IndexedText Index(string text)
     {
         var words = Words(text);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var stem in words.SelectMany(w => w.Stems))
-            counts[stem] = counts.GetValueOrDefault(stem) + 1;
+        foreach (var word in words)
+        {
+            if (IsStopWord(text.AsSpan(word.Start, word.End - word.Start)))
+                continue;
+            foreach (var stem in word.Stems)
+                counts[stem] = counts.GetValueOrDefault(stem) + 1;
+        }
         var repeated = counts.Where(c => c.Value > 1).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
         return new IndexedText(string.Join(WordBreak, words.Select(w => string.Join(' ', w.Stems))), words.Count, repeated);
     }
+
+    private static readonly CharArraySet StopWords = StopWordSet();
+
+    private static CharArraySet StopWordSet()
+    {
+        var set = new CharArraySet(Version, 600, ignoreCase: true);
+        set.UnionWith(FrenchAnalyzer.DefaultStopSet);
+        set.UnionWith(PortugueseAnalyzer.DefaultStopSet);
+        set.UnionWith(EnglishAnalyzer.DefaultStopSet);
+        return set;
+    }
+
+    private static bool IsStopWord(ReadOnlySpan<char> word) => StopWords.Contains(word.ToString());
 
     /// <summary>The stems of one word or of the words of a short text, all together.</summary>
     public static string[] Stems(string word) => Words(word).SelectMany(w => w.Stems).Distinct(StringComparer.Ordinal).ToArray();

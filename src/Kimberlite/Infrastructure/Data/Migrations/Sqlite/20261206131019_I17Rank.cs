@@ -40,11 +40,19 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                 name: "IX_PageTerms_PageId",
                 table: "PageTerms",
                 column: "PageId");
+
+            // --- custom SQL (I17Rank): what ranking reads of a candidate page, in an index, so that SQLite does not walk the
+            // page's text and terms (overflow pages) to reach its word count, written after them (docs/decisions/033-search.md) ---
+            migrationBuilder.Sql("""CREATE INDEX "IX_DocumentPages_Ranking" ON "DocumentPages" ("Id", "DocumentId", "Number", "WordCount");""");
+            // --- end of custom SQL ---
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            // --- custom SQL (I17Rank) ---
+            migrationBuilder.Sql("""DROP INDEX IF EXISTS "IX_DocumentPages_Ranking";""");
+            // --- end of custom SQL ---
             migrationBuilder.DropTable(
                 name: "PageTerms");
 

@@ -98,10 +98,13 @@ public static class LibraryCommands
                     await extractor.ExtractAsync(id, cancellationToken);
                     db.ChangeTracker.Clear();
                     var done = await db.Documents.AsNoTracking().SingleAsync(d => d.Id == id, cancellationToken);
-                    // A web server of the same database may have claimed it first: its text is read there, and waited for here.
+                    // A web server of the same database may have claimed it first: its text is read there, and waited for here,
+                    // or read here after all if that server dies and its lease runs out.
                     while (done.Extraction is ExtractionState.Waiting or ExtractionState.Running)
                     {
                         await Task.Delay(200, cancellationToken);
+                        await extractor.ExtractAsync(id, cancellationToken);
+                        db.ChangeTracker.Clear();
                         done = await db.Documents.AsNoTracking().SingleAsync(d => d.Id == id, cancellationToken);
                     }
                     if (done.Extraction == ExtractionState.Done)

@@ -342,6 +342,29 @@ public sealed class LibraryDocumentTests(LibraryDocumentsApp app) : IClassFixtur
     }
 
     [Fact]
+    public async Task ServersTakingOverTheSameAbandonedDocumentTogetherClaimItOnceOnly()
+    {
+        var analyst = await People.ApiClientAsync(app, Email("analyst"), MemberRole.Analyst);
+        var id = await UploadAsync(analyst, Unique("rfc2324.txt"), "contested.txt");
+        await ExtractedAsync(analyst, id);
+        await ReadingAsync(id, 40, 2, Now.AddSeconds(-1));
+
+        // Four servers of one database (and this app's own background extraction) look for it at once.
+        async Task<bool> Server()
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<Library.DocumentExtractor>().ExtractAsync(id, Cancel);
+        }
+        Kimberlite.Library.DocumentLibrary.Uploaded.Release();
+        var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(Server, Cancel)));
+
+        var done = await ExtractedAsync(analyst, id);
+        Assert.True(claims.Count(c => c) <= 1);
+        Assert.Equal(("done", 3), (done.GetProperty("extraction").GetString(), done.GetProperty("attempts").GetInt32()));
+        Assert.Equal(1, await app.WithDb(db => db.DocumentPages.CountAsync(p => p.DocumentId == id, Cancel)));
+    }
+
+    [Fact]
     public async Task AnAnonymousReaderSeesAnExtractionsProgressItsEndAndARetryAtOnce()
     {
         var analyst = await People.ApiClientAsync(app, Email("analyst"), MemberRole.Analyst);

@@ -289,6 +289,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         "kimberlite import kobo FILE --mapping MAPPING",
         "kimberlite import recommendations FILE [--organisation ACRONYM]",
         "kimberlite import documents PATH [--title T] [--type report|law|decree|contract|minutes|press|other] [--country ISO3] [--language fr|en|pt] [--publisher P] [--licence L] [--source URL] [--visibility public|coalition|organisation] [--organisation ACRONYM] [--strip-metadata]",
+        "kimberlite library reindex",
         "kimberlite analyze",
         "kimberlite findings [--format json|csv] [--sort focus|stake|severity|gap|newest]",
         "kimberlite labels set KIND LABEL VALUE --reason TEXT [--country ISO3]",

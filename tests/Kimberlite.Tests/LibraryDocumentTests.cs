@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Kimberlite.Accounts;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kimberlite.Tests;
 
@@ -286,9 +287,9 @@ public sealed class LibraryDocumentTests(LibraryDocumentsApp app) : IClassFixtur
         var analyst = await People.ApiClientAsync(app, Email("analyst"), MemberRole.Analyst);
         var id = await UploadAsync(analyst, Unique("rfc2324.txt"), "long-report.txt", ("visibility", "public"));
         await ExtractedAsync(analyst, id);
-        // A 300-page report a server is reading: the state its progress writes page by page.
+        // A 300-page report another server is reading: the state its progress writes page by page, its lease running.
         await app.WithDb(db => db.Documents.Where(d => d.Id == id).ExecuteUpdateAsync(s => s.SetProperty(d => d.Extraction, Library.ExtractionState.Running)
-            .SetProperty(d => d.PageCount, 300).SetProperty(d => d.PagesDone, 12), Cancel));
+            .SetProperty(d => d.PageCount, 300).SetProperty(d => d.PagesDone, 12).SetProperty(d => d.ExtractionLeaseUntilUtc, DateTime.UtcNow.AddHours(1)), Cancel));
         var english = People.Client(app);
         english.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
         var running = await english.GetStringAsync($"/library/{id}", Cancel);
@@ -300,6 +301,111 @@ public sealed class LibraryDocumentTests(LibraryDocumentsApp app) : IClassFixtur
         await app.WithDb(db => db.Documents.Where(d => d.Id == id).ExecuteUpdateAsync(s => s.SetProperty(d => d.Extraction, Library.ExtractionState.Done)
             .SetProperty(d => d.PageCount, 1).SetProperty(d => d.PagesDone, 1), Cancel));
         Assert.DoesNotContain("http-equiv=\"refresh\"", await english.GetStringAsync($"/library/{id}", Cancel));
+    }
+
+    /// <summary>The state a server leaves a document in while it reads page <paramref name="done"/>, its lease running until <paramref name="leaseUntil"/>.</summary>
+    private async Task ReadingAsync(int id, int pages, int done, DateTime leaseUntil)
+    {
+        await app.WithDb(async db =>
+        {
+            var document = await db.Documents.SingleAsync(d => d.Id == id, Cancel);
+            document.Extraction = Library.ExtractionState.Running;
+            (document.PageCount, document.PagesDone, document.ExtractionLeaseUntilUtc) = (pages, done, leaseUntil);
+            document.Attempts++;
+            return await db.SaveChangesAsync(Cancel);
+        });
+    }
+
+    private DateTime Now => app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+
+    [Fact]
+    public async Task ADocumentLeftRunningByADeadServerIsExtractedAgainOnceItsLeaseRanOutAndOneStillLeasedIsLeftAlone()
+    {
+        var analyst = await People.ApiClientAsync(app, Email("analyst"), MemberRole.Analyst);
+        var held = await UploadAsync(analyst, Unique("rfc2324.txt"), "held.txt");
+        var abandoned = await UploadAsync(analyst, Unique("rfc2324.txt"), "abandoned.txt");
+        await ExtractedAsync(analyst, held);
+        await ExtractedAsync(analyst, abandoned);
+
+        // One still read by a live server; one whose server was killed at page 2 of 40, its lease run out since.
+        await ReadingAsync(held, 40, 7, Now.AddHours(1));
+        await ReadingAsync(abandoned, 40, 2, Now.AddSeconds(-1));
+        Kimberlite.Library.DocumentLibrary.Uploaded.Release();
+
+        var done = await ExtractedAsync(analyst, abandoned);
+        Assert.Equal(("done", 1, 1), (done.GetProperty("extraction").GetString(), done.GetProperty("pagesDone").GetInt32(), done.GetProperty("pageCount").GetInt32()));
+        Assert.Equal(3, done.GetProperty("attempts").GetInt32());
+        Assert.Equal(1, await app.WithDb(db => db.DocumentPages.CountAsync(p => p.DocumentId == abandoned, Cancel)));
+        // The extraction takes documents in order: had the leased one been claimable, it would have been taken first.
+        var still = await Json(await analyst.GetAsync($"/api/v1/documents/{held}", Cancel));
+        Assert.Equal(("running", 7, 2), (still.GetProperty("extraction").GetString(), still.GetProperty("pagesDone").GetInt32(), still.GetProperty("attempts").GetInt32()));
+    }
+
+    [Fact]
+    public async Task ServersTakingOverTheSameAbandonedDocumentTogetherClaimItOnceOnly()
+    {
+        var analyst = await People.ApiClientAsync(app, Email("analyst"), MemberRole.Analyst);
+        var id = await UploadAsync(analyst, Unique("rfc2324.txt"), "contested.txt");
+        await ExtractedAsync(analyst, id);
+        await ReadingAsync(id, 40, 2, Now.AddSeconds(-1));
+
+        // Four servers of one database (and this app's own background extraction) look for it at once.
+        async Task<bool> Server()
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<Library.DocumentExtractor>().ExtractAsync(id, Cancel);
+        }
+        Kimberlite.Library.DocumentLibrary.Uploaded.Release();
+        var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(Server, Cancel)));
+
+        var done = await ExtractedAsync(analyst, id);
+        Assert.True(claims.Count(c => c) <= 1);
+        Assert.Equal(("done", 3), (done.GetProperty("extraction").GetString(), done.GetProperty("attempts").GetInt32()));
+        Assert.Equal(1, await app.WithDb(db => db.DocumentPages.CountAsync(p => p.DocumentId == id, Cancel)));
+    }
+
+    [Fact]
+    public async Task AnAnonymousReaderSeesAnExtractionsProgressItsEndAndARetryAtOnce()
+    {
+        var analyst = await People.ApiClientAsync(app, Email("analyst"), MemberRole.Analyst);
+        var id = await UploadAsync(analyst, Unique("rfc2324.txt"), "public-report.txt", ("visibility", "public"));
+        await ExtractedAsync(analyst, id);
+        var anonymous = People.Client(app);
+        async Task<(string?, int)> Read()
+        {
+            var document = await Json(await anonymous.GetAsync($"/api/v1/documents/{id}", Cancel));
+            return (document.GetProperty("extraction").GetString(), document.GetProperty("pagesDone").GetInt32());
+        }
+        async Task<int> Catalogued() =>
+            (await Json(await anonymous.GetAsync("/api/v1/documents/catalogue", Cancel))).EnumerateArray().Single(d => d.GetProperty("id").GetInt32() == id).GetProperty("pagesDone").GetInt32();
+
+        await ReadingAsync(id, 40, 3, Now.AddHours(1));
+        Assert.Equal(("running", 3), await Read());
+        Assert.Equal(3, await Catalogued());
+        // The reading server's next page, written in bulk as its progress is.
+        await app.WithDb(db => db.Documents.Where(d => d.Id == id).ExecuteUpdateAsync(s => s.SetProperty(d => d.PagesDone, 4), Cancel));
+        Assert.Equal(("running", 4), await Read());
+        Assert.Equal(4, await Catalogued());
+
+        // That server dies; once its lease has run out this one reads the document to the end.
+        await app.WithDb(db => db.Documents.Where(d => d.Id == id).ExecuteUpdateAsync(s => s.SetProperty(d => d.ExtractionLeaseUntilUtc, Now.AddSeconds(-1)), Cancel));
+        Kimberlite.Library.DocumentLibrary.Uploaded.Release();
+        Assert.Equal("done", (await ExtractedAsync(anonymous, id)).GetProperty("extraction").GetString());
+        Assert.Equal(("done", 1), await Read());
+        Assert.Equal(1, await Catalogued());
+
+        // A failure, read twice by the public, then retried by an analyst: the public sees the retry, not the failure kept in a cache.
+        await app.WithDb(async db =>
+        {
+            var document = await db.Documents.SingleAsync(d => d.Id == id, Cancel);
+            (document.Extraction, document.ExtractionError) = (Library.ExtractionState.Failed, "The file could not be read.");
+            return await db.SaveChangesAsync(Cancel);
+        });
+        Assert.Equal("failed", (await Read()).Item1);
+        Assert.Equal("failed", (await Read()).Item1);
+        Assert.Equal(HttpStatusCode.OK, (await analyst.PostAsync($"/api/v1/documents/{id}/retry", null, Cancel)).StatusCode);
+        Assert.NotEqual("failed", (await Read()).Item1);
+        Assert.Equal("done", (await ExtractedAsync(anonymous, id)).GetProperty("extraction").GetString());
     }
 
     [Fact]

@@ -128,10 +128,24 @@ public static class DocumentsApi
             Field("licence"), visibility, strip, Field("organisation"));
     }
 
-    private static async Task<Results<Ok<DocumentDto>, NotFound<ProblemDetails>>> Get(int id, ClaimsPrincipal user, DocumentLibrary library, KimberliteDb db, CancellationToken cancellationToken) =>
-        await library.Visible(user).FirstOrDefaultAsync(d => d.Id == id, cancellationToken) is { } document
-            ? TypedResults.Ok(await DtoAsync(db, document, cancellationToken))
-            : NotFound(id);
+    private static async Task<Results<Ok<DocumentDto>, NotFound<ProblemDetails>>> Get(int id, ClaimsPrincipal user, DocumentLibrary library, KimberliteDb db,
+        HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (await library.Visible(user).FirstOrDefaultAsync(d => d.Id == id, cancellationToken) is not { } document)
+            return NotFound(id);
+        Live(response, [document]);
+        return TypedResults.Ok(await DtoAsync(db, document, cancellationToken));
+    }
+
+    /// <summary>
+    /// An answer showing an extraction under way is never stored by the public cache: its progress, written in bulk page by page,
+    /// does not move the public data version (docs/decisions/032-library-documents.md). Its end and a retry are saves, which do.
+    /// </summary>
+    private static void Live(HttpResponse response, IEnumerable<LibraryDocument> documents)
+    {
+        if (documents.Any(d => d.Extraction is ExtractionState.Waiting or ExtractionState.Running))
+            response.Headers.CacheControl = "no-store";
+    }
 
     private static async Task<Results<FileContentHttpResult, NotFound<ProblemDetails>>> Download(int id, ClaimsPrincipal user, DocumentLibrary library, CancellationToken cancellationToken)
     {
@@ -150,9 +164,11 @@ public static class DocumentsApi
             : TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such page", Detail = $"Document {id} has no page {number} you may read: its text may not be extracted yet (see GET /api/v1/documents/{id})." });
     }
 
-    private static async Task<Results<Ok<List<DocumentDto>>, FileContentHttpResult>> Catalogue(string? format, ClaimsPrincipal user, DocumentLibrary library, KimberliteDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<DocumentDto>>, FileContentHttpResult>> Catalogue(string? format, ClaimsPrincipal user, DocumentLibrary library, KimberliteDb db,
+        HttpResponse response, CancellationToken cancellationToken)
     {
         var documents = await library.Readable(user).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+        Live(response, documents);
         var acronyms = await db.Organisations.AsNoTracking().ToDictionaryAsync(o => o.Id, o => o.Acronym, cancellationToken);
         var rows = documents.Select(d => Dto(d, d.OrganisationId is { } o ? acronyms.GetValueOrDefault(o) : null)).ToList();
         if (!string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase))

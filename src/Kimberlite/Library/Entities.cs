@@ -60,6 +60,8 @@ public sealed class LibraryDocument
     public int PageCount { get; set; }
     public int PagesDone { get; set; }
     public int Attempts { get; set; }
+    /// <summary>Until when the server extracting it holds it; a running document past its lease lost its server and is claimed again.</summary>
+    public DateTime? ExtractionLeaseUntilUtc { get; set; }
     public DateTime? WithdrawnAtUtc { get; set; }
     public string? WithdrawnReason { get; set; }
     public List<DocumentPage> Pages { get; set; } = [];

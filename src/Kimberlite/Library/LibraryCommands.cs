@@ -12,9 +12,25 @@ namespace Kimberlite.Library;
 /// [--source URL] [--visibility V] [--organisation ACRONYM] [--strip-metadata]`: each file, or each file directly inside a
 /// folder (not its sub-folders), is stored and its text extracted at once, so the documents are searchable when the
 /// command ends. Exit 0 when every file is in the library, 1 when one was refused or its text could not be read, 2 a wrong line.
+/// `kimberlite library reindex`: every page analysed again and the database's search index rebuilt, after the analyzer changed.
 /// </summary>
 public static class LibraryCommands
 {
+    public static IEnumerable<Command> Create(CommandContext context)
+    {
+        var library = context.Command("library", "LibL_Cli_Help");
+        var reindex = context.Command("reindex", "LibL_Cli_HelpReindex");
+        reindex.SetAction(async (_, cancellationToken) =>
+        {
+            await using var scope = await context.OpenDatabaseAsync(cancellationToken);
+            var pages = await scope.ServiceProvider.GetRequiredService<LibrarySearch>().ReindexAsync(cancellationToken);
+            context.Output.WriteLine(context.Texts["LibL_Cli_Reindexed", pages]);
+            return 0;
+        });
+        library.Add(reindex);
+        yield return library;
+    }
+
     public static Command ImportDocuments(CommandContext context)
     {
         var paths = new Argument<string[]>("paths") { Arity = ArgumentArity.OneOrMore, HelpName = context.Texts["Doc_Cli_ArgPaths"], Description = context.Texts["Doc_Cli_HelpPaths"] };
@@ -98,10 +114,13 @@ public static class LibraryCommands
                     await extractor.ExtractAsync(id, cancellationToken);
                     db.ChangeTracker.Clear();
                     var done = await db.Documents.AsNoTracking().SingleAsync(d => d.Id == id, cancellationToken);
-                    // A web server of the same database may have claimed it first: its text is read there, and waited for here.
+                    // A web server of the same database may have claimed it first: its text is read there, and waited for here,
+                    // or read here after all if that server dies and its lease runs out.
                     while (done.Extraction is ExtractionState.Waiting or ExtractionState.Running)
                     {
                         await Task.Delay(200, cancellationToken);
+                        await extractor.ExtractAsync(id, cancellationToken);
+                        db.ChangeTracker.Clear();
                         done = await db.Documents.AsNoTracking().SingleAsync(d => d.Id == id, cancellationToken);
                     }
                     if (done.Extraction == ExtractionState.Done)

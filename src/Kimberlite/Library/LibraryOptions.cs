@@ -22,4 +22,8 @@ public sealed class LibraryOptions
     /// <summary>How often the background extraction looks for waiting documents when nobody wakes it.</summary>
     [Range(1, 3_600)]
     public int PollSeconds { get; set; } = 5;
+
+    /// <summary>How long a claim on a running document lasts without progress before another server may take it over (docs/decisions/032-library-documents.md).</summary>
+    [Range(10, 86_400)]
+    public int ExtractionLeaseSeconds { get; set; } = 600;
 }

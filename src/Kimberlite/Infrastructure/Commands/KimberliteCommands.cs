@@ -116,6 +116,7 @@ public static class KimberliteCommands
         }
         foreach (var command in (IEnumerable<Command>)[
             .. ImportCommands.Create(context),
+            .. LibraryCommands.Create(context),
             .. AnalysisCommands.Create(context),
             .. Analysis.Labels.LabelCommands.Create(context),
             .. Analysis.Rates.RatesCommands.Create(context),

@@ -1545,6 +1545,9 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(1000000)
                         .HasColumnType("character varying(1000000)");
 
+                    b.Property<int>("WordCount")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DocumentId", "Number")
@@ -1681,6 +1684,25 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("UploadedById");
 
                     b.ToTable("Documents", (string)null);
+                });
+
+            modelBuilder.Entity("Kimberlite.Library.PageTerm", b =>
+                {
+                    b.Property<string>("Term")
+                        .HasMaxLength(240)
+                        .HasColumnType("character varying(240)");
+
+                    b.Property<long>("PageId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Term", "PageId");
+
+                    b.HasIndex("PageId");
+
+                    b.ToTable("PageTerms", (string)null);
                 });
 
             modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlow", b =>
@@ -2474,6 +2496,15 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
+            modelBuilder.Entity("Kimberlite.Library.PageTerm", b =>
+                {
+                    b.HasOne("Kimberlite.Library.DocumentPage", null)
+                        .WithMany("Repeated")
+                        .HasForeignKey("PageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlow", b =>
                 {
                     b.HasOne("Kimberlite.Statistics.Dataset", null)
@@ -2610,6 +2641,11 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Kimberlite.Analysis.Finding", b =>
                 {
                     b.Navigation("Events");
+                });
+
+            modelBuilder.Entity("Kimberlite.Library.DocumentPage", b =>
+                {
+                    b.Navigation("Repeated");
                 });
 
             modelBuilder.Entity("Kimberlite.Library.LibraryDocument", b =>

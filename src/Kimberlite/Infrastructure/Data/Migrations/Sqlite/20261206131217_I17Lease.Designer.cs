@@ -1490,6 +1490,9 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(1000000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("WordCount")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DocumentId", "Number")
@@ -1624,6 +1627,25 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("UploadedById");
 
                     b.ToTable("Documents", (string)null);
+                });
+
+            modelBuilder.Entity("Kimberlite.Library.PageTerm", b =>
+                {
+                    b.Property<string>("Term")
+                        .HasMaxLength(240)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Term", "PageId");
+
+                    b.HasIndex("PageId");
+
+                    b.ToTable("PageTerms", (string)null);
                 });
 
             modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlow", b =>
@@ -2401,6 +2423,15 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
+            modelBuilder.Entity("Kimberlite.Library.PageTerm", b =>
+                {
+                    b.HasOne("Kimberlite.Library.DocumentPage", null)
+                        .WithMany("Repeated")
+                        .HasForeignKey("PageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Kimberlite.Statistics.Comtrade.TradeFlow", b =>
                 {
                     b.HasOne("Kimberlite.Statistics.Dataset", null)
@@ -2537,6 +2568,11 @@ namespace Kimberlite.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Kimberlite.Analysis.Finding", b =>
                 {
                     b.Navigation("Events");
+                });
+
+            modelBuilder.Entity("Kimberlite.Library.DocumentPage", b =>
+                {
+                    b.Navigation("Repeated");
                 });
 
             modelBuilder.Entity("Kimberlite.Library.LibraryDocument", b =>

@@ -70,9 +70,13 @@ public sealed class DocumentMentions(KimberliteDb db, CountryNamer names)
 }
 
 /// <summary>What the cited-documents partial shows on a finding or an incident: the list, and the form for who may cite.</summary>
-/// <summary>`Error` is the resource key of why the last citation was refused.</summary>
-public sealed record CitedDocumentsView(string Anchor, int CitingId, IReadOnlyList<CitedDocumentDto> Documents, bool MayCite, string Action, IReadOnlyList<(int Id, string Title)> Recent, string? Error = null)
+/// <summary>`Error` is the resource key of why the last citation was refused; `Removed`, that a citation was just removed.</summary>
+public sealed record CitedDocumentsView(string Anchor, int CitingId, IReadOnlyList<CitedDocumentDto> Documents, bool MayCite, string Action, IReadOnlyList<(int Id, string Title)> Recent, string? Error = null,
+    bool Removed = false)
 {
+    /// <summary>Where the remove buttons post: the same page's Uncite handler (who may cite may remove, as the API rules).</summary>
+    public string RemoveAction => Action.Replace("handler=Cite", "handler=Uncite", StringComparison.Ordinal);
+
     /// <summary>The resource key saying what to change in a refused citation.</summary>
     public static string ErrorKey(IReadOnlyDictionary<string, string[]> errors) =>
         errors.ContainsKey("documentId") ? "Cite_Error_Document" : errors.ContainsKey("page") ? "Cite_Error_Page" : "Cite_Error_Note";

@@ -18,6 +18,8 @@ public sealed class DocumentModel(DocumentLibrary library, KimberliteDb db, IAut
     public IReadOnlyList<DocumentPage> Pages { get; private set; } = [];
     public string? Organisation { get; private set; }
     public bool CanChange { get; private set; }
+    /// <summary>An analyst may cite this document in a recommendation their organisation records.</summary>
+    public bool MayRecommend { get; private set; }
     /// <summary>The one page asked for with ?page=N, else null for every page.</summary>
     public int? Only { get; private set; }
     public string? Problem { get; private set; }
@@ -78,6 +80,7 @@ public sealed class DocumentModel(DocumentLibrary library, KimberliteDb db, IAut
         Document = document;
         Organisation = document.OrganisationId is { } o ? await db.Organisations.AsNoTracking().Where(x => x.Id == o).Select(x => x.Acronym).FirstOrDefaultAsync(cancellationToken) : null;
         CanChange = DocumentLibrary.CanChange(User, document);
+        MayRecommend = document.WithdrawnAtUtc is null && User.HasRole(MemberRole.Analyst);
         Pages = document.WithdrawnAtUtc is null
             ? await db.DocumentPages.AsNoTracking().Where(p => p.DocumentId == id).OrderBy(p => p.Number).ToListAsync(cancellationToken)
             : [];

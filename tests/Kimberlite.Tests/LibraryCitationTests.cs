@@ -189,6 +189,9 @@ public sealed class LibraryCitationTests(BundledApp app) : IClassFixture<Bundled
         english.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
         Assert.Contains($"aria-label=\"Remove the citation of “{title}”\"", System.Net.WebUtility.HtmlDecode(await english.GetStringAsync($"/findings/{finding}", Cancel)));
 
+        var listed = (await Ok(await app.CreateClient().GetAsync($"/api/v1/documents/{document}/citations", Cancel))).EnumerateArray().Single();
+        Assert.Equal(citation, listed.GetProperty("citationId").GetInt64());
+
         var removed = await People.PostFormAsync(analyst, $"/findings/{finding}?handler=Uncite", new() { ["citationId"] = $"{citation}" }, $"/findings/{finding}");
 
         Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
@@ -198,6 +201,36 @@ public sealed class LibraryCitationTests(BundledApp app) : IClassFixture<Bundled
         Assert.DoesNotContain($"/library/{document}?page=1#page-1", after);
         var actors = await app.WithDb(db => db.AuditEntries.Where(a => a.Action == AuditActions.DocumentCitationRemoved && a.Target == $"finding {finding}").Select(a => a.Actor).ToListAsync(Cancel));
         Assert.Contains(actors, a => a.StartsWith(email, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheDocumentsPageOffersTheIncidentsAnalystToRemoveItsCitationAndRefusesAnotherOrganisationsAnalyst()
+    {
+        var incident = await IncidentAsync();
+        var document = await LibraryDocuments.AddAsync(app, $"Témoignage {Guid.NewGuid():N}", DocumentVisibility.Coalition, "RELUFA", "Récit.");
+        var email = Email("analyst");
+        await People.CreateAsync(app, email, MemberRole.Analyst, "RELUFA");
+        var analyst = await People.SignInAsync(app, email);
+        await People.PostFormAsync(analyst, "/field/incidents?handler=Cite", new() { ["citingId"] = $"{incident}", ["documentId"] = $"{document}", ["page"] = "1" }, "/field/incidents");
+        var citation = await app.WithDb(db => db.DocumentCitations.Where(c => c.DocumentId == document).Select(c => c.Id).SingleAsync(Cancel));
+        var page = await analyst.GetStringAsync($"/library/{document}", Cancel);
+        Assert.Contains($"action=\"/library/{document}?handler=Uncite\"", page);
+        Assert.Contains($"name=\"citationId\" value=\"{citation}\"", page);
+
+        var otherEmail = Email("analyst");
+        await People.CreateAsync(app, otherEmail, MemberRole.Analyst, "CDHD");
+        var other = await People.SignInAsync(app, otherEmail);
+        Assert.DoesNotContain("handler=Uncite", await other.GetStringAsync($"/library/{document}", Cancel));
+        var refused = await People.PostFormAsync(other, $"/library/{document}?handler=Uncite", new() { ["citationId"] = $"{citation}" }, "/advocacy/recommendations/new");
+        Assert.Contains("/account/denied", refused.Headers.Location?.OriginalString);
+        Assert.True(await app.WithDb(db => db.DocumentCitations.AnyAsync(c => c.Id == citation, Cancel)));
+
+        var removed = await People.PostFormAsync(analyst, $"/library/{document}?handler=Uncite", new() { ["citationId"] = $"{citation}" }, $"/library/{document}");
+        Assert.Equal($"/library/{document}?uncited=1#citations-title", removed.Headers.Location?.OriginalString);
+        var after = System.Net.WebUtility.HtmlDecode(await analyst.GetStringAsync($"/library/{document}?uncited=1", Cancel));
+        Assert.Contains("La citation a été retirée.", after);
+        Assert.DoesNotContain($"/field/incidents#incident-{incident}", after);
+        Assert.True(await app.WithDb(db => db.AuditEntries.AnyAsync(a => a.Action == AuditActions.DocumentCitationRemoved && a.Target == $"incident {incident}", Cancel)));
     }
 
     [Fact]

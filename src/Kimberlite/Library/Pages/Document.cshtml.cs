@@ -12,7 +12,7 @@ namespace Kimberlite.Library.Pages;
 /// text with an anchor #page-N, or one page with ?page=N; its analysts retry a failed extraction, correct it and withdraw it.
 /// </summary>
 [AllowAnonymous]
-public sealed class DocumentModel(DocumentLibrary library, KimberliteDb db, IAuthorizationService authorization) : PageModel
+public sealed class DocumentModel(DocumentLibrary library, KimberliteDb db, IAuthorizationService authorization, Citations citations) : PageModel
 {
     public LibraryDocument Document { get; private set; } = null!;
     public IReadOnlyList<DocumentPage> Pages { get; private set; } = [];
@@ -53,6 +53,16 @@ public sealed class DocumentModel(DocumentLibrary library, KimberliteDb db, IAut
             _ => BadRequest(),
         };
     }
+
+    /// <summary>Removes a citation of this document as DELETE /api/v1/citations/{id} does, same rule and audit entry; the page then says it was removed.</summary>
+    public async Task<IActionResult> OnPostUnciteAsync(int id, long citationId, CancellationToken cancellationToken) =>
+        User.UserId() is null ? Challenge()
+        : await citations.RemoveAsync(User, citationId, cancellationToken) switch
+        {
+            Advocacy.BookOutcome.Done => Redirect($"/library/{id}?uncited=1#citations-title"),
+            Advocacy.BookOutcome.Forbidden => Forbid(),
+            _ => NotFound(),
+        };
 
     private async Task<IActionResult> ActAsync(int id, Func<Task<ChangeResult>> act, CancellationToken cancellationToken)
     {

@@ -72,14 +72,8 @@ public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, F
     }
 
     /// <summary>Removes a citation as DELETE /api/v1/citations/{id} does, same rule and audit entry; the page then says it was removed.</summary>
-    public async Task<IActionResult> OnPostUnciteAsync(int id, long citationId, CancellationToken cancellationToken) =>
-        User.UserId() is null ? Challenge()
-        : await citations.RemoveAsync(User, citationId, cancellationToken) switch
-        {
-            Advocacy.BookOutcome.Done => Redirect($"/findings/{id}?uncited=1#cited-finding"),
-            Advocacy.BookOutcome.Forbidden => Forbid(),
-            _ => NotFound(),
-        };
+    public Task<IActionResult> OnPostUnciteAsync(int id, long citationId, CancellationToken cancellationToken) =>
+        Library.CitationRemoval.RemoveAsync(this, citations, citationId, $"/findings/{id}?uncited=1#cited-finding", cancellationToken);
 
     private async Task<IActionResult> RefusedAsync(int id, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
     {

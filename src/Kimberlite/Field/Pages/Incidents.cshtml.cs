@@ -83,13 +83,8 @@ public sealed class IncidentsModel(KimberliteDb db, IncidentReview review, IOpti
     }
 
     /// <summary>Removes a citation as DELETE /api/v1/citations/{id} does, same rule and audit entry; the page then says it was removed.</summary>
-    public async Task<IActionResult> OnPostUnciteAsync(int citingId, long citationId, CancellationToken cancellationToken) =>
-        await citations.RemoveAsync(User, citationId, cancellationToken) switch
-        {
-            Advocacy.BookOutcome.Done => Redirect($"/field/incidents?uncited={citingId}#incident-{citingId}"),
-            Advocacy.BookOutcome.Forbidden => Forbid(),
-            _ => NotFound(),
-        };
+    public Task<IActionResult> OnPostUnciteAsync(int citingId, long citationId, CancellationToken cancellationToken) =>
+        Library.CitationRemoval.RemoveAsync(this, citations, citationId, $"/field/incidents?uncited={citingId}#incident-{citingId}", cancellationToken);
 
     private (int Incident, string Key)? _citeError;
 

@@ -55,14 +55,8 @@ public sealed class DocumentModel(DocumentLibrary library, KimberliteDb db, IAut
     }
 
     /// <summary>Removes a citation of this document as DELETE /api/v1/citations/{id} does, same rule and audit entry; the page then says it was removed.</summary>
-    public async Task<IActionResult> OnPostUnciteAsync(int id, long citationId, CancellationToken cancellationToken) =>
-        User.UserId() is null ? Challenge()
-        : await citations.RemoveAsync(User, citationId, cancellationToken) switch
-        {
-            Advocacy.BookOutcome.Done => Redirect($"/library/{id}?uncited=1#citations-title"),
-            Advocacy.BookOutcome.Forbidden => Forbid(),
-            _ => NotFound(),
-        };
+    public Task<IActionResult> OnPostUnciteAsync(int id, long citationId, CancellationToken cancellationToken) =>
+        CitationRemoval.RemoveAsync(this, citations, citationId, $"/library/{id}?uncited=1#citations-title", cancellationToken);
 
     private async Task<IActionResult> ActAsync(int id, Func<Task<ChangeResult>> act, CancellationToken cancellationToken)
     {

@@ -319,6 +319,63 @@ public sealed partial class AdvocacyPagesTests(AdvocacyPagesTests.App app) : ICl
     }
 
     [Fact]
+    public async Task AnAnalystCitesADocumentPageFromTheDocumentInTheRecommendationFormAndTheStepFormAndTheItemLinksToIt()
+    {
+        var title = $"Rapport ITIE {Guid.NewGuid():N}";
+        var document = await LibraryDocuments.AddAsync(app, title, Library.DocumentVisibility.Public, "RELUFA", "Résumé", "Paiements", "Annexe");
+        var canary = $"Note interne {Guid.NewGuid():N}";
+        var coalition = await LibraryDocuments.AddAsync(app, canary, Library.DocumentVisibility.Coalition, "RELUFA", "Confidentiel");
+        await People.CreateAsync(app, "doc-analyst@example.org", MemberRole.Analyst);
+        var analyst = await People.SignInAsync(app, "doc-analyst@example.org");
+
+        var (_, reading) = await GetAsync(analyst, $"/library/{document}?page=2");
+        Assert.Contains($"<a href=\"/advocacy/recommendations/new?document={document}&page=2\">Citer dans une recommandation</a>", reading);
+        Assert.DoesNotContain("/advocacy/recommendations/new?document=", (await GetAsync($"/library/{document}")).Html);
+        var (status, form) = await GetAsync(analyst, $"/advocacy/recommendations/new?document={document}&page=2");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("<option value=\"document\" selected=\"selected\">document</option>", form);
+        Assert.Contains($"name=\"evidenceTarget\" maxlength=\"2000\" value=\"{document}\" list=\"evidence-documents\"", form);
+        Assert.Contains("id=\"evidencePage-1\" name=\"evidencePage\" type=\"number\" min=\"1\" value=\"2\"", form);
+        Assert.Contains($"<option value=\"{coalition}\">{canary}</option>", form);
+        var clientId = ClientId().Match(form).Groups[1].Value;
+
+        (string, string)[] Item(string target, string page) =>
+        [
+            ("clientId", clientId), ("kind", "recommendation"), ("text", "Publier les paiements des sociétés minières par site."), ("language", "fr"),
+            ("organisations", "RELUFA"), ("addressee", "Ministère des Mines"), ("addresseeKind", "ministry"), ("countries", "CMR"), ("theme", "revenue"),
+            ("evidenceKind", "document"), ("evidenceTarget", target), ("evidenceNote", "Tableau 2"), ("evidencePage", page),
+            ("evidenceKind", "document"), ("evidenceTarget", $"{coalition}"), ("evidenceNote", ""), ("evidencePage", "1"),
+        ];
+        var beyond = await PostAsync(analyst, "/advocacy/recommendations/new", "/advocacy/recommendations/new", Item($"{document}", "9"));
+        Assert.Equal(HttpStatusCode.BadRequest, beyond.StatusCode);
+        Assert.Contains($"id=\"error-evidence\">La preuve n'est pas enregistrée : le document {document} a des pages de 1 à 3.</p>",
+            WebUtility.HtmlDecode(await beyond.Content.ReadAsStringAsync(Cancel)));
+        var missing = await PostAsync(analyst, "/advocacy/recommendations/new", "/advocacy/recommendations/new", Item("987654", "1"));
+        Assert.Contains("aucun document 987654 que vous pouvez lire", WebUtility.HtmlDecode(await missing.Content.ReadAsStringAsync(Cancel)));
+        var recorded = await PostAsync(analyst, "/advocacy/recommendations/new", "/advocacy/recommendations/new", Item($"{document}", "2"));
+        Assert.Equal(HttpStatusCode.Redirect, recorded.StatusCode);
+        var address = recorded.Headers.Location!.OriginalString;
+
+        var (_, page) = await GetAsync(analyst, address);
+        Assert.Contains($"<a href=\"/library/{document}?page=2#page-2\">{title} — page 2</a>", page);
+        Assert.Contains($"<a href=\"/library/{coalition}?page=1#page-1\">{canary} — page 1</a>", page);
+        var (_, edit) = await GetAsync(analyst, $"{address}/edit");
+        Assert.Contains("id=\"evidencePage-1\" name=\"evidencePage\" type=\"number\" min=\"1\" value=\"2\"", edit);
+
+        // The step form's refusal reads in the analyst's language.
+        analyst.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        var refused = await PostAsync(analyst, address, address, ("action", "step"), ("status", "presented"), ("note", "Présentée au ministre."),
+            ("evidenceKind", "document"), ("evidenceTarget", $"{document}"), ("evidencePage", "4"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains($"The evidence is not recorded: document {document} has pages 1 to 3.", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync(Cancel)));
+        var stepped = await PostAsync(analyst, address, address, ("action", "step"), ("status", "presented"), ("note", "Présentée au ministre."),
+            ("evidenceKind", "document"), ("evidenceTarget", $"{document}"), ("evidencePage", "3"));
+        Assert.Equal(HttpStatusCode.Redirect, stepped.StatusCode);
+        var (_, after) = await GetAsync(analyst, address);
+        Assert.Contains($"<a href=\"/library/{document}?page=3#page-3\">{title} — page 3</a>", after);
+    }
+
+    [Fact]
     public async Task AnAnalystOfAnotherOrganisationCannotMoveTheItemOn()
     {
         var id = await ItemAsync("Former les agents du cadastre minier de Tshikapa", "COD", Theme.ArtisanalMiners);

@@ -95,21 +95,24 @@ public sealed class LibraryCitationTests(BundledApp app) : IClassFixture<Bundled
         Assert.DoesNotContain(title, await app.CreateClient().GetStringAsync($"/findings/{finding}", Cancel));
     }
 
+    /// <summary>A verified incident of RELUFA.</summary>
+    private Task<int> IncidentAsync() => app.WithDb(async db =>
+    {
+        var relufa = await db.Organisations.SingleAsync(o => o.Acronym == "RELUFA", Cancel);
+        var row = new Incident
+        {
+            ClientId = Guid.NewGuid(), SubmissionHash = "x", OrganisationId = relufa.Id, Category = IncidentCategory.Smuggling, OccurredOn = new DateOnly(2026, 1, 5),
+            CountryIso3 = "CMR", Latitude = 4.1, Longitude = 13.6, Severity = IncidentSeverity.Serious, Description = "Passage à Garoua-Boulaï", Status = IncidentStatus.Verified,
+        };
+        db.Incidents.Add(row);
+        await db.SaveChangesAsync(Cancel);
+        return row.Id;
+    });
+
     [Fact]
     public async Task AnIncidentIsCitedOnlyByAnalystsOfItsOrganisation()
     {
-        var incident = await app.WithDb(async db =>
-        {
-            var relufa = await db.Organisations.SingleAsync(o => o.Acronym == "RELUFA", Cancel);
-            var row = new Incident
-            {
-                ClientId = Guid.NewGuid(), SubmissionHash = "x", OrganisationId = relufa.Id, Category = IncidentCategory.Smuggling, OccurredOn = new DateOnly(2026, 1, 5),
-                CountryIso3 = "CMR", Latitude = 4.1, Longitude = 13.6, Severity = IncidentSeverity.Serious, Description = "Passage à Garoua-Boulaï", Status = IncidentStatus.Verified,
-            };
-            db.Incidents.Add(row);
-            await db.SaveChangesAsync(Cancel);
-            return row.Id;
-        });
+        var incident = await IncidentAsync();
         var title = $"Procès-verbal {Guid.NewGuid():N}";
         var document = await LibraryDocuments.AddAsync(app, title, DocumentVisibility.Coalition, "RELUFA", "Saisie de 300 carats.");
         var stranger = await People.ApiClientAsync(app, Email("analyst"), MemberRole.Analyst, "CDHD");
@@ -125,6 +128,109 @@ public sealed class LibraryCitationTests(BundledApp app) : IClassFixture<Bundled
         var other = await People.SignInAsync(app, (await People.CreateAsync(app, Email("viewer"), MemberRole.Viewer, "CDHD")).Email!);
         Assert.DoesNotContain(title, await other.GetStringAsync("/field/incidents", Cancel));
         Assert.Empty((await Ok(await stranger.GetAsync($"/api/v1/documents/{document}/citations", Cancel))).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task AnAnalystOfTheIncidentsOrganisationRemovesItsCitationFromThePageAndAnotherOrganisationsAnalystIsRefused()
+    {
+        var incident = await IncidentAsync();
+        var title = $"Rapport de saisie {Guid.NewGuid():N}";
+        var document = await LibraryDocuments.AddAsync(app, title, DocumentVisibility.Coalition, "RELUFA", "Saisie.", "Annexe.");
+        var email = Email("analyst");
+        await People.CreateAsync(app, email, MemberRole.Analyst, "RELUFA");
+        var analyst = await People.SignInAsync(app, email);
+        var cited = await People.PostFormAsync(analyst, "/field/incidents?handler=Cite",
+            new() { ["citingId"] = $"{incident}", ["documentId"] = $"{document}", ["page"] = "2" }, "/field/incidents");
+        Assert.Equal(HttpStatusCode.Redirect, cited.StatusCode);
+        var citation = await app.WithDb(db => db.DocumentCitations.Where(c => c.CitingKind == CitingKind.Incident && c.CitingId == incident).Select(c => c.Id).SingleAsync(Cancel));
+        var listed = await analyst.GetStringAsync("/field/incidents", Cancel);
+        Assert.Contains("action=\"/field/incidents?handler=Uncite\"", listed);
+        Assert.Contains($"name=\"citationId\" value=\"{citation}\"", listed);
+
+        // An analyst of another organisation neither sees the button nor gets it done by posting.
+        var otherEmail = Email("analyst");
+        await People.CreateAsync(app, otherEmail, MemberRole.Analyst, "CDHD");
+        var other = await People.SignInAsync(app, otherEmail);
+        Assert.DoesNotContain($"name=\"citationId\" value=\"{citation}\"", await other.GetStringAsync("/field/incidents", Cancel));
+        var refused = await People.PostFormAsync(other, "/field/incidents?handler=Uncite",
+            new() { ["citingId"] = $"{incident}", ["citationId"] = $"{citation}" }, "/advocacy/recommendations/new");
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Contains("/account/denied", refused.Headers.Location?.OriginalString);
+        Assert.True(await app.WithDb(db => db.DocumentCitations.AnyAsync(c => c.Id == citation, Cancel)));
+
+        var removed = await People.PostFormAsync(analyst, "/field/incidents?handler=Uncite",
+            new() { ["citingId"] = $"{incident}", ["citationId"] = $"{citation}" }, "/field/incidents");
+        Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
+        var after = System.Net.WebUtility.HtmlDecode(await analyst.GetStringAsync(removed.Headers.Location!.OriginalString, Cancel));
+        Assert.Contains("La citation a été retirée.", after);
+        Assert.DoesNotContain($"/library/{document}?page=2#page-2", after);
+        Assert.False(await app.WithDb(db => db.DocumentCitations.AnyAsync(c => c.Id == citation, Cancel)));
+        var audited = await app.WithDb(db => db.AuditEntries.Where(a => a.Action == AuditActions.DocumentCitationRemoved && a.Target == $"incident {incident}").ToListAsync(Cancel));
+        Assert.StartsWith(email, Assert.Single(audited).Actor, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnAnalystRemovesAFindingsCitationFromItsPageWhereAViewerIsOfferedNoButton()
+    {
+        var finding = await FindingAsync();
+        var title = $"Bulletin {Guid.NewGuid():N}";
+        var document = await LibraryDocuments.AddAsync(app, title, DocumentVisibility.Public, "RELUFA", "Chiffres.");
+        var email = Email("analyst");
+        await People.CreateAsync(app, email, MemberRole.Analyst, "CENADEP");
+        var analyst = await People.SignInAsync(app, email);
+        await People.PostFormAsync(analyst, $"/findings/{finding}?handler=Cite", new() { ["documentId"] = $"{document}", ["page"] = "1" }, $"/findings/{finding}");
+        var citation = await app.WithDb(db => db.DocumentCitations.Where(c => c.CitingKind == CitingKind.Finding && c.CitingId == finding && c.DocumentId == document).Select(c => c.Id).SingleAsync(Cancel));
+        var viewer = await People.SignInAsync(app, (await People.CreateAsync(app, Email("viewer"), MemberRole.Viewer, "CDHD")).Email!);
+        var seen = await viewer.GetStringAsync($"/findings/{finding}", Cancel);
+        Assert.Contains(title, seen);
+        Assert.DoesNotContain("handler=Uncite", seen);
+        // Nor does the English reader miss the button's name.
+        var english = await People.SignInAsync(app, email);
+        english.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        Assert.Contains($"aria-label=\"Remove the citation of “{title}”\"", System.Net.WebUtility.HtmlDecode(await english.GetStringAsync($"/findings/{finding}", Cancel)));
+
+        var listed = (await Ok(await app.CreateClient().GetAsync($"/api/v1/documents/{document}/citations", Cancel))).EnumerateArray().Single();
+        Assert.Equal(citation, listed.GetProperty("citationId").GetInt64());
+
+        var removed = await People.PostFormAsync(analyst, $"/findings/{finding}?handler=Uncite", new() { ["citationId"] = $"{citation}" }, $"/findings/{finding}");
+
+        Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
+        Assert.Equal($"/findings/{finding}?uncited=1#cited-finding", removed.Headers.Location?.OriginalString);
+        var after = System.Net.WebUtility.HtmlDecode(await analyst.GetStringAsync($"/findings/{finding}?uncited=1", Cancel));
+        Assert.Contains("La citation a été retirée.", after);
+        Assert.DoesNotContain($"/library/{document}?page=1#page-1", after);
+        var actors = await app.WithDb(db => db.AuditEntries.Where(a => a.Action == AuditActions.DocumentCitationRemoved && a.Target == $"finding {finding}").Select(a => a.Actor).ToListAsync(Cancel));
+        Assert.Contains(actors, a => a.StartsWith(email, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheDocumentsPageOffersTheIncidentsAnalystToRemoveItsCitationAndRefusesAnotherOrganisationsAnalyst()
+    {
+        var incident = await IncidentAsync();
+        var document = await LibraryDocuments.AddAsync(app, $"Témoignage {Guid.NewGuid():N}", DocumentVisibility.Coalition, "RELUFA", "Récit.");
+        var email = Email("analyst");
+        await People.CreateAsync(app, email, MemberRole.Analyst, "RELUFA");
+        var analyst = await People.SignInAsync(app, email);
+        await People.PostFormAsync(analyst, "/field/incidents?handler=Cite", new() { ["citingId"] = $"{incident}", ["documentId"] = $"{document}", ["page"] = "1" }, "/field/incidents");
+        var citation = await app.WithDb(db => db.DocumentCitations.Where(c => c.DocumentId == document).Select(c => c.Id).SingleAsync(Cancel));
+        var page = await analyst.GetStringAsync($"/library/{document}", Cancel);
+        Assert.Contains($"action=\"/library/{document}?handler=Uncite\"", page);
+        Assert.Contains($"name=\"citationId\" value=\"{citation}\"", page);
+
+        var otherEmail = Email("analyst");
+        await People.CreateAsync(app, otherEmail, MemberRole.Analyst, "CDHD");
+        var other = await People.SignInAsync(app, otherEmail);
+        Assert.DoesNotContain("handler=Uncite", await other.GetStringAsync($"/library/{document}", Cancel));
+        var refused = await People.PostFormAsync(other, $"/library/{document}?handler=Uncite", new() { ["citationId"] = $"{citation}" }, "/advocacy/recommendations/new");
+        Assert.Contains("/account/denied", refused.Headers.Location?.OriginalString);
+        Assert.True(await app.WithDb(db => db.DocumentCitations.AnyAsync(c => c.Id == citation, Cancel)));
+
+        var removed = await People.PostFormAsync(analyst, $"/library/{document}?handler=Uncite", new() { ["citationId"] = $"{citation}" }, $"/library/{document}");
+        Assert.Equal($"/library/{document}?uncited=1#citations-title", removed.Headers.Location?.OriginalString);
+        var after = System.Net.WebUtility.HtmlDecode(await analyst.GetStringAsync($"/library/{document}?uncited=1", Cancel));
+        Assert.Contains("La citation a été retirée.", after);
+        Assert.DoesNotContain($"/field/incidents#incident-{incident}", after);
+        Assert.True(await app.WithDb(db => db.AuditEntries.AnyAsync(a => a.Action == AuditActions.DocumentCitationRemoved && a.Target == $"incident {incident}", Cancel)));
     }
 
     [Fact]

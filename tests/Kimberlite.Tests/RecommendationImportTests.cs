@@ -257,6 +257,39 @@ public sealed class RecommendationImportTests : EmptyAppTest
         Assert.Single(await ItemsAsync());
     }
 
+    [Fact]
+    public async Task AListCitesTheDocumentsItsImporterMayReadAsTheFormDoesAndTheCommandLinePublicOnesOnly()
+    {
+        var shown = await LibraryDocuments.AddAsync(App, "Rapport ITIE 2024", Library.DocumentVisibility.Public, "RELUFA", "p1", "p2", "p3");
+        var coalition = await LibraryDocuments.AddAsync(App, "Note de la coalition", Library.DocumentVisibility.Coalition, "RELUFA", "p1");
+        var relufas = await LibraryDocuments.AddAsync(App, "Procès-verbal de RELUFA", Library.DocumentVisibility.Organisation, "RELUFA", "p1");
+        await People.CreateAsync(App, Analyst, MemberRole.Analyst, "CRAGG", twoFactor: false);
+        var analyst = await People.SignInAsync(App, Analyst);
+        string Row(string text, string evidence) => $"recommendation,{text},fr,,,,Ministère des Mines,ministry,CAF,revenue,,{evidence}";
+
+        var (refusedUpload, refused) = await Uploads.CheckAsync(analyst, Csv(
+            Row("Publier les paiements.", $"document:{relufas}"), Row("Publier les contrats.", $"document:{shown}:9"), Row("Publier les permis.", $"finding:{shown}:2")), "documents.csv");
+        Assert.Null(refusedUpload);
+        Assert.Contains($"<td class=\"num\">2</td><td><code>evidence</code></td><td>document:{relufas}</td><td>refusée</td><td>aucun document de la bibliothèque que vous pouvez lire", refused);
+        Assert.Contains($"<td class=\"num\">3</td><td><code>evidence</code></td><td>document:{shown}:9</td><td>refusée</td><td>aucun document", refused);
+        Assert.Contains($"<td class=\"num\">4</td><td><code>evidence</code></td><td>finding:{shown}:2</td><td>refusée</td><td>preuve illisible", refused);
+
+        var (upload, preview) = await Uploads.CheckAsync(analyst, Csv(Row("Publier les paiements.", $"document:{coalition}:1; document:{shown}:2")), "documents.csv");
+        Assert.NotNull(upload);
+        Assert.Contains("toutes valables", preview);
+        await Uploads.CommitAsync(analyst, upload!);
+        var item = Assert.Single(await ItemsAsync());
+        Assert.Equal([(shown, 2), (coalition, 1)], item.Evidence.Where(e => e.Kind == EvidenceKind.Document).OrderBy(e => e.TargetId).Select(e => (e.TargetId!.Value, e.Page!.Value)));
+        Assert.False(item.IsPublished);
+
+        // The command line acts for no reader: it cites public documents only.
+        var file = ImportFiles.Write(Csv(Row("Publier les redevances.", $"document:{coalition}"), Row("Publier les volumes.", $"document:{shown}:3")), "cli.csv");
+        var (exit, _, errors) = await RunAsync("import", "recommendations", file, "--organisation", "CRAGG");
+        Assert.Equal(1, exit);
+        Assert.Contains($"line 2, column evidence, value \"document:{coalition}\": no library document you may read has this number, or it has no such page", errors);
+        Assert.DoesNotContain("line 3", errors);
+    }
+
     /// <summary>The command line, in-process, on this test's database.</summary>
     private Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args) => CommandLine.RunAsync(App, args);
 }

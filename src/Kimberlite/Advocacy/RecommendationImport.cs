@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Kimberlite.Accounts;
@@ -85,7 +86,7 @@ public sealed class RecommendationImporter(KimberliteDb db, AdvocacyBook book, A
     /// may record for (the page's analyst); the command line may record for any.
     /// </summary>
     public async Task<RecommendationResult> ImportAsync(byte[] content, string fileName, int? organisation, string actor, int? actorId,
-        IReadOnlyList<int>? allowed, bool checkOnly, Func<KimberliteDb, CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
+        IReadOnlyList<int>? allowed, bool checkOnly, Func<KimberliteDb, CancellationToken, Task>? beforeCommit, ClaimsPrincipal? reader, CancellationToken cancellationToken)
     {
         Table table;
         try
@@ -169,7 +170,7 @@ public sealed class RecommendationImporter(KimberliteDb db, AdvocacyBook book, A
                 }
             var evidence = new List<EvidenceInput>();
             foreach (var piece in List(Cell("evidence")))
-                if (await EvidenceAsync(piece, cancellationToken) is { } reason)
+                if (await EvidenceAsync(piece, reader, cancellationToken) is { } reason)
                     Refuse("evidence", piece, reason);
                 else
                     evidence.Add(Evidence(piece));
@@ -178,7 +179,7 @@ public sealed class RecommendationImporter(KimberliteDb db, AdvocacyBook book, A
                 null, meeting, Cell(Addressee), Optional("addressee_kind"), countries.Count > 0 ? [.. countries] : null, ThemeCode(Cell(Theme)),
                 Due(Cell("due"), table.Sheet is not null), Optional("status"), Optional("acknowledgement"), Optional("committed_by"), Optional("recorded_in"), [.. evidence]);
             // The API's own rules, each refusal put back under the column the person wrote.
-            foreach (var (field, _) in await book.CheckAsync(input, creating: true, cancellationToken))
+            foreach (var (field, _) in await book.CheckAsync(input, creating: true, cancellationToken, reader))
                 if ((Fields.TryGetValue(field, out var known) ? known : (field, "AdvImp_Invalid")) is { } target && !refused.Any(p => p.Column == target.Column))
                     Refuse(target.Column, Clip(Cell(target.Column)), target.Reason);
             if (refused.Count == 0)
@@ -210,7 +211,7 @@ public sealed class RecommendationImporter(KimberliteDb db, AdvocacyBook book, A
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var items = new List<AdvocacyItem>();
             foreach (var row in fresh)
-                items.Add(await book.NewItemAsync(row.Input, row.Organisation, actorId, actor, cancellationToken));
+                items.Add(await book.NewItemAsync(row.Input, row.Organisation, actorId, actor, cancellationToken, reader));
             db.AddRange(items);
             await db.SaveChangesAsync(cancellationToken);
             // The audit entry is committed with the items it records, or not at all.
@@ -228,7 +229,7 @@ public sealed class RecommendationImporter(KimberliteDb db, AdvocacyBook book, A
             var now = (await db.AdvocacyItems.AsNoTracking().Where(i => ids.Contains(i.ClientId)).Select(i => i.ClientId).ToListAsync(cancellationToken)).Count;
             if (now == existing.Count)
                 throw;
-            return await ImportAsync(content, fileName, organisation, actor, actorId, allowed, checkOnly, beforeCommit, cancellationToken);
+            return await ImportAsync(content, fileName, organisation, actor, actorId, allowed, checkOnly, beforeCommit, reader, cancellationToken);
         }
         db.ChangeTracker.Clear();
         return new RecommendationResult(true, fresh.Count, rows.Count - fresh.Count, []);
@@ -245,26 +246,35 @@ public sealed class RecommendationImporter(KimberliteDb db, AdvocacyBook book, A
     private static List<string> List(string cell) =>
         [.. cell.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
-    /// <summary>`finding:12`, `incident:5`, `dataset:3` or an address.</summary>
+    /// <summary>`finding:12`, `incident:5`, `dataset:3`, `document:7` or `document:7:3` (its page 3), or an address; a page that is no number reads as 0.</summary>
     private static EvidenceInput Evidence(string piece)
     {
         if (piece.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || piece.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
             return new EvidenceInput("link", null, piece, null);
-        var colon = piece.IndexOf(':');
-        return colon < 0 ? new EvidenceInput(piece, null, null, null)
-            : new EvidenceInput(piece[..colon].Trim(), int.TryParse(piece[(colon + 1)..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null, null, null);
+        var parts = piece.Split(':', 3, StringSplitOptions.TrimEntries);
+        int? Number(int index) => parts.Length <= index ? null : int.TryParse(parts[index], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+        return parts.Length < 2 ? new EvidenceInput(piece, null, null, null)
+            : new EvidenceInput(parts[0], Number(1) is > 0 and var id ? id : null, null, null, parts.Length == 3 ? Number(2) : null);
     }
 
-    /// <summary>Why a piece of evidence is refused (a resource key), or null if Kimberlite holds what it names.</summary>
-    private async Task<string?> EvidenceAsync(string piece, CancellationToken cancellationToken)
+    /// <summary>
+    /// Why a piece of evidence is refused (a resource key), or null if Kimberlite holds what it names. A document is one the
+    /// importer may read, as the book rules for the form and the API; without a reader (the command line), a public one.
+    /// </summary>
+    private async Task<string?> EvidenceAsync(string piece, ClaimsPrincipal? reader, CancellationToken cancellationToken)
     {
         var evidence = Evidence(piece);
         var kind = ApiCodes.Parse<EvidenceKind>(evidence.Kind);
-        if (kind is null or EvidenceKind.Document || (kind != EvidenceKind.Link && evidence.Id is null))
-            return "AdvImp_EvidenceForm";
+        if (kind is null || (kind != EvidenceKind.Link && evidence.Id is null) || (kind != EvidenceKind.Document && piece.Count(c => c == ':') > 1))
+            return "LibF_ImpEvidenceForm";
         var errors = new Dictionary<string, string[]>();
-        await book.CheckEvidenceAsync([evidence], errors, cancellationToken);
-        return errors.Count == 0 ? null : kind == EvidenceKind.Link ? "AdvImp_EvidenceLink" : "AdvImp_EvidenceMissing";
+        await book.CheckEvidenceAsync([evidence], errors, cancellationToken, reader);
+        return errors.Count == 0 ? null : kind switch
+        {
+            EvidenceKind.Link => "AdvImp_EvidenceLink",
+            EvidenceKind.Document => "LibF_ImpEvidenceDocument",
+            _ => "AdvImp_EvidenceMissing",
+        };
     }
 
     /// <summary>A date as YYYY-MM-DD; a workbook's date cell, which it stores as a day number, read as the date it shows.</summary>

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Kimberlite.Accounts;
@@ -67,12 +68,15 @@ public sealed class ImportWorkflow(
     private const int HeadBytes = 64 * 1024;
 
     /// <summary>Reads the file and says what importing it would do; nothing is stored, and only a refusal is audited.</summary>
-    public Task<ImportRun> CheckAsync(ImportFile file, Provenance provenance, IReadOnlyList<int>? allowedOrganisations = null, CancellationToken cancellationToken = default) =>
-        RunAsync(file, provenance, allowedOrganisations, check: true, cancellationToken);
+    public Task<ImportRun> CheckAsync(ImportFile file, Provenance provenance, IReadOnlyList<int>? allowedOrganisations = null, ClaimsPrincipal? reader = null,
+        CancellationToken cancellationToken = default) =>
+        RunAsync(file, provenance, allowedOrganisations, reader, check: true, cancellationToken);
 
     /// <summary>Imports the file, all or nothing, audits what happened, and analyses the figures afterwards.</summary>
-    public Task<ImportRun> ImportAsync(ImportFile file, Provenance provenance, IReadOnlyList<int>? allowedOrganisations = null, CancellationToken cancellationToken = default) =>
-        RunAsync(file, provenance, allowedOrganisations, check: false, cancellationToken);
+    /// <remarks>`reader` is the person importing, whose readable documents a list of recommendations may cite; none (the command line), public ones only.</remarks>
+    public Task<ImportRun> ImportAsync(ImportFile file, Provenance provenance, IReadOnlyList<int>? allowedOrganisations = null, ClaimsPrincipal? reader = null,
+        CancellationToken cancellationToken = default) =>
+        RunAsync(file, provenance, allowedOrganisations, reader, check: false, cancellationToken);
 
     /// <summary>
     /// The importer for a file: a mapping file makes it a KoboToolbox or ODK export; Comtrade's own column names make it
@@ -84,7 +88,8 @@ public sealed class ImportWorkflow(
         : ComtradeImporter.Recognises(head, fileName) ? (ImportKind.Comtrade, "Door_ChoseComtrade")
         : (ImportKind.Statistics, "Door_ChoseStatistics");
 
-    private async Task<ImportRun> RunAsync(ImportFile file, Provenance provenance, IReadOnlyList<int>? allowedOrganisations, bool check, CancellationToken cancellationToken)
+    private async Task<ImportRun> RunAsync(ImportFile file, Provenance provenance, IReadOnlyList<int>? allowedOrganisations, ClaimsPrincipal? reader, bool check,
+        CancellationToken cancellationToken)
     {
         var actor = provenance.ImportedBy ?? throw new ArgumentException("Every import says who makes it (Provenance.ImportedBy).", nameof(provenance));
         var head = await HeadAsync(file.Path, cancellationToken);
@@ -100,7 +105,7 @@ public sealed class ImportWorkflow(
             return await RecommendationsAsync(file, run with
             {
                 Kind = ImportKind.Recommendations, ChoiceReason = file.As == ImportKind.Recommendations ? "AdvImp_ChoseAsked" : "AdvImp_ChoseColumns",
-            }, provenance, allowedOrganisations, check, cancellationToken);
+            }, provenance, allowedOrganisations, reader, check, cancellationToken);
 
         // The import's audit entry goes into the importer's transaction, committed with the data or not at all.
         BeforeCommit audited = async (db, result, token) =>
@@ -179,11 +184,12 @@ public sealed class ImportWorkflow(
         return run;
     }
 
-    private async Task<ImportRun> RecommendationsAsync(ImportFile file, ImportRun run, Provenance provenance, IReadOnlyList<int>? allowedOrganisations, bool check, CancellationToken cancellationToken)
+    private async Task<ImportRun> RecommendationsAsync(ImportFile file, ImportRun run, Provenance provenance, IReadOnlyList<int>? allowedOrganisations, ClaimsPrincipal? reader,
+        bool check, CancellationToken cancellationToken)
     {
         var actor = provenance.ImportedBy!;
         var result = await recommendations.ImportAsync(await File.ReadAllBytesAsync(file.Path, cancellationToken), file.FileName, provenance.ImportedByOrganisationId,
-            actor, provenance.ImportedByUserId, allowedOrganisations, check, (_, token) => stages.ReachedAsync(ImportStages.DataWritten, token), cancellationToken);
+            actor, provenance.ImportedByUserId, allowedOrganisations, check, (_, token) => stages.ReachedAsync(ImportStages.DataWritten, token), reader, cancellationToken);
         run = run with { Recommendations = result };
         if (run.Refused)
             await audit.AppendAsync(actor, AuditActions.ImportRefused, file.FileName, $"{run.Kind}: {result.Problems.Count} problems", cancellationToken);

@@ -13,8 +13,8 @@ public sealed record CitationInput(int? DocumentId, int? Page, string? Note);
 /// <summary>One document page a finding, incident or recommendation cites, as this reader may see it.</summary>
 public sealed record CitedDocumentDto(long? CitationId, int DocumentId, string Title, int? Page, string? Note, string Link);
 
-/// <summary>One finding, incident or recommendation citing a document, as this reader may see it.</summary>
-public sealed record CitingDto(CitingKind Kind, int Id, int? Page, string? Note, string Link);
+/// <summary>One finding, incident or recommendation citing a document, as this reader may see it; `citationId` for DELETE /api/v1/citations/{id} (none for a recommendation's evidence).</summary>
+public sealed record CitingDto(CitingKind Kind, int Id, int? Page, string? Note, string Link, long? CitationId = null);
 
 /// <summary>
 /// Findings, incidents and recommendations citing document pages: who may cite (analysts; of the item's organisation
@@ -129,7 +129,7 @@ public sealed class Citations(KimberliteDb db, AuditLog audit, TimeProvider cloc
             };
             // The public learns that a published incident cites the page, not the analyst's note beside it.
             if (visible)
-                result.Add(new(r.CitingKind, r.CitingId, r.Page, member || r.CitingKind != CitingKind.Incident ? r.Note : null, CitingLink(r.CitingKind, r.CitingId)));
+                result.Add(new(r.CitingKind, r.CitingId, r.Page, member || r.CitingKind != CitingKind.Incident ? r.Note : null, CitingLink(r.CitingKind, r.CitingId), r.Id));
         }
         foreach (var e in evidence.Where(e => items.Contains(e.ItemId)))
             result.Add(new(CitingKind.Recommendation, e.ItemId, e.Page, e.Note, CitingLink(CitingKind.Recommendation, e.ItemId)));

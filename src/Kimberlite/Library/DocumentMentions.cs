@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Kimberlite.Accounts;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Statistics;
 using Microsoft.EntityFrameworkCore;
@@ -70,10 +71,28 @@ public sealed class DocumentMentions(KimberliteDb db, CountryNamer names)
 }
 
 /// <summary>What the cited-documents partial shows on a finding or an incident: the list, and the form for who may cite.</summary>
-/// <summary>`Error` is the resource key of why the last citation was refused.</summary>
-public sealed record CitedDocumentsView(string Anchor, int CitingId, IReadOnlyList<CitedDocumentDto> Documents, bool MayCite, string Action, IReadOnlyList<(int Id, string Title)> Recent, string? Error = null)
+/// <summary>`Error` is the resource key of why the last citation was refused; `Removed`, that a citation was just removed.</summary>
+public sealed record CitedDocumentsView(string Anchor, int CitingId, IReadOnlyList<CitedDocumentDto> Documents, bool MayCite, string Action, IReadOnlyList<(int Id, string Title)> Recent, string? Error = null,
+    bool Removed = false)
 {
+    /// <summary>Where the remove buttons post: the same page's Uncite handler (who may cite may remove, as the API rules).</summary>
+    public string RemoveAction => Action.Replace("handler=Cite", "handler=Uncite", StringComparison.Ordinal);
+
     /// <summary>The resource key saying what to change in a refused citation.</summary>
     public static string ErrorKey(IReadOnlyDictionary<string, string[]> errors) =>
         errors.ContainsKey("documentId") ? "Cite_Error_Document" : errors.ContainsKey("page") ? "Cite_Error_Page" : "Cite_Error_Note";
+}
+
+/// <summary>The remove button of a citation on a finding's, an incident's or a document's page: the API's rule and audit entry, then back to the page.</summary>
+public static class CitationRemoval
+{
+    public static async Task<Microsoft.AspNetCore.Mvc.IActionResult> RemoveAsync(Microsoft.AspNetCore.Mvc.RazorPages.PageModel page, Citations citations, long citationId, string back,
+        CancellationToken cancellationToken) =>
+        page.User.UserId() is null ? new Microsoft.AspNetCore.Mvc.ChallengeResult()
+        : await citations.RemoveAsync(page.User, citationId, cancellationToken) switch
+        {
+            Advocacy.BookOutcome.Done => new Microsoft.AspNetCore.Mvc.RedirectResult(back),
+            Advocacy.BookOutcome.Forbidden => new Microsoft.AspNetCore.Mvc.ForbidResult(),
+            _ => new Microsoft.AspNetCore.Mvc.NotFoundResult(),
+        };
 }

@@ -33,15 +33,15 @@ public sealed class ItemModel(KimberliteDb db, AdvocacyBook book, FindingTexts f
     public bool CanPublish { get; private set; }
     public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
     /// <summary>What the reader sent in the step form, shown again when it is refused.</summary>
-    public StepForm Step { get; private set; } = new(null, null, null, null, null, null);
+    public StepForm Step { get; private set; } = new(null, null, null, null, null, null, null);
 
-    public sealed record StepForm(string? Action, string? Status, string? Acknowledgement, string? Note, string? EvidenceKind, string? EvidenceTarget);
+    public sealed record StepForm(string? Action, string? Status, string? Acknowledgement, string? Note, string? EvidenceKind, string? EvidenceTarget, string? EvidencePage);
 
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
 
     public async Task<IActionResult> OnPostAsync(int id, string? action, string? status, string? acknowledgement, string? note, string? evidenceKind, string? evidenceTarget,
-        CancellationToken cancellationToken)
+        string? evidencePage, CancellationToken cancellationToken)
     {
         if (!(await authorization.AuthorizeAsync(User, Policies.Analyst)).Succeeded)
             return User.UserId() is null ? Challenge() : Forbid();
@@ -49,7 +49,7 @@ public sealed class ItemModel(KimberliteDb db, AdvocacyBook book, FindingTexts f
         {
             "publish" or "unpublish" => await book.PublishAsync(User, id, action == "publish", cancellationToken),
             "step" or "withdraw" => await book.StepAsync(User, id, new StatusInput(action == "withdraw" ? "withdrawn" : status, acknowledgement, note,
-                ItemFormModel.Piece(evidenceKind, evidenceTarget, null) is { } piece ? [piece] : null), cancellationToken),
+                ItemFormModel.Piece(evidenceKind, evidenceTarget, null, evidencePage) is { } piece ? [piece] : null), cancellationToken),
             _ => null,
         };
         if (result is null)
@@ -58,7 +58,7 @@ public sealed class ItemModel(KimberliteDb db, AdvocacyBook book, FindingTexts f
             return answer;
         if (!await LoadAsync(id, cancellationToken))
             return NotFound();
-        (Errors, Step) = (result.Errors, new StepForm(action, status, acknowledgement, note, evidenceKind, evidenceTarget));
+        (Errors, Step) = (result.Errors, new StepForm(action, status, acknowledgement, note, evidenceKind, evidenceTarget, evidencePage));
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();
     }

@@ -2,6 +2,7 @@ using Kimberlite.Accounts;
 using Kimberlite.Infrastructure.Api;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
+using Kimberlite.Library;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,12 +14,12 @@ namespace Kimberlite.Advocacy.Pages;
 public sealed record ItemFormInput(
     Guid? ClientId, string? Kind, string? Text, string? Language, string? TranslationFr, string? TranslationEn, string? TranslationPt,
     string[]? Organisations, string? Organisation, int? Meeting, string? Addressee, string? AddresseeKind, string[]? Countries, string? Theme,
-    string? DueOn, string? CommittedBy, string? RecordedIn, string[]? EvidenceKind, string[]? EvidenceTarget, string[]? EvidenceNote)
+    string? DueOn, string? CommittedBy, string? RecordedIn, string[]? EvidenceKind, string[]? EvidenceTarget, string[]? EvidenceNote, string[]? EvidencePage = null)
 {
     public ItemInput ToInput() => new(
         ClientId, Kind, Text ?? "", Language ?? "", new() { ["fr"] = TranslationFr ?? "", ["en"] = TranslationEn ?? "", ["pt"] = TranslationPt ?? "" },
         Organisations ?? [], Organisation, Meeting, Addressee ?? "", AddresseeKind, Countries ?? [], Theme ?? "", DueOn ?? "", null, null, CommittedBy ?? "", RecordedIn ?? "",
-        [.. (EvidenceKind ?? []).Select((k, i) => ItemFormModel.Piece(k, EvidenceTarget?.ElementAtOrDefault(i), EvidenceNote?.ElementAtOrDefault(i))).OfType<EvidenceInput>()]);
+        [.. (EvidenceKind ?? []).Select((k, i) => ItemFormModel.Piece(k, EvidenceTarget?.ElementAtOrDefault(i), EvidenceNote?.ElementAtOrDefault(i), EvidencePage?.ElementAtOrDefault(i))).OfType<EvidenceInput>()]);
 }
 
 /// <summary>
@@ -26,7 +27,7 @@ public sealed record ItemFormInput(
 /// which fill in its evidence and country), or changes one their organisation recorded: the same rules as the API.
 /// </summary>
 [Authorize(Policy = Policies.Analyst)]
-public sealed class ItemFormModel(KimberliteDb db, AdvocacyBook book) : PageModel
+public sealed class ItemFormModel(KimberliteDb db, AdvocacyBook book, Library.Citations citations) : PageModel
 {
     /// <summary>Evidence lines the form offers beyond those already given.</summary>
     private const int BlankEvidenceLines = 2;
@@ -37,9 +38,13 @@ public sealed class ItemFormModel(KimberliteDb db, AdvocacyBook book) : PageMode
     public IReadOnlyList<(string Acronym, string Name)> Coalition { get; private set; } = [];
     public IReadOnlyList<string> Recording { get; private set; } = [];
     public IReadOnlyList<(int Id, string Title)> Meetings { get; private set; } = [];
-    public IReadOnlyList<(string Kind, string Target, string Note)> EvidenceLines { get; private set; } = [];
+    public IReadOnlyList<(string Kind, string Target, string Note, string Page)> EvidenceLines { get; private set; } = [];
+    /// <summary>The latest documents the analyst may read, offered for a document piece of evidence.</summary>
+    public IReadOnlyList<(int Id, string Title)> Documents { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(int? id, int? finding, int? incident, int? meeting, CancellationToken cancellationToken)
+    // The cited page is named apart from `page`, which Razor Pages keeps for the page's own route value.
+    public async Task<IActionResult> OnGetAsync(int? id, int? finding, int? incident, int? meeting, int? document, [FromQuery(Name = "page")] int? documentPage,
+        CancellationToken cancellationToken)
     {
         Id = id;
         if (id is { } existing)
@@ -59,16 +64,20 @@ public sealed class ItemFormModel(KimberliteDb db, AdvocacyBook book) : PageMode
                 ApiCodes.Code(item.AddresseeKind), item.CountryCodes.Count == 0 ? [AdvocacyTexts.Regional] : [.. item.CountryCodes], ApiCodes.Code(item.Theme),
                 item.DueOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), item.CommittedBy, item.RecordedIn,
                 [.. motivating.Select(e => ApiCodes.Code(e.Kind))], [.. motivating.Select(e => e.Url ?? e.TargetId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "")],
-                [.. motivating.Select(e => e.Note ?? "")]);
+                [.. motivating.Select(e => e.Note ?? "")], [.. motivating.Select(e => e.Page?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "")]);
         }
         else
         {
-            // Opened from a finding, an incident or a meeting: its evidence and its country come filled in.
+            // Opened from a finding, an incident, a document or a meeting: its evidence and its country come filled in.
             var (kinds, targets, countries) = (new List<string>(), new List<string>(), new List<string>());
+            var pages = new List<string>();
             if (finding is { } f && await db.Findings.AsNoTracking().Where(x => x.Id == f).Select(x => x.CountryIso3).FirstOrDefaultAsync(cancellationToken) is { } findingCountry)
                 (kinds, targets, countries) = ([ApiCodes.Code(EvidenceKind.Finding)], [$"{f}"], [findingCountry]);
             else if (incident is { } n && await db.Incidents.AsNoTracking().Where(x => x.Id == n).Select(x => x.CountryIso3).FirstOrDefaultAsync(cancellationToken) is { } incidentCountry)
                 (kinds, targets, countries) = ([ApiCodes.Code(EvidenceKind.Incident)], [$"{n}"], [incidentCountry]);
+            else if (document is { } d && await db.Documents.AsNoTracking().ReadableBy(User).Where(x => x.Id == d).Select(x => x.Countries).FirstOrDefaultAsync(cancellationToken) is { } documentCountries)
+                (kinds, targets, countries, pages) = ([ApiCodes.Code(EvidenceKind.Document)], [$"{d}"], [.. Advocacy.Countries.Split(documentCountries)],
+                    [documentPage?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""]);
             int? fromMeeting = null;
             if (meeting is { } m && await book.VisibleMeetings(User).Where(x => x.Id == m).Select(x => x.Countries).FirstOrDefaultAsync(cancellationToken) is { } meetingCountries)
             {
@@ -77,7 +86,7 @@ public sealed class ItemFormModel(KimberliteDb db, AdvocacyBook book) : PageMode
                     countries = [.. Advocacy.Countries.Split(meetingCountries)];
             }
             Input = new ItemFormInput(Guid.NewGuid(), ApiCodes.Code(ItemKind.Recommendation), null, Formats.Language, null, null, null, null, null, fromMeeting, null,
-                ApiCodes.Code(AddresseeKind.Ministry), [.. countries], null, null, null, null, [.. kinds], [.. targets], []);
+                ApiCodes.Code(AddresseeKind.Ministry), [.. countries], null, null, null, null, [.. kinds], [.. targets], [], [.. pages]);
         }
         await LoadChoicesAsync(cancellationToken);
         // Made by the organisation recording it, unless the analyst says otherwise.
@@ -98,14 +107,18 @@ public sealed class ItemFormModel(KimberliteDb db, AdvocacyBook book) : PageMode
         return Page();
     }
 
-    /// <summary>A piece of evidence from a form's kind and "number or address"; null when the line is left empty.</summary>
-    public static EvidenceInput? Piece(string? kind, string? target, string? note)
+    /// <summary>A piece of evidence from a form's kind, "number or address" and, for a document, page; null when the line is left empty.</summary>
+    public static EvidenceInput? Piece(string? kind, string? target, string? note, string? page = null)
     {
         if (string.IsNullOrWhiteSpace(kind) && string.IsNullOrWhiteSpace(target))
             return null;
-        var link = ApiCodes.Parse<EvidenceKind>(kind) == EvidenceKind.Link;
+        var parsed = ApiCodes.Parse<EvidenceKind>(kind);
+        var link = parsed == EvidenceKind.Link;
+        // A page that is not a number is sent as 0, so the book refuses it rather than the page being silently dropped.
+        int? cited = parsed != EvidenceKind.Document || string.IsNullOrWhiteSpace(page) ? null
+            : int.TryParse(page.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : 0;
         return new EvidenceInput(kind, !link && int.TryParse(target?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null,
-            link ? target?.Trim() : null, string.IsNullOrWhiteSpace(note) ? null : note);
+            link ? target?.Trim() : null, string.IsNullOrWhiteSpace(note) ? null : note, cited);
     }
 
     private async Task LoadChoicesAsync(CancellationToken cancellationToken)
@@ -116,9 +129,11 @@ public sealed class ItemFormModel(KimberliteDb db, AdvocacyBook book) : PageMode
         Recording = await db.Organisations.AsNoTracking().Where(o => mine.Contains(o.Id)).OrderBy(o => o.Acronym).Select(o => o.Acronym).ToListAsync(cancellationToken);
         Meetings = (await book.VisibleMeetings(User).OrderByDescending(m => m.StartsOn).ThenBy(m => m.Title).Select(m => new { m.Id, m.Title }).ToListAsync(cancellationToken))
             .Select(m => (m.Id, m.Title)).ToList();
-        var given = (Input.EvidenceKind ?? []).Select((k, i) => (k, Input.EvidenceTarget?.ElementAtOrDefault(i) ?? "", Input.EvidenceNote?.ElementAtOrDefault(i) ?? ""))
+        var given = (Input.EvidenceKind ?? []).Select((k, i) => (k, Input.EvidenceTarget?.ElementAtOrDefault(i) ?? "", Input.EvidenceNote?.ElementAtOrDefault(i) ?? "",
+                Input.EvidencePage?.ElementAtOrDefault(i) ?? ""))
             .Where(l => !string.IsNullOrWhiteSpace(l.k) || !string.IsNullOrWhiteSpace(l.Item2)).ToList();
-        EvidenceLines = [.. given, .. Enumerable.Repeat(("", "", ""), BlankEvidenceLines)];
+        EvidenceLines = [.. given, .. Enumerable.Repeat(("", "", "", ""), BlankEvidenceLines)];
+        Documents = await citations.RecentAsync(User, cancellationToken);
     }
 
     public bool HasCountry(string code) => Input.Countries?.Any(c => string.Equals(c, code, StringComparison.OrdinalIgnoreCase)) == true;

@@ -48,7 +48,7 @@ public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, F
         CanDecide = (await authorization.AuthorizeAsync(User, Policies.Analyst)).Succeeded;
         var mayCite = await citations.MayCiteAsync(User, Library.CitingKind.Finding, id, cancellationToken);
         Cited = new("finding", id, await citations.CitedByAsync(User, Library.CitingKind.Finding, id, cancellationToken), mayCite, $"/findings/{id}?handler=Cite",
-            mayCite ? await citations.RecentAsync(User, cancellationToken) : [], _citeError);
+            mayCite ? await citations.RecentAsync(User, cancellationToken) : [], _citeError, Request.Query.ContainsKey("uncited"));
         return Page();
     }
 
@@ -70,6 +70,10 @@ public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, F
             _ => Redirect($"/findings/{id}#cited-finding"),
         };
     }
+
+    /// <summary>Removes a citation as DELETE /api/v1/citations/{id} does, same rule and audit entry; the page then says it was removed.</summary>
+    public Task<IActionResult> OnPostUnciteAsync(int id, long citationId, CancellationToken cancellationToken) =>
+        Library.CitationRemoval.RemoveAsync(this, citations, citationId, $"/findings/{id}?uncited=1#cited-finding", cancellationToken);
 
     private async Task<IActionResult> RefusedAsync(int id, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
     {

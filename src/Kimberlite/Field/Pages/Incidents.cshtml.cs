@@ -68,7 +68,7 @@ public sealed class IncidentsModel(KimberliteDb db, IncidentReview review, IOpti
 
     public Library.CitedDocumentsView CitedView(Incident incident) =>
         new($"incident-{incident.Id}", incident.Id, Cited[incident.Id].ToList(), CanReview(incident), "/field/incidents?handler=Cite", Recent,
-            _citeError is { } e && e.Incident == incident.Id ? e.Key : null);
+            _citeError is { } e && e.Incident == incident.Id ? e.Key : null, Request.Query["uncited"] == incident.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public async Task<IActionResult> OnPostCiteAsync(int citingId, int? documentId, int? page, string? note, CancellationToken cancellationToken)
     {
@@ -81,6 +81,10 @@ public sealed class IncidentsModel(KimberliteDb db, IncidentReview review, IOpti
             _ => Redirect($"/field/incidents#incident-{citingId}"),
         };
     }
+
+    /// <summary>Removes a citation as DELETE /api/v1/citations/{id} does, same rule and audit entry; the page then says it was removed.</summary>
+    public Task<IActionResult> OnPostUnciteAsync(int citingId, long citationId, CancellationToken cancellationToken) =>
+        Library.CitationRemoval.RemoveAsync(this, citations, citationId, $"/field/incidents?uncited={citingId}#incident-{citingId}", cancellationToken);
 
     private (int Incident, string Key)? _citeError;
 

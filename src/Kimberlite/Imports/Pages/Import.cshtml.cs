@@ -50,7 +50,7 @@ public sealed class ImportModel(ImportWorkflow workflow, PendingUploads uploads,
         var waits = new Waits(name, Clean(title), Clean(publisher), Clean(url), retrieved, mappingContent is not null, Clean(sheet));
         using (var temporary = await TemporaryFile.WriteAsync(DataDirectory, content, cancellationToken))
             Run = await workflow.CheckAsync(new ImportFile(temporary.Path, name, mappingContent), await ProvenanceAsync(waits, waits.Publisher, null, cancellationToken),
-                User.OrganisationsWith(MemberRole.Analyst), cancellationToken);
+                User.OrganisationsWith(MemberRole.Analyst), User, cancellationToken);
         // Only a file that would import waits for the analyst's decision.
         if (Waiting)
             Upload = (await uploads.KeepAsync(User.UserId()!.Value, JsonSerializer.Serialize(waits), content, mappingContent, cancellationToken)).ToString("N");
@@ -66,7 +66,7 @@ public sealed class ImportModel(ImportWorkflow workflow, PendingUploads uploads,
         // The publisher is what the analyst confirmed on the preview: the suggestion, changed or not, or their own.
         using (var temporary = await TemporaryFile.WriteAsync(DataDirectory, opened.Content, cancellationToken))
             Run = await workflow.ImportAsync(new ImportFile(temporary.Path, waits.FileName, opened.Mapping),
-                await ProvenanceAsync(waits, Clean(publisher), organisation, cancellationToken), User.OrganisationsWith(MemberRole.Analyst), cancellationToken);
+                await ProvenanceAsync(waits, Clean(publisher), organisation, cancellationToken), User.OrganisationsWith(MemberRole.Analyst), User, cancellationToken);
         if (Run.Refused)
         {
             if (!Waiting)

@@ -12,12 +12,14 @@ namespace Kimberlite.Library.Pages;
 /// text with an anchor #page-N, or one page with ?page=N; its analysts retry a failed extraction, correct it and withdraw it.
 /// </summary>
 [AllowAnonymous]
-public sealed class DocumentModel(DocumentLibrary library, KimberliteDb db, IAuthorizationService authorization) : PageModel
+public sealed class DocumentModel(DocumentLibrary library, KimberliteDb db, IAuthorizationService authorization, Citations citations) : PageModel
 {
     public LibraryDocument Document { get; private set; } = null!;
     public IReadOnlyList<DocumentPage> Pages { get; private set; } = [];
     public string? Organisation { get; private set; }
     public bool CanChange { get; private set; }
+    /// <summary>An analyst may cite this document in a recommendation their organisation records.</summary>
+    public bool MayRecommend { get; private set; }
     /// <summary>The one page asked for with ?page=N, else null for every page.</summary>
     public int? Only { get; private set; }
     public string? Problem { get; private set; }
@@ -52,6 +54,10 @@ public sealed class DocumentModel(DocumentLibrary library, KimberliteDb db, IAut
         };
     }
 
+    /// <summary>Removes a citation of this document as DELETE /api/v1/citations/{id} does, same rule and audit entry; the page then says it was removed.</summary>
+    public Task<IActionResult> OnPostUnciteAsync(int id, long citationId, CancellationToken cancellationToken) =>
+        CitationRemoval.RemoveAsync(this, citations, citationId, $"/library/{id}?uncited=1#citations-title", cancellationToken);
+
     private async Task<IActionResult> ActAsync(int id, Func<Task<ChangeResult>> act, CancellationToken cancellationToken)
     {
         var result = await act();
@@ -78,6 +84,7 @@ public sealed class DocumentModel(DocumentLibrary library, KimberliteDb db, IAut
         Document = document;
         Organisation = document.OrganisationId is { } o ? await db.Organisations.AsNoTracking().Where(x => x.Id == o).Select(x => x.Acronym).FirstOrDefaultAsync(cancellationToken) : null;
         CanChange = DocumentLibrary.CanChange(User, document);
+        MayRecommend = document.WithdrawnAtUtc is null && User.HasRole(MemberRole.Analyst);
         Pages = document.WithdrawnAtUtc is null
             ? await db.DocumentPages.AsNoTracking().Where(p => p.DocumentId == id).OrderBy(p => p.Number).ToListAsync(cancellationToken)
             : [];

@@ -56,30 +56,35 @@ public sealed class LibraryApp() : KimberliteApp(loadBundledData: false), IAsync
 
     async ValueTask IAsyncLifetime.InitializeAsync()
     {
-        await using var scope = Services.CreateAsyncScope();
+        foreach (var (d, i) in Documents.Select((d, i) => (d, i)))
+            Ids[d.Title] = await AddAsync(this, d, i);
+    }
+
+    /// <summary>Records a document as an upload does, then hands its pages to the extraction's hooks (index, mentions) and saves them.</summary>
+    public static async Task<int> AddAsync(KimberliteApp app, (string Title, DocumentType Type, string Countries, int Year, string Language, string Publisher,
+        DocumentVisibility Visibility, string? Organisation, bool Withdrawn, string[] Pages) d, int i)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<Infrastructure.Data.KimberliteDb>();
         var organisations = await db.Organisations.ToDictionaryAsync(o => o.Acronym, o => o.Id);
         var now = new DateTime(2026, 12, 1, 9, 0, 0, DateTimeKind.Utc);
-        foreach (var (d, i) in Documents.Select((d, i) => (d, i)))
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(d.Title)));
+        var document = new LibraryDocument
         {
-            var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(d.Title)));
-            var document = new LibraryDocument
-            {
-                Sha256 = sha, StoredName = sha, FileName = $"document-{i}.txt", Format = "txt", Title = d.Title, Type = d.Type, Countries = d.Countries,
-                PublishedOn = new DateOnly(d.Year, 6, 1), Language = d.Language, Publisher = d.Publisher, Visibility = d.Visibility,
-                OrganisationId = d.Organisation is { } o ? organisations[o] : organisations["RELUFA"], UploadedBy = "test", UploadedAtUtc = now, UpdatedAtUtc = now,
-                Extraction = ExtractionState.Done, PageCount = d.Pages.Length, PagesDone = d.Pages.Length,
-                WithdrawnAtUtc = d.Withdrawn ? now : null, WithdrawnReason = d.Withdrawn ? "Published by mistake." : null,
-            };
-            // Recorded first, as an upload records it, then extracted: the hooks write rows that name the document.
-            db.Documents.Add(document);
-            await db.SaveChangesAsync();
-            document.Pages = d.Pages.Select((text, n) => new DocumentPage { Number = n + 1, Text = text, Source = PageSource.Text }).ToList();
-            foreach (var hook in scope.ServiceProvider.GetServices<IPagesExtracted>().OrderBy(h => h.Order))
-                await hook.OnExtractedAsync(db, document, document.Pages, CancellationToken.None);
-            await db.SaveChangesAsync();
-            Ids[d.Title] = document.Id;
-        }
+            Sha256 = sha, StoredName = sha, FileName = $"document-{i}.txt", Format = "txt", Title = d.Title, Type = d.Type, Countries = d.Countries,
+            PublishedOn = new DateOnly(d.Year, 6, 1), Language = d.Language, Publisher = d.Publisher, Visibility = d.Visibility,
+            OrganisationId = d.Organisation is { } o ? organisations[o] : organisations["RELUFA"], UploadedBy = "test", UploadedAtUtc = now, UpdatedAtUtc = now,
+            Extraction = ExtractionState.Done, PageCount = d.Pages.Length, PagesDone = d.Pages.Length,
+            WithdrawnAtUtc = d.Withdrawn ? now : null, WithdrawnReason = d.Withdrawn ? "Published by mistake." : null,
+        };
+        // Recorded first, as an upload records it, then extracted: the hooks write rows that name the document.
+        db.Documents.Add(document);
+        await db.SaveChangesAsync();
+        document.Pages = d.Pages.Select((text, n) => new DocumentPage { Number = n + 1, Text = text, Source = PageSource.Text }).ToList();
+        foreach (var hook in scope.ServiceProvider.GetServices<IPagesExtracted>().OrderBy(h => h.Order))
+            await hook.OnExtractedAsync(db, document, document.Pages, CancellationToken.None);
+        await db.SaveChangesAsync();
+        return document.Id;
     }
 }
 

@@ -35,6 +35,7 @@ public sealed record SearchResults(int Total, int Page, int PageSize, IReadOnlyL
 public sealed class LibrarySearch(KimberliteDb db, IFullTextIndex index, SearchStatistics statistics)
 {
     public const int MaxPageSize = 100;
+    private const int FewDocuments = 500;
     public static readonly string[] FacetNames = ["country", "type", "language", "year", "publisher"];
     private const double K1 = 1.2, B = 0.75;
     // Markup characters only: the passage keeps its accented letters readable in JSON as on the page.
@@ -52,22 +53,22 @@ public sealed class LibrarySearch(KimberliteDb db, IFullTextIndex index, SearchS
         await using var searching = await index.SearchingAsync(db, cancellationToken);
         var visible = Visible(user).AsNoTracking();
         var required = query.Required;
-        // With words, only the documents holding them all are read, not the whole library.
-        var listed = required.Count == 0 ? visible
-            : visible.Where(d => index.Matching(db, required.Select(w => w.Stems).ToList()).Select(p => p.DocumentId).Contains(d.Id));
-        var documents = await listed.Select(d => new Info(d.Id, d.Title, d.Type, d.Countries, d.PublishedOn, d.Language, d.Publisher))
-            .ToDictionaryAsync(d => d.Id, cancellationToken);
 
         // Which documents the words keep, with each one's best page and score.
         Dictionary<int, (int Page, double Score, long PageId)>? best = null;
         if (required.Count > 0)
             best = await RankAsync(visible, query, cancellationToken);
-        var kept = best is null ? documents.Keys.ToHashSet() : best.Keys.ToHashSet();
+        var kept = best?.Keys.ToHashSet();
+        // A few documents found are read by their ids; many, or a list without words, with the whole library the reader sees.
+        var few = kept is { Count: <= FewDocuments } ? kept.ToArray() : null;
+        var listed = few is null ? visible : visible.Where(d => few.Contains(d.Id));
+        var documents = await listed.Select(d => new Info(d.Id, d.Title, d.Type, d.Countries, d.PublishedOn, d.Language, d.Publisher))
+            .ToDictionaryAsync(d => d.Id, cancellationToken);
+        kept ??= documents.Keys.ToHashSet();
         if (query.Excluded.Count > 0)
         {
             var stems = query.Excluded.SelectMany(w => w.Stems).Distinct().ToArray();
-            var excluded = await index.Matching(db, [stems]).Select(p => p.DocumentId).Distinct().ToListAsync(cancellationToken);
-            kept.ExceptWith(excluded);
+            kept.ExceptWith(await index.Matching(db, [stems]).Select(p => p.DocumentId).Distinct().ToListAsync(cancellationToken));
         }
         var matched = kept.Where(documents.ContainsKey).Select(id => documents[id]).ToList();
 
@@ -120,17 +121,16 @@ public sealed class LibrarySearch(KimberliteDb db, IFullTextIndex index, SearchS
             return result;
 
         var distinctGroups = groups.DistinctBy(g => string.Join(' ', g.Order(StringComparer.Ordinal))).ToList();
-        var (pageCount, frequencies) = await statistics.ReadAsync(db, index, distinctGroups, cancellationToken);
+        var (pageCount, average, frequencies) = await statistics.ReadAsync(db, index, distinctGroups, cancellationToken);
         var weights = distinctGroups.Select((group, i) => (Stems: group, Idf: Math.Log(1 + (pageCount - frequencies[i] + 0.5) / (frequencies[i] + 0.5)))).ToList();
 
         // A term a page holds once has no row: the page is a candidate, so each of its words' groups is there at least once.
         var stems = weights.SelectMany(w => w.Stems).Distinct(StringComparer.Ordinal).ToArray();
-        var matchingIds = matching.Select(p => p.Id);
-        var repeated = await db.PageTerms.AsNoTracking().Where(t => stems.Contains(t.Term) && matchingIds.Contains(t.PageId))
-            .Select(t => new { t.PageId, t.Term, t.Count }).ToListAsync(cancellationToken);
-        var counts = repeated.GroupBy(t => t.PageId).ToDictionary(g => g.Key, g => g.ToDictionary(t => t.Term, t => t.Count, StringComparer.Ordinal));
+        var ids = candidates.Select(c => c.Id).ToHashSet();
+        var repeated = await db.PageTerms.AsNoTracking().Where(t => stems.Contains(t.Term)).Select(t => new { t.PageId, t.Term, t.Count }).ToListAsync(cancellationToken);
+        var counts = repeated.Where(t => ids.Contains(t.PageId)).GroupBy(t => t.PageId)
+            .ToDictionary(g => g.Key, g => g.ToDictionary(t => t.Term, t => t.Count, StringComparer.Ordinal));
 
-        var average = Math.Max(1.0, (double)candidates.Sum(c => (long)c.WordCount) / candidates.Count);
         var tf = new int[weights.Count];
         foreach (var c in candidates.OrderBy(c => c.DocumentId).ThenBy(c => c.Number))
         {

@@ -7,8 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Kimberlite.Library;
 
 /// <summary>
-/// What ranking weighs words by (docs/decisions/033-search.md): how many pages the public library has and how many of them
-/// hold each word. Public pages only, so that the weights are the same for every reader and tell nothing of what only some
+/// What ranking weighs words and pages by (docs/decisions/033-search.md): how many pages the public library has, their
+/// average number of words, and how many of them hold each word. Public pages only, so that the weights are the same for every reader and tell nothing of what only some
 /// may read; counted once and kept until the public data changes here or, as the poll sees it, on another server.
 /// </summary>
 public sealed class SearchStatistics(LocalPublicChanges local, IServiceProvider services)
@@ -17,15 +17,23 @@ public sealed class SearchStatistics(LocalPublicChanges local, IServiceProvider 
     private readonly ConcurrentDictionary<string, int> _frequencies = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private (long Local, long Database) _version = (-1, -1);
-    private long? _pages;
+    private (long Count, double AverageWords)? _pages;
 
-    /// <summary>The number of public pages, and for each group of stems the number of public pages holding one of them.</summary>
-    public async Task<(long Pages, int[] Frequencies)> ReadAsync(KimberliteDb db, IFullTextIndex index, IReadOnlyList<string[]> groups, CancellationToken cancellationToken)
+    /// <summary>The number of public pages and their average number of words, and for each group of stems the number of public pages holding one of them.</summary>
+    public async Task<(long Pages, double AverageWords, int[] Frequencies)> ReadAsync(KimberliteDb db, IFullTextIndex index, IReadOnlyList<string[]> groups,
+        CancellationToken cancellationToken)
     {
         var version = Follow();
         var visible = db.Documents.ReadableBy(Public);
-        var pages = _pages ?? await visible.Where(d => d.Extraction == ExtractionState.Done).SumAsync(d => (long)d.PageCount, cancellationToken);
-        Keep(version, () => _pages = pages);
+        var pages = _pages;
+        if (pages is null)
+        {
+            var publicPages = db.DocumentPages.Join(visible, p => p.DocumentId, d => d.Id, (p, d) => p);
+            var count = await publicPages.LongCountAsync(cancellationToken);
+            var words = count == 0 ? 0 : await publicPages.SumAsync(p => (long)p.WordCount, cancellationToken);
+            pages = (count, Math.Max(1.0, count == 0 ? 1.0 : (double)words / count));
+            Keep(version, () => _pages = pages);
+        }
         var frequencies = new int[groups.Count];
         for (var i = 0; i < groups.Count; i++)
         {
@@ -37,7 +45,7 @@ public sealed class SearchStatistics(LocalPublicChanges local, IServiceProvider 
             }
             frequencies[i] = df;
         }
-        return (pages, frequencies);
+        return (pages.Value.Count, pages.Value.AverageWords, frequencies);
     }
 
     /// <summary>Keeps a count only if the data it was made from is still the current one.</summary>

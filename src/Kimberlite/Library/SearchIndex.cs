@@ -71,14 +71,15 @@ public sealed class PostgresFullTextIndex : IFullTextIndex
     /// <summary>
     /// A read-only transaction where the planner reaches tables through bitmaps only, so pages through the GIN index: it
     /// costs testing a page's tsvector as nothing, not the out-of-row value it must fetch and unpack, and would otherwise walk
-    /// every page by a b-tree or in full where the GIN index names a few (docs/decisions/033-search.md).
+    /// every page by a b-tree or in full where the GIN index names a few (docs/decisions/033-search.md). No JIT: a scan
+    /// left without another path is costed at 10^10, which would make it compile each query (measured: 145 ms of 150).
     /// </summary>
     public async Task<IAsyncDisposable?> SearchingAsync(KimberliteDb db, CancellationToken cancellationToken)
     {
         if (db.Database.CurrentTransaction is not null)
             return null;
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("SET TRANSACTION READ ONLY; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off", cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("SET TRANSACTION READ ONLY; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off; SET LOCAL jit = off", cancellationToken);
         return transaction;
     }
 }

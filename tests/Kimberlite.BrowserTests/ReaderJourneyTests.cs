@@ -45,6 +45,7 @@ public sealed class ReaderJourneyTests(Browser browser, KimberliteServer server)
         Assert.True(await CountryPage.HasPaintAsync(drc.ChartCanvases.First), "uPlot created a canvas but drew nothing on it");
 
         const string table = "Every figure and its source";
+        await drc.ShowFiguresAsync();
         await Expect(drc.ColumnHeader(table, "Source")).ToBeVisibleAsync();
         await Expect(drc.RowsMentioning(table, "Kimberley Process").First).ToBeVisibleAsync();
         await Expect(drc.RowsMentioning(table, "Natural Diamond Council").First).ToBeVisibleAsync();

@@ -18,6 +18,9 @@ public sealed class CountryPage(IPage page) : SitePage(page)
     /// <summary>What uPlot drew: the canvases inside the chart areas.</summary>
     public ILocator ChartCanvases => Page.Locator(".chart-area canvas");
 
+    /// <summary>Unfolds the table of every figure, as a reader taps its summary ("Show the N figures and their sources").</summary>
+    public Task ShowFiguresAsync() => Page.Locator("details.long > summary").First.ClickAsync();
+
     /// <summary>The table of every figure, named by its caption.</summary>
     public ILocator SourceTable(string caption) =>
         Page.GetByRole(AriaRole.Table, new() { Name = caption, Exact = true });

@@ -23,6 +23,10 @@ public sealed class IncidentsModel(KimberliteDb db, IncidentReview review, IOpti
     public string? Error { get; private set; }
     public double Grid => options.Value.PublicGridDegrees;
 
+    public string? Query { get; private set; }
+    public Infrastructure.Web.Paging Paging { get; private set; } = Infrastructure.Web.Paging.Of(1, PageSize, 0);
+    public const int PageSize = 25;
+
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
     /// <summary>The same list as a file, as the API gives it to a token: the exact point only where the person is an analyst.</summary>
@@ -108,7 +112,16 @@ public sealed class IncidentsModel(KimberliteDb db, IncidentReview review, IOpti
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var mine = User.OrganisationsWith(MemberRole.Viewer);
-        Incidents = await db.Incidents.AsNoTracking().Where(i => mine.Contains(i.OrganisationId)).OrderByDescending(i => i.Id).Take(500).ToListAsync(cancellationToken);
+        var query = db.Incidents.AsNoTracking().Where(i => mine.Contains(i.OrganisationId));
+        // ?q= searches the description and the country code, lower-cased on both sides for PostgreSQL's case-minding LIKE.
+        if (Infrastructure.Web.Paging.Words(Request.Query["q"]) is { } words)
+        {
+            Query = words;
+            var lower = words.ToLowerInvariant();
+            query = query.Where(i => i.Description.ToLower().Contains(lower) || i.CountryIso3.ToLower() == lower);
+        }
+        Paging = Infrastructure.Web.Paging.Of(int.TryParse(Request.Query["page"], out var page) ? page : null, PageSize, await query.CountAsync(cancellationToken));
+        Incidents = await query.OrderByDescending(i => i.Id).Skip(Paging.Skip).Take(Paging.Size).ToListAsync(cancellationToken);
         Organisations = await db.Organisations.AsNoTracking().Where(o => mine.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Acronym, cancellationToken);
         var verified = User.OrganisationsWith(MemberRole.Analyst);
         var ids = Incidents.Where(i => verified.Contains(i.OrganisationId)).Select(i => i.Id).ToList();

@@ -155,6 +155,7 @@
     await save({ clientId: body.clientId, body, files, state: 'waiting', savedAt: Date.now() });
     const kind = body.kind;
     form.reset();
+    for (const hidden of form.querySelectorAll('input[type=hidden][name=siteId]')) hidden.value = '';
     form.elements.kind.value = kind;
     showKind();
     connection.textContent = text.saved;
@@ -163,6 +164,22 @@
   });
 
   for (const radio of form.querySelectorAll('input[name="kind"]')) radio.addEventListener('change', showKind);
+
+  // A site is typed, the browser offers the names from the page's list; the chosen name gives its number.
+  const sites = new Map([...document.querySelectorAll('#site-list option')].map(o => [o.value, o.dataset.id]));
+  for (const picker of form.querySelectorAll('input.site-picker')) {
+    picker.addEventListener('input', () => {
+      const id = sites.get(picker.value.trim());
+      picker.nextElementSibling.value = id ?? '';
+      picker.setCustomValidity(picker.value.trim() && !id ? picker.dataset.unknown : '');
+    });
+  }
+  // Another organisation of the monitor's: its country becomes the incident's, which stays changeable.
+  const organisation = form.elements.organisation;
+  organisation?.addEventListener('change', () => {
+    const country = organisation.selectedOptions[0]?.dataset.country;
+    if (country) form.elements.countryIso3.value = country;
+  });
 
   document.getElementById('locate')?.addEventListener('click', () => {
     navigator.geolocation?.getCurrentPosition(position => {

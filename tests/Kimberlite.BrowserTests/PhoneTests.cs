@@ -1,0 +1,95 @@
+using Kimberlite.BrowserTests.Pages;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Kimberlite.BrowserTests;
+
+/// <summary>Issue 18, phones first: on a 360 px screen no page scrolls sideways, and a monitor records a visit by typing part of a site's name.</summary>
+public sealed class PhoneTests(Browser browser, KimberliteServer server) : IClassFixture<KimberliteServer>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static readonly string[] PublicPages =
+        ["/", "/countries", "/countries/COD", "/countries/AGO", "/datasets", "/findings", "/sites", "/sites?q=a&page=2", "/map", "/library", "/advocacy",
+         "/advocacy/meetings", "/labels", "/account/signin"];
+    private static readonly string[] MemberPages =
+        ["/field/new", "/field/incidents", "/field/visits", "/import", "/account", "/account/mentions", "/organisations/RELUFA", "/library/upload", "/sites/edit", "/comments"];
+
+    private async Task<IPage> PhoneAsync(IBrowserContext context)
+    {
+        var page = await context.NewPageAsync();
+        await page.SetViewportSizeAsync(360, 740);
+        return page;
+    }
+
+    private static Task<int> WidthAsync(IPage page) => page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+
+    [Fact]
+    public async Task NoPageScrollsSidewaysOnAScreen360PixelsWide()
+    {
+        var analyst = await server.CreateMemberAsync(Kimberlite.Accounts.MemberRole.Analyst);
+        await using var context = await browser.NewReaderAsync(server, "fr-FR,fr");
+        var page = await PhoneAsync(context);
+        var wide = new List<string>();
+        async Task VisitAsync(string url)
+        {
+            // Whatever the page answers (a page, or why not) must fit the screen.
+            await page.GotoAsync(url);
+            if (await WidthAsync(page) is var width and > 360)
+                wide.Add($"{url}: {width} px");
+            await Screenshots.SaveAsync(page, "phone-360" + url.Replace('/', '-').Replace('?', '-'));
+        }
+
+        foreach (var url in PublicPages)
+            await VisitAsync(url);
+        // A finding's and a dataset's own pages, whichever the data gives first.
+        await page.GotoAsync("/findings");
+        await VisitAsync((await page.Locator("ol.findings a[href^='/findings/']").First.GetAttributeAsync("href"))!);
+        await page.GotoAsync("/sites");
+        await VisitAsync((await page.Locator("td a[href^='/sites/']").First.GetAttributeAsync("href"))!);
+        await page.GotoAsync("/datasets");
+        await VisitAsync((await page.Locator("main a[href^='/datasets/']").First.GetAttributeAsync("href"))!);
+        await SignInPage.SignInAsync(page, server, analyst, KimberliteServer.Password);
+        foreach (var url in MemberPages)
+            await VisitAsync(url);
+
+        Assert.Empty(wide);
+    }
+
+    [Fact]
+    public async Task AMonitorOnA360PixelPhoneRecordsAVisitByTypingPartOfTheSitesName()
+    {
+        var monitor = await server.CreateMemberAsync(Kimberlite.Accounts.MemberRole.Monitor);
+        await using var context = await browser.NewReaderAsync(server, "fr-FR,fr");
+        var page = await PhoneAsync(context);
+        await SignInPage.SignInAsync(page, server, monitor, KimberliteServer.Password);
+        await page.GotoAsync("/field/new");
+
+        Assert.True(await WidthAsync(page) <= 360, $"the form is {await WidthAsync(page)} px wide");
+        // RELUFA works in Cameroon: the form starts there.
+        await Expect(page.GetByLabel("Pays")).ToHaveValueAsync("CMR");
+        await page.GetByLabel("Une visite de site").CheckAsync();
+        var picker = page.GetByLabel("Site visité");
+        await picker.PressSequentiallyAsync("ad");
+        // What the browser offers under the field: the page's sites whose name holds the letters typed.
+        var offered = await page.EvaluateAsync<string[]>("t => [...document.querySelectorAll('#site-list option')].map(o => o.value).filter(v => v.toLowerCase().includes(t))", "ad");
+        Assert.NotEmpty(offered);
+        await picker.FillAsync(offered[0]);
+        var siteId = int.Parse((await page.Locator($"#site-list option[value=\"{offered[0]}\"]").GetAttributeAsync("data-id"))!, System.Globalization.CultureInfo.InvariantCulture);
+        await page.GetByLabel("Date de la visite").FillAsync("2026-11-12");
+        await page.GetByLabel("Travailleurs").FillAsync("40");
+        Assert.True(await WidthAsync(page) <= 360);
+        await Screenshots.SaveAsync(page, "phone-360-field-visit");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer le signalement" }).ClickAsync();
+        // The report is kept with the number of the site picked by its name.
+        await Expect(page.Locator("#queue li")).ToHaveCountAsync(1);
+        var kept = await page.EvaluateAsync<int>("() => new Promise(r => indexedDB.open('kimberlite-field', 1).onsuccess = e => e.target.result.transaction('outbox').objectStore('outbox').getAll().onsuccess = g => r(g.target.result[0].body.siteId))");
+        Assert.Equal(siteId, kept);
+
+        // A name that is not in the list is refused by the form itself, before anything is kept.
+        await picker.FillAsync("Chantier inconnu");
+        await page.GetByLabel("Date de la visite").FillAsync("2026-11-13");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer le signalement" }).ClickAsync();
+        Assert.False(await picker.EvaluateAsync<bool>("e => e.checkValidity()"));
+    }
+}

@@ -101,6 +101,22 @@ public sealed partial class ChartTests(BundledApp app) : IClassFixture<BundledAp
         Assert.Contains("9 754 309,81", html[html.IndexOf("id=\"table-title\"", StringComparison.Ordinal)..]);
     }
 
+    [Fact]
+    public async Task AFindingsChartRingsItsYearAndHasItsTableAndSentence()
+    {
+        var list = await Get("/findings");
+        var id = FindingLink().Match(list).Groups[1].Value;
+
+        var chart = Charts(await Get($"/findings/{id}")).Single();
+
+        Assert.Contains("class=\"marked\"", chart);
+        Assert.Matches("<text class=\"axis\"[^>]*>(19|20)\\d\\d</text>", chart);
+        Assert.Contains("<table class=\"chart-table\">", chart);
+    }
+
+    [GeneratedRegex("href=\"/findings/(\\d+)\"")]
+    private static partial Regex FindingLink();
+
     [GeneratedRegex("<figure class=\"chart trend\".*?</figure>", RegexOptions.Singleline)]
     private static partial Regex ChartFigure();
 }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Kimberlite.Analysis;
 using Kimberlite.Statistics.Import;
@@ -60,18 +60,22 @@ public sealed partial class SeriesAndReleaseTests : EmptyAppTest
         return System.Net.WebUtility.HtmlDecode(await client.GetStringAsync($"/countries/{iso3}", Cancel));
     }
 
-    /// <summary>The years the country page charts, with the production carats drawn for each.</summary>
+    /// <summary>The years the country page's carats chart draws, with the production carats drawn for each (read from the chart's table).</summary>
     private static Dictionary<int, decimal?> ChartedProduction(string html)
     {
-        using var chart = JsonDocument.Parse(ChartData().Match(html).Groups[1].Value);
-        var years = chart.RootElement.GetProperty("years").EnumerateArray().Select(y => y.GetInt32()).ToList();
-        var carats = chart.RootElement.GetProperty("series")[0].GetProperty("carats").EnumerateArray()
-            .Select(c => c.ValueKind == JsonValueKind.Null ? (decimal?)null : c.GetDecimal()).ToList();
-        return years.Zip(carats).ToDictionary(p => p.First, p => p.Second);
+        var start = html.IndexOf("id=\"chart-carats\"", StringComparison.Ordinal);
+        var chart = html[start..html.IndexOf("</figure>", start, StringComparison.Ordinal)];
+        return ChartRow().Matches(chart).ToDictionary(
+            row => int.Parse(row.Groups[1].Value, CultureInfo.InvariantCulture),
+            row => ProductionCell().Matches(row.Groups[2].Value).Select(c => c.Groups[1].Value).Where(v => v.Length > 0)
+                .Select(v => (decimal?)decimal.Parse(v, CultureInfo.InvariantCulture)).FirstOrDefault());
     }
 
-    [GeneratedRegex("<script type=\"application/json\" id=\"chart-data\">(.*?)</script>", RegexOptions.Singleline)]
-    private static partial Regex ChartData();
+    [GeneratedRegex("<tr><th scope=\"row\">(\\d{4})</th>(.*?)</tr>", RegexOptions.Singleline)]
+    private static partial Regex ChartRow();
+
+    [GeneratedRegex("data-series=\"production\" data-value=\"([^\"]*)\"")]
+    private static partial Regex ProductionCell();
 
     [Fact]
     public async Task BothHalvesMakeTheYearALoneHalfIsNoneAndTheCountryPageSaysHowTheYearWasMade()

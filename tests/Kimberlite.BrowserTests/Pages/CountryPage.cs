@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace Kimberlite.BrowserTests.Pages;
 
-/// <summary>A country's page (/countries/{iso3}): latest figures, the uPlot charts, its findings and the table of every figure with its source.</summary>
+/// <summary>A country's page (/countries/{iso3}): latest figures, the server-drawn charts, its findings and the table of every figure with its source.</summary>
 public sealed class CountryPage(IPage page) : SitePage(page)
 {
     public async Task<CountryPage> OpenAsync(string iso3)
@@ -15,8 +15,8 @@ public sealed class CountryPage(IPage page) : SitePage(page)
     public ILocator Chart(string accessibleName) =>
         Page.GetByRole(AriaRole.Img, new() { Name = accessibleName, Exact = true });
 
-    /// <summary>What uPlot drew: the canvases inside the chart areas.</summary>
-    public ILocator ChartCanvases => Page.Locator(".chart-area canvas");
+    /// <summary>The labels of a chart's axes, drawn by the server: years below, the unit's values on the left.</summary>
+    public static ILocator AxisLabels(ILocator chart) => chart.Locator("text.axis");
 
     /// <summary>Unfolds the table of every figure, as a reader taps its summary ("Show the N figures and their sources").</summary>
     public Task ShowFiguresAsync() => Page.Locator("details.long > summary").First.ClickAsync();
@@ -49,14 +49,4 @@ public sealed class CountryPage(IPage page) : SitePage(page)
         await RunAndWaitForNextLoadAsync(() => FindingLink(heading, title).First.ClickAsync());
         return new FindingPage(Page);
     }
-
-    /// <summary>True when the canvas holds at least one painted pixel: the chart was drawn, not only created.</summary>
-    public static Task<bool> HasPaintAsync(ILocator canvas) =>
-        canvas.EvaluateAsync<bool>("""
-            c => {
-              const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
-              for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return true;
-              return false;
-            }
-            """);
 }

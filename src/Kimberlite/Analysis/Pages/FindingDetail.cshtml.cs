@@ -32,7 +32,7 @@ public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, F
     public Finding Finding { get; private set; } = null!;
     public IReadOnlyList<FindingInput> Inputs { get; private set; } = [];
     public IReadOnlyList<FindingEvent> History { get; private set; } = [];
-    public string? Chart { get; private set; }
+    public TrendChart? Chart { get; private set; }
     public FindingTexts Texts => texts;
 
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
@@ -114,15 +114,17 @@ public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, F
         };
     }
 
-    /// <summary>The yearly series the finding speaks of, the year in question marked.</summary>
-    private async Task<string?> ChartAsync(Finding finding, CancellationToken cancellationToken)
+    /// <summary>The yearly series the finding speaks of, one line per publisher; the page rings the year in question.</summary>
+    private async Task<TrendChart?> ChartAsync(Finding finding, CancellationToken cancellationToken)
     {
         var profile = await reader.ProfileAsync(finding.CountryIso3, cancellationToken);
         var series = finding.Metric switch { Metric.Production => profile.Production, Metric.Import => profile.Imports, _ => profile.Exports };
-        var points = finding.Measure switch { Measures.Carats => series.Carats, Measures.Usd => series.Usd, _ => series.UsdPerCarat };
-        // The trend's colours go by position: production first, exports second. A balance sets exports against production: both.
-        if (finding.Rule == FindingRule.Balance && finding.Measure == Measures.Carats)
-            return Sparkline.Svg(finding.Year, profile.Production.Carats, profile.Exports.Carats);
-        return finding.Metric == Metric.Production ? Sparkline.Svg(finding.Year, points) : Sparkline.Svg(finding.Year, [], points);
+        IReadOnlyList<SeriesPoint> Points(MetricSeries s) => finding.Measure switch { Measures.Carats => s.Carats, Measures.Usd => s.Usd, _ => s.UsdPerCarat };
+        IEnumerable<ChartLine> Lines(MetricSeries s) =>
+            TrendChart.ByPublisher(localizer[$"Metric_{s.Metric}"], s.Metric == Metric.Production ? "production" : "export", Points(s), localizer["Source_Unknown"]);
+        // A balance sets exports against production: both are drawn.
+        var chart = new TrendChart(finding.Rule == FindingRule.Balance && finding.Measure == Measures.Carats
+            ? Lines(profile.Production).Concat(Lines(profile.Exports)) : Lines(series));
+        return chart.IsEmpty ? null : chart;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Kimberlite.Analysis;
 using Kimberlite.Infrastructure.Data;
 using Kimberlite.Infrastructure.Localization;
@@ -17,7 +16,7 @@ public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IS
     public string Name { get; private set; } = "";
     public CountryProfile Profile { get; private set; } = null!;
     public CountryNamer Names => names;
-    public string? ChartJson { get; private set; }
+    public IReadOnlyList<TrendChartView> Charts { get; private set; } = [];
     public IReadOnlyList<(string Publisher, string Years)> ChartSources { get; private set; } = [];
     public int ConflictCount => Profile.Groups.Count(g => g.SourcesDiffer);
     public IReadOnlyList<Finding> Findings { get; private set; } = [];
@@ -34,7 +33,7 @@ public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IS
             return RedirectPermanent($"/countries/{Iso3}");
         Name = names.Name(Iso3);
         Profile = await reader.ProfileAsync(Iso3, cancellationToken);
-        ChartJson = BuildChart();
+        Charts = BuildCharts();
         Findings = await FindingsApi.QueryAsync(db, new FindingFilter(Country: Iso3), analysis.Value, cancellationToken);
         // Three-letter codes joined by commas: a code found in the list is that country, never part of another.
         Recommendations = new(await advocacy.Visible(User).Include(i => i.Translations).Where(i => i.Countries.Contains(Iso3))
@@ -49,32 +48,19 @@ public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IS
 
     public string MetricLabel(Figure f) => f.Metric is Metric.Other or Metric.Fiscal ? f.MetricText : texts[$"Metric_{f.Metric}"];
 
-    private string? BuildChart()
+    /// <summary>Carats, US$ and US$ per carat: one chart each, one line per metric and publisher, drawn on the server.</summary>
+    private List<TrendChartView> BuildCharts()
     {
         var series = new[] { Profile.Production, Profile.Exports };
-        var drawn = series.SelectMany(s => s.Carats.Concat(s.Usd).Concat(s.UsdPerCarat)).Select(p => p.Year).ToList();
-        if (drawn.Count == 0)
-            return null;
-        // Every year of the span, so a year without a figure is a gap in the line, not a straight join.
-        var years = Enumerable.Range(drawn.Min(), drawn.Max() - drawn.Min() + 1).ToList();
-        decimal?[] Align(IReadOnlyList<SeriesPoint> points) =>
-            years.Select(y => points.FirstOrDefault(p => p.Year == y)?.Value).ToArray();
-        var chart = new
+        var charts = new (string Measure, string Title, string Unit, Func<MetricSeries, IReadOnlyList<SeriesPoint>> Points)[]
         {
-            lang = Formats.Language,
-            yearLabel = texts["Chart_Year"].Value,
-            years,
-            series = series.Select(s => new
-            {
-                label = texts[$"Metric_{s.Metric}"].Value,
-                css = s.Metric == Metric.Production ? "production" : "export",
-                carats = Align(s.Carats),
-                usd = Align(s.Usd),
-                perCarat = Align(s.UsdPerCarat),
-            }),
+            ("carats", texts["Measure_Carats"], "ct", s => s.Carats),
+            ("usd", texts["Measure_Usd"], "US$", s => s.Usd),
+            ("perCarat", texts["Measure_UsdPerCarat"], "US$/ct", s => s.UsdPerCarat),
         };
-        // Inside a <script type="application/json">: escape what could close the element.
-        return JsonSerializer.Serialize(chart, JsonSerializerOptions.Web).Replace("<", "\\u003c");
+        return charts.Select(c => new TrendChartView($"chart-{c.Measure}", c.Title, c.Unit, c.Measure,
+                new TrendChart(series.SelectMany(s => TrendChart.ByPublisher(texts[$"Metric_{s.Metric}"], s.Metric == Metric.Production ? "production" : "export", c.Points(s), texts["Source_Unknown"]))), Label: texts["Chart_AriaLabel", c.Title, Name]))
+            .Where(v => !v.Chart.IsEmpty).ToList();
     }
 
     private static string YearRange(IEnumerable<int> years)

@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Kimberlite.Infrastructure.Localization;
+
+namespace Kimberlite.Statistics;
+
+/// <summary>One line of a chart: a metric's points that one publisher gave (docs/decisions/035).</summary>
+public sealed record ChartLine(string Metric, string Publisher, string Css, int Style, IReadOnlyList<SeriesPoint> Points)
+{
+    /// <summary>Years without a point between the line's first and last: drawn as gaps.</summary>
+    public IReadOnlyList<int> MissingYears => Points.Count == 0 ? []
+        : Enumerable.Range(Points.Min(p => p.Year), Points.Max(p => p.Year) - Points.Min(p => p.Year) + 1).Except(Points.Select(p => p.Year)).ToList();
+}
+
+/// <summary>
+/// A yearly chart drawn on the server as SVG (docs/decisions/035): years on the horizontal axis, the unit's values on
+/// the vertical one, one line per metric and publisher, each point dotted and the few that need it labelled.
+/// No script: the page's text summary and table say the same to a reader who cannot see it.
+/// </summary>
+public sealed class TrendChart
+{
+    private const int Width = 320, Height = 180, Left = 46, Right = 14, Top = 16, Bottom = 22;
+
+    public IReadOnlyList<ChartLine> Lines { get; }
+    public bool IsEmpty => Lines.All(l => l.Points.Count == 0);
+    public IReadOnlyList<int> Years { get; }
+
+    public TrendChart(IEnumerable<ChartLine> lines) =>
+        (Lines, Years) = (lines.Where(l => l.Points.Count > 0).ToList() is var kept ? kept : [],
+            kept.SelectMany(l => l.Points).Select(p => p.Year).Distinct().Order().ToList());
+
+    /// <summary>A metric's points cut into one line per publisher, the most drawn publisher first.</summary>
+    public static IEnumerable<ChartLine> ByPublisher(string metric, string css, IReadOnlyList<SeriesPoint> points, string unknownPublisher) =>
+        points.GroupBy(p => p.Source.SourcePublisher?.Trim() ?? unknownPublisher)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select((g, i) => new ChartLine(metric, g.Key, css, i, g.OrderBy(p => p.Year).ToList()));
+
+    /// <summary>The chart, or null when nothing is drawn. <paramref name="marked"/> rings a year (the one a finding speaks of).</summary>
+    public string? Svg(string label, int? marked = null)
+    {
+        if (IsEmpty)
+            return null;
+        int first = Years[0], last = Years[^1];
+        var top = NiceCeiling(Lines.SelectMany(l => l.Points).Max(p => p.Value));
+        double plotW = Width - Left - Right, plotH = Height - Top - Bottom;
+        double X(int year) => first == last ? Left + plotW / 2 : Left + plotW * (year - first) / (last - first);
+        double Y(decimal value) => Top + plotH - plotH * (double)(top == 0 ? 0 : value / top);
+        var svg = new StringBuilder();
+        svg.Append(Invariant($"<svg viewBox=\"0 0 {Width} {Height}\" class=\"trend-chart\" role=\"img\" aria-label=\"{WebUtility.HtmlEncode(label)}\">"));
+        // Vertical axis: zero, half and the top, in the unit the caption names.
+        foreach (var tick in new[] { 0m, top / 2, top })
+        {
+            var y = Y(tick);
+            svg.Append(Invariant($"<line class=\"grid\" x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{y:0.#}\" y2=\"{y:0.#}\"/>"));
+            svg.Append(Invariant($"<text class=\"axis\" x=\"{Left - 4}\" y=\"{y + 3:0.#}\" text-anchor=\"end\">{Amounts.Compact(tick)}</text>"));
+        }
+        // Horizontal axis: years, at most six labels, the first and last always.
+        var step = YearStep(last - first);
+        var labelled = Enumerable.Range(first, last - first + 1).Where(y => (y - first) % step == 0).ToList();
+        if (labelled[^1] != last)
+        {
+            // The last year is always named; a labelled year too close to it gives way.
+            if (last - labelled[^1] < step / 2.0 + 0.5 && labelled.Count > 1)
+                labelled.RemoveAt(labelled.Count - 1);
+            labelled.Add(last);
+        }
+        foreach (var year in labelled)
+        {
+            var x = X(year);
+            svg.Append(Invariant($"<line class=\"tick\" x1=\"{x:0.#}\" x2=\"{x:0.#}\" y1=\"{Height - Bottom:0.#}\" y2=\"{Height - Bottom + 3:0.#}\"/>"));
+            svg.Append(Invariant($"<text class=\"axis\" x=\"{x:0.#}\" y=\"{Height - 6}\" text-anchor=\"middle\">{year}</text>"));
+        }
+        foreach (var line in Lines)
+        {
+            var css = $"{line.Css} style{line.Style % 3}";
+            // A year without a figure breaks the line: nothing is drawn where nothing was published.
+            foreach (var run in Runs(line.Points))
+                if (run.Count > 1)
+                    svg.Append($"<polyline class=\"{css}\" points=\"{string.Join(' ', run.Select(p => Invariant($"{X(p.Year):0.#},{Y(p.Value):0.#}")))}\"/>");
+            foreach (var point in line.Points)
+                svg.Append(Invariant($"<circle class=\"{css}\" cx=\"{X(point.Year):0.#}\" cy=\"{Y(point.Value):0.#}\" r=\"2.5\"/>"));
+            // Values readable without a mouse: every point of a short line, else its last point and any point standing alone.
+            var lone = Runs(line.Points).Where(r => r.Count == 1).SelectMany(r => r).ToHashSet();
+            foreach (var point in line.Points.Where(p => line.Points.Count <= 4 || lone.Contains(p) || p == line.Points[^1]))
+            {
+                var x = X(point.Year);
+                var anchor = x > Width - Right - 20 ? "end" : x < Left + 20 ? "start" : "middle";
+                svg.Append(Invariant($"<text class=\"value {line.Css}\" x=\"{x:0.#}\" y=\"{Y(point.Value) - 5:0.#}\" text-anchor=\"{anchor}\">{Amounts.Compact(point.Value)}</text>"));
+            }
+        }
+        foreach (var point in Lines.SelectMany(l => l.Points).Where(p => p.Year == marked).Take(1))
+            svg.Append(Invariant($"<circle class=\"marked\" cx=\"{X(point.Year):0.#}\" cy=\"{Y(point.Value):0.#}\" r=\"6\"/>"));
+        return svg.Append("</svg>").ToString();
+    }
+
+    /// <summary>The smallest 1, 2, 2.5 or 5 times a power of ten at or above the value: round axis labels.</summary>
+    public static decimal NiceCeiling(decimal value)
+    {
+        if (value <= 0)
+            return 1;
+        var power = 1m;
+        while (power * 10 <= value)
+            power *= 10;
+        while (power > value)
+            power /= 10;
+        foreach (var factor in new[] { 1m, 2m, 2.5m, 5m, 10m })
+            if (power * factor >= value)
+                return power * factor;
+        return power * 10;
+    }
+
+    private static int YearStep(int span) => span <= 6 ? 1 : span <= 12 ? 2 : span <= 30 ? 5 : 10;
+
+    /// <summary>The points cut into runs of consecutive years.</summary>
+    public static IEnumerable<List<SeriesPoint>> Runs(IReadOnlyList<SeriesPoint> points)
+    {
+        var run = new List<SeriesPoint>();
+        foreach (var point in points.OrderBy(p => p.Year))
+        {
+            if (run.Count > 0 && point.Year != run[^1].Year + 1)
+            {
+                yield return run;
+                run = [];
+            }
+            run.Add(point);
+        }
+        if (run.Count > 0)
+            yield return run;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>What the chart partial draws: the chart, its title and unit, which measure ("carats", "usd", "perCarat") and a year to ring.</summary>
+public sealed record TrendChartView(string Id, string Title, string Unit, string Measure, TrendChart Chart, int? Marked = null, string? Label = null);
+
+/// <summary>Whether a country's latest production and exports compare like with like: same year, same family of source.</summary>
+public sealed record LatestComparison(int? ProductionYear, int? ExportYear, SourceKind? ProductionKind, SourceKind? ExportKind)
+{
+    public static LatestComparison Of(CountryProfile profile)
+    {
+        var (production, exports) = (profile.Production.Latest(), profile.Exports.Latest());
+        return new(production?.Year, exports?.Year, Kind(production), Kind(exports));
+
+        static SourceKind? Kind((int Year, SeriesPoint? Carats, SeriesPoint? Usd, SeriesPoint? UsdPerCarat)? latest) =>
+            latest is { } l ? (l.Carats ?? l.Usd ?? l.UsdPerCarat)?.Source.SourceKind : null;
+    }
+
+    public bool BothPublished => ProductionYear is not null && ExportYear is not null;
+    public bool YearsDiffer => BothPublished && ProductionYear != ExportYear;
+    public bool FamiliesDiffer => BothPublished && ProductionKind != ExportKind;
+}

@@ -244,4 +244,27 @@ public sealed partial class NeverLostTests : EmptyAppTest
         Assert.Contains("href=\"/account/two-factor\"", html);
         Assert.DoesNotContain("<table>", html);
     }
+
+    [Fact]
+    public async Task AnAuditSearchThatFindsNothingSaysSoAndHowToClearIt()
+    {
+        await People.CreateAsync(App, "admin@example.org", administrator: true);
+        var admin = await People.SignInAsync(App, "admin@example.org");
+
+        var html = WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/audit?actor=nobody-at-all", Cancel));
+
+        Assert.Contains("Aucune entrée ne correspond à ces filtres", html);
+        Assert.Contains("<a href=\"/admin/audit\">retirez tous les filtres</a>", html);
+    }
+
+    [Fact]
+    public async Task APersonWithoutTokensIsToldWhatOneIsFor()
+    {
+        await People.CreateAsync(App, "viewer@example.org", MemberRole.Viewer, twoFactor: false);
+        var viewer = await People.SignInAsync(App, "viewer@example.org");
+
+        var html = WebUtility.HtmlDecode(await viewer.GetStringAsync("/account", Cancel));
+
+        Assert.Contains("Vous n'avez aucun jeton d'API", html);
+    }
 }

@@ -152,6 +152,20 @@ public sealed class AccountService(
         return db.Organisations.FirstOrDefaultAsync(o => o.Acronym.ToUpper() == upper, cancellationToken);
     }
 
+    /// <summary>
+    /// A forgotten password: a one-time link to choose a new one, issued by a coordinator for a member of their organisation
+    /// (or from the command line), audited, shown to hand over and dropped in the mail pickup folder as an invitation is.
+    /// </summary>
+    public async Task<AccountResult> IssueResetLinkAsync(User user, string? organisationAcronym, string actor, string baseAddress, CancellationToken cancellationToken = default)
+    {
+        var link = await SetupLinkAsync(user, baseAddress);
+        await audit.AppendAsync(actor, AuditActions.PasswordResetIssued, Target(user) + (organisationAcronym is null ? "" : $" in {organisationAcronym}"),
+            $"one-time link, {options.Value.SetupLinkHours} h", cancellationToken);
+        var body = string.Join("\n\n", Languages.Select(language => In(language, () => texts["Lo_MailReset", link, options.Value.SetupLinkHours].Value)));
+        await mail.SendAsync(user.Email!, "Kimberlite — " + texts["Lo_MailResetSubject"], body, cancellationToken);
+        return new AccountResult(true, Link: link, User: user);
+    }
+
     /// <summary>A one-time link to choose a password: Identity's reset token, void once used or after the setting's hours.</summary>
     public async Task<string> SetupLinkAsync(User user, string baseAddress)
     {

@@ -17,6 +17,7 @@ public static class AccountsCommands
     {
         var users = context.Command("users", "Cli_Help_Users");
         users.Add(UsersAdd(context));
+        users.Add(UsersReset(context));
         yield return users;
 
         var tokens = context.Command("tokens", "Cli_Help_Tokens");
@@ -44,6 +45,32 @@ public static class AccountsCommands
         add.SetAction((line, cancellationToken) =>
             AddUserAsync(context, line.GetRequiredValue(email), line.GetValue(role), line.GetValue(organisation), cancellationToken));
         return add;
+    }
+
+    private static Command UsersReset(CommandContext context)
+    {
+        var email = context.Argument("email", "Cli_Arg_Email", "Cli_Help_Email");
+        var reset = context.Command("reset", "Lo_CliHelpReset");
+        reset.Add(email);
+        reset.SetAction((line, cancellationToken) => ResetAsync(context, line.GetRequiredValue(email), cancellationToken));
+        return reset;
+    }
+
+    /// <summary>A forgotten password where no coordinator can help (the first administrator): the same audited one-time link.</summary>
+    private static async Task<int> ResetAsync(CommandContext context, string email, CancellationToken cancellationToken)
+    {
+        await using var scope = await context.OpenDatabaseAsync(cancellationToken);
+        var options = scope.ServiceProvider.GetRequiredService<IOptions<AccountsOptions>>().Value;
+        if (await scope.ServiceProvider.GetRequiredService<UserManager<User>>().FindByEmailAsync(email.Trim()) is not { } user)
+        {
+            context.Errors.WriteLine(context.Texts["Lo_CliNoSuchUser", email]);
+            return 1;
+        }
+        var result = await scope.ServiceProvider.GetRequiredService<AccountService>()
+            .IssueResetLinkAsync(user, null, CommandContext.Actor, options.PublicAddress, cancellationToken);
+        context.Output.WriteLine(context.Texts["Cli_SetupLink", options.SetupLinkHours]);
+        context.Output.WriteLine(result.Link);
+        return 0;
     }
 
     private static Command TokensCreate(CommandContext context)

@@ -166,6 +166,14 @@ public static class AccountsRegistration
             }
             await next();
         });
+        // i18 lost: an address no endpoint answers is not found, for everyone; the fallback policy would send it to sign-in.
+        app.Use((context, next) =>
+        {
+            if (context.GetEndpoint() is not null)
+                return next(context);
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
         app.UseAuthorization();
         return app;
     }

@@ -72,7 +72,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
 public static class AuditActions
 {
     public const string SignIn = "sign-in", SignInFailed = "sign-in-failed", LockedOut = "locked-out", SignOut = "sign-out";
-    public const string PasswordSet = "password-set", TwoFactorEnabled = "two-factor-enabled", TwoFactorDisabled = "two-factor-disabled";
+    public const string PasswordSet = "password-set", PasswordResetIssued = "password-reset-issued", TwoFactorEnabled = "two-factor-enabled", TwoFactorDisabled = "two-factor-disabled";
     public const string UserCreated = "user-created", AdministratorGranted = "administrator-granted";
     public const string MemberAdded = "member-added", MemberRoleChanged = "member-role-changed", MemberRemoved = "member-removed", MemberInvited = "member-invited";
     public const string TokenCreated = "token-created", TokenRevoked = "token-revoked";
@@ -91,7 +91,7 @@ public static class AuditActions
 
     public static readonly string[] All =
     [
-        SignIn, SignInFailed, LockedOut, SignOut, PasswordSet, TwoFactorEnabled, TwoFactorDisabled, UserCreated, AdministratorGranted,
+        SignIn, SignInFailed, LockedOut, SignOut, PasswordSet, PasswordResetIssued, TwoFactorEnabled, TwoFactorDisabled, UserCreated, AdministratorGranted,
         MemberAdded, MemberRoleChanged, MemberRemoved, MemberInvited, TokenCreated, TokenRevoked, OrganisationCreated, OrganisationChanged,
         Import, ImportRefused, FindingDecided, Analysis, IncidentSubmitted, IncidentStatusChanged, ReporterRead, EvidenceAdded, SiteCreated, SiteChanged,
         LabelSet, LabelUndone, ChainSealed, AdvocacyRecorded, AdvocacyChanged, AdvocacyStatusChanged, AdvocacyPublished, AdvocacyUnpublished,

@@ -20,6 +20,8 @@ public sealed class OrganisationModel(KimberliteDb db, AccountService accounts, 
     public bool CanManage { get; private set; }
     public string? Error { get; private set; }
     public string? InvitationLink { get; private set; }
+    public string? ResetLink { get; private set; }
+    public string? ResetFor { get; private set; }
     public CountryNamer Names => names;
 
     public async Task<IActionResult> OnGetAsync(string acronym, CancellationToken cancellationToken) =>
@@ -37,6 +39,20 @@ public sealed class OrganisationModel(KimberliteDb db, AccountService accounts, 
         else
             Error = result.Error;
         await LoadAsync(acronym, cancellationToken);
+        return Page();
+    }
+
+    /// <summary>A member forgot their password: the coordinator hands them a one-time link, as for an invitation.</summary>
+    public async Task<IActionResult> OnPostResetAsync(string acronym, int userId, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(acronym, cancellationToken, manage: true) is { } denied)
+            return denied;
+        if (Members.FirstOrDefault(m => m.UserId == userId)?.User is not { } member
+            || await users.FindByIdAsync(member.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)) is not { } user)
+            return BadRequest();
+        var result = await accounts.IssueResetLinkAsync(user, Organisation.Acronym, User.Actor(), $"{Request.Scheme}://{Request.Host}", cancellationToken);
+        ResetLink = result.Link;
+        ResetFor = user.Email;
         return Page();
     }
 

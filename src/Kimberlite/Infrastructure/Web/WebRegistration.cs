@@ -7,7 +7,6 @@ using Microsoft.Extensions.WebEncoders;
 using Kimberlite.Infrastructure.Data;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.ResponseCompression;
-using Scalar.AspNetCore;
 
 namespace Kimberlite.Infrastructure.Web;
 
@@ -58,6 +57,8 @@ public static class WebRegistration
             document.Info.Description = "Public diamond statistics of Central Africa, each figure with its source. Lists also answer in CSV with ?format=csv.";
             return Task.CompletedTask;
         }));
+        // i18 lost: /api/docs is a page rendered from this document, in the site's layout and the reader's language.
+        builder.Services.AddSingleton<ApiReference>();
         builder.Services.AddResponseCompression(o =>
         {
             o.EnableForHttps = true;
@@ -88,9 +89,7 @@ public static class WebRegistration
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
-            // The API reference page runs its own bundled script; every other page runs only our files.
-            if (!context.Request.Path.StartsWithSegments("/api/docs"))
-                headers.ContentSecurityPolicy = $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+            headers.ContentSecurityPolicy = $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
             await next();
         });
         app.UseStaticFiles(new StaticFileOptions
@@ -107,16 +106,6 @@ public static class WebRegistration
     public static WebApplication MapKimberliteApiDocs(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapScalarApiReference("/api/docs", o => o
-            .WithTitle("Kimberlite API")
-            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
-            .DisableDefaultFonts()
-            .DisableTelemetry()
-            .DisableAgent()
-            .DisableMcp()
-            .HideDeveloperTools()
-            .HideClientButton())
-            .AllowAnonymous();
         return app;
     }
 }

@@ -9,11 +9,20 @@
   if (text.tiles) L.tileLayer(text.tiles, { maxZoom: 16 }).addTo(map);
   const filters = document.getElementById('map-filters');
   const layer = L.layerGroup().addTo(map);
+  const labels = L.layerGroup().addTo(map);
   let incidents = [], sites = [];
 
   const load = url => fetch(url, { headers: { Accept: 'application/json' } }).then(r => r.ok ? r.json() : { features: [] });
   load('/data/central-africa.json').then(outlines => {
-    L.geoJSON(outlines, { style: { color: '#6b7c74', weight: 1, fillColor: '#eef1ef', fillOpacity: 1 } }).addTo(map).bringToBack();
+    const names = JSON.parse(text.countries || '{}');
+    L.geoJSON(outlines, {
+      style: { color: '#6b7c74', weight: 1, fillColor: '#eef1ef', fillOpacity: 1 },
+      // Each country named in the reader's language, at the middle of its outline.
+      onEachFeature: (feature, shape) => {
+        if (names[feature.id]) L.tooltip({ permanent: true, direction: 'center', className: 'country', interactive: false })
+          .setLatLng(shape.getBounds().getCenter()).setContent(escape(names[feature.id])).addTo(labels);
+      },
+    }).addTo(map).bringToBack();
   });
   Promise.all([load('/api/v1/incidents?format=geojson'), load('/api/v1/sites?format=geojson')]).then(([i, s]) => {
     incidents = i.features; sites = s.features; draw();
@@ -58,12 +67,40 @@
         radius: group.length > 1 ? 7 + Math.min(10, Math.log2(group.length) * 2) : 5,
         color: incident ? '#b3261e' : '#1f6f54', weight: 1, fillOpacity: 0.7,
       });
-      marker.bindPopup(group.length > 1
-        ? `<strong>${text.group.replace('{0}', group.length)}</strong><br>${group.slice(0, 8).map(g => describe(g.item)).join('<hr>')}`
-        : describe(group[0].item));
+      // Built once when first opened: Leaflet calls the function again on each update, which must keep the page shown.
+      let box;
+      marker.bindPopup(group.length > 1 ? () => box ??= paged(group, marker) : describe(group[0].item));
       if (group.length > 1) marker.bindTooltip(String(group.length), { permanent: true, direction: 'center', className: 'count' });
       marker.addTo(layer);
     }
+  }
+  // A group's popup shows ten items at a time, with buttons to page (keyboard-usable, and the page number said aloud).
+  function paged(group, marker) {
+    const size = 10, pages = Math.ceil(group.length / size);
+    const box = document.createElement('div');
+    box.className = 'map-popup';
+    let page = 0;
+    const show = () => {
+      const from = page * size, to = Math.min(group.length, from + size);
+      const status = text.page.replace('{0}', from + 1).replace('{1}', to).replace('{2}', group.length);
+      box.innerHTML = `<strong>${escape(text.group.replace('{0}', group.length))}</strong>`
+        + `<ol start="${from + 1}">${group.slice(from, to).map(g => `<li>${describe(g.item)}</li>`).join('')}</ol>`
+        + (pages > 1 ? `<p class="pager"><button type="button" data-step="-1"${page === 0 ? ' disabled' : ''}>${escape(text.previous)}</button>`
+          + ` <span role="status">${escape(status)}</span> `
+          + `<button type="button" data-step="1"${page === pages - 1 ? ' disabled' : ''}>${escape(text.next)}</button></p>` : '');
+    };
+    box.addEventListener('click', e => {
+      const step = Number(e.target.dataset?.step || 0);
+      if (!step) return;
+      L.DomEvent.stopPropagation(e);
+      page = Math.max(0, Math.min(pages - 1, page + step));
+      show();
+      marker.getPopup()?.update();
+      const again = box.querySelector(`button[data-step="${step}"]:not([disabled])`) || box.querySelector('button:not([disabled])');
+      if (again) again.focus();
+    });
+    show();
+    return box;
   }
   // The download links carry the same filters, applied by the API.
   function links() {

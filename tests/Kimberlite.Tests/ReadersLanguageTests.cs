@@ -52,7 +52,7 @@ public sealed partial class ReadersLanguageTests(BundledApp app) : IClassFixture
     [Fact]
     public void TheListHoldsTheDataVocabularyAndInterfaceWordsButNotWordsFrenchShares()
     {
-        foreach (var word in new[] { "rounded", "estimate", "diamond", "gold", "smuggled" })
+        foreach (var word in new[] { "rounded", "diamond", "gold", "smuggled" })
             Assert.Contains(word, EnglishWords);
         foreach (var shared in new[] { "production", "total", "exact", "artisanal", "diamant" })
             Assert.DoesNotContain(shared, EnglishWords);
@@ -70,7 +70,7 @@ public sealed partial class ReadersLanguageTests(BundledApp app) : IClassFixture
         var found = await CrawlAsync(client, language, seeds, follow: true);
 
         Assert.True(found.Visited >= 25, $"only {found.Visited} pages visited");
-        Assert.Empty(found.English);
+        Assert.True(found.English.Count == 0, string.Join("\n", found.English));
     }
 
     [Theory]
@@ -78,14 +78,14 @@ public sealed partial class ReadersLanguageTests(BundledApp app) : IClassFixture
     [InlineData("pt")]
     public async Task NoSignedInPageShowsAnEnglishWordOfTheProductInFrenchOrPortuguese(string language)
     {
-        await People.CreateAsync(app, $"words-{language}@example.org", MemberRole.Analyst, "CRAGG");
-        var client = await People.SignInAsync(app, $"words-{language}@example.org");
+        await People.CreateAsync(app, $"lecteur-{language}@cragg.org", MemberRole.Analyst, "CRAGG");
+        var client = await People.SignInAsync(app, $"lecteur-{language}@cragg.org");
         client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
         var seeds = new[] { "/account", "/import", "/field/incidents", "/field/new", "/organisations", "/organisations/CRAGG", "/library/upload", "/advocacy/recommendations/new", "/sites/edit", "/field/visits" };
         var found = await CrawlAsync(client, language, seeds, follow: false);
 
         Assert.True(found.Visited >= 8, $"only {found.Visited} pages visited");
-        Assert.Empty(found.English);
+        Assert.True(found.English.Count == 0, string.Join("\n", found.English));
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class NewModel(KimberliteDb db, FieldSubmissions submissions, Evid
         // Several sites share a name (IPIS lists six Adouzekede): the place tells them apart.
         Sites = (await db.MiningSites.AsNoTracking().OrderBy(s => s.CountryIso3).ThenBy(s => s.Name).ThenBy(s => s.Id)
             .Select(s => new { s.Id, s.Name, s.CountryIso3, s.Minerals, s.Latitude, s.Longitude }).ToListAsync(cancellationToken))
-            .Select(s => (s.Id, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Name} ({s.CountryIso3}, {s.Minerals}; {s.Latitude:0.###}, {s.Longitude:0.###})"))).ToList();
+            .Select(s => (s.Id, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Name} ({s.CountryIso3}, {texts.Minerals(s.Minerals)}; {s.Latitude:0.###}, {s.Longitude:0.###})"))).ToList();
     }
 
     /// <summary>

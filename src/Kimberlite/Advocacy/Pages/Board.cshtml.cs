@@ -59,7 +59,7 @@ public sealed class BoardModel(KimberliteDb db, AdvocacyBook book) : PageModel
     public IReadOnlyList<AdvocacyItem> Items { get; private set; } = [];
     public Dictionary<int, AdvocacyItem> ById { get; private set; } = [];
     public IReadOnlyList<BoardChange> Changes { get; private set; } = [];
-    public IReadOnlyList<(int Id, string Title)> Meetings { get; private set; } = [];
+    public IReadOnlyList<(int Id, string Title, string Language)> Meetings { get; private set; } = [];
 
     public async Task OnGetAsync(string? country, string? addressee, string? theme, string? status, int? meeting, string? since, CancellationToken cancellationToken)
     {
@@ -96,8 +96,8 @@ public sealed class BoardModel(KimberliteDb db, AdvocacyBook book) : PageModel
                              select new { c.ItemId, c.AtUtc, c.From, c.To, c.Acknowledgement, c.Actor, c.ActorOrganisationId }).Take(200).ToListAsync(cancellationToken);
         Changes = changes.Select(c => new BoardChange(c.ItemId, c.AtUtc, c.From, c.To, c.Acknowledgement,
             member ? c.Actor : c.ActorOrganisationId is { } o ? acronyms.GetValueOrDefault(o) : null)).ToList();
-        Meetings = (await book.VisibleMeetings(User).OrderByDescending(m => m.StartsOn).ThenBy(m => m.Title).Select(m => new { m.Id, m.Title }).ToListAsync(cancellationToken))
-            .Select(m => (m.Id, m.Title)).ToList();
+        Meetings = (await book.VisibleMeetings(User).OrderByDescending(m => m.StartsOn).ThenBy(m => m.Title).Select(m => new { m.Id, m.Title, m.Language }).ToListAsync(cancellationToken))
+            .Select(m => (m.Id, m.Title, m.Language)).ToList();
     }
 
     /// <summary>The board's own address with one filter changed, for the links of its cells.</summary>

@@ -37,7 +37,7 @@ public sealed class ItemFormModel(KimberliteDb db, AdvocacyBook book, Library.Ci
     public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
     public IReadOnlyList<(string Acronym, string Name)> Coalition { get; private set; } = [];
     public IReadOnlyList<string> Recording { get; private set; } = [];
-    public IReadOnlyList<(int Id, string Title)> Meetings { get; private set; } = [];
+    public IReadOnlyList<(int Id, string Title, string Language)> Meetings { get; private set; } = [];
     public IReadOnlyList<(string Kind, string Target, string Note, string Page)> EvidenceLines { get; private set; } = [];
     /// <summary>The latest documents the analyst may read, offered for a document piece of evidence.</summary>
     public IReadOnlyList<(int Id, string Title)> Documents { get; private set; } = [];
@@ -127,8 +127,8 @@ public sealed class ItemFormModel(KimberliteDb db, AdvocacyBook book, Library.Ci
             .Select(o => (o.Acronym, o.Name)).ToList();
         var mine = User.OrganisationsWith(MemberRole.Analyst);
         Recording = await db.Organisations.AsNoTracking().Where(o => mine.Contains(o.Id)).OrderBy(o => o.Acronym).Select(o => o.Acronym).ToListAsync(cancellationToken);
-        Meetings = (await book.VisibleMeetings(User).OrderByDescending(m => m.StartsOn).ThenBy(m => m.Title).Select(m => new { m.Id, m.Title }).ToListAsync(cancellationToken))
-            .Select(m => (m.Id, m.Title)).ToList();
+        Meetings = (await book.VisibleMeetings(User).OrderByDescending(m => m.StartsOn).ThenBy(m => m.Title).Select(m => new { m.Id, m.Title, m.Language }).ToListAsync(cancellationToken))
+            .Select(m => (m.Id, m.Title, m.Language)).ToList();
         var given = (Input.EvidenceKind ?? []).Select((k, i) => (k, Input.EvidenceTarget?.ElementAtOrDefault(i) ?? "", Input.EvidenceNote?.ElementAtOrDefault(i) ?? "",
                 Input.EvidencePage?.ElementAtOrDefault(i) ?? ""))
             .Where(l => !string.IsNullOrWhiteSpace(l.k) || !string.IsNullOrWhiteSpace(l.Item2)).ToList();

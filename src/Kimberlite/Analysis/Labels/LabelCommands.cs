@@ -104,7 +104,15 @@ public static class LabelCommands
 
     /// <summary>segment "legal (KP)" of CAF read as the country's total.</summary>
     public static string Describe(IStringLocalizer texts, LabelMeaning m) =>
-        texts["Labels_Describe", texts[$"Labels_Kind_{m.Kind}"], m.Label, m.CountryIso3 is { } c ? texts["Labels_OfCountry", c] : texts["Labels_AnyCountry"], ValueText(texts, m)];
+        texts["Labels_Describe", texts[$"Labels_Kind_{m.Kind}"], LabelWords(texts, m), m.CountryIso3 is { } c ? texts["Labels_OfCountry", c] : texts["Labels_AnyCountry"], ValueText(texts, m)];
+
+    // i18 words: a segment or period label in the reader's language where the data vocabularies know it; a publisher is a name.
+    private static string LabelWords(IStringLocalizer texts, LabelMeaning m) => m.Kind switch
+    {
+        LabelKind.Segment => texts.Translate(DataWords.Vocabulary.Segment, m.Label) ?? m.Label,
+        LabelKind.Publisher => m.Label,
+        _ => texts.Translate(DataWords.Vocabulary.Period, m.Label) ?? m.Label,
+    };
 
     public static string ValueText(IStringLocalizer texts, LabelMeaning m) => m.Kind switch
     {

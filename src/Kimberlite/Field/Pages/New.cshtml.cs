@@ -34,7 +34,7 @@ public sealed class NewModel(KimberliteDb db, FieldSubmissions submissions, Evid
         Sites = (await db.MiningSites.AsNoTracking().OrderBy(s => s.CountryIso3).ThenBy(s => s.Name).ThenBy(s => s.Id)
             .Select(s => new { s.Id, s.Name, s.CountryIso3, s.Minerals, s.Latitude, s.Longitude }).ToListAsync(cancellationToken))
             .OrderBy(s => s.CountryIso3 == DefaultCountry ? 0 : 1)
-            .Select(s => (s.Id, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Name} ({s.CountryIso3}, {s.Minerals}; {s.Latitude:0.###}, {s.Longitude:0.###})"))).ToList();
+            .Select(s => (s.Id, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Name} ({s.CountryIso3}, {texts.Minerals(s.Minerals)}; {s.Latitude:0.###}, {s.Longitude:0.###})"))).ToList();
         // The picker knows a site by its label alone: where two read the same, their numbers part them.
         var repeated = Sites.GroupBy(s => s.Label).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
         Sites = Sites.Select(s => repeated.Contains(s.Label) ? (s.Id, $"{s.Label} #{s.Id}") : s).ToList();

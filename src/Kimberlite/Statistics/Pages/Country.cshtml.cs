@@ -46,7 +46,8 @@ public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IS
         return Page();
     }
 
-    public string MetricLabel(Figure f) => f.Metric is Metric.Other or Metric.Fiscal ? f.MetricText : texts[$"Metric_{f.Metric}"];
+    public Microsoft.AspNetCore.Html.IHtmlContent MetricLabel(Figure f) => f.Metric is Metric.Other or Metric.Fiscal
+        ? texts.Word(DataWords.Vocabulary.Metric, f.MetricText) : new Microsoft.AspNetCore.Html.HtmlString(System.Net.WebUtility.HtmlEncode(texts[$"Metric_{f.Metric}"]));
 
     /// <summary>Carats, US$ and US$ per carat: one chart each, one line per metric and publisher, drawn on the server.</summary>
     private List<TrendChartView> BuildCharts()

@@ -5,6 +5,9 @@
   if (!element || !window.L) return;
   const text = element.dataset;
   const categories = JSON.parse(text.categories || '{}');
+  // i18 words: a site's minerals in the reader's language ("diamond, gold" → "diamant, or").
+  const minerals = JSON.parse(text.minerals || '{}');
+  const mineralWords = m => String(m).split(/\s*[,;/]\s*/).map(w => minerals[w.toLowerCase()] || w).join(', ');
   const map = L.map(element, { zoomSnap: 0.5 }).setView([2, 20], 4.5);
   if (text.tiles) L.tileLayer(text.tiles, { maxZoom: 16 }).addTo(map);
   const filters = document.getElementById('map-filters');
@@ -44,7 +47,7 @@
     const p = item.feature.properties;
     return item.kind === 'incident'
       ? `<strong>${text.incident}</strong> · ${p.occurredOn} · ${escape(categories[p.category] || p.category)}<br>${escape(p.summary || '')}`
-      : `<strong>${text.site}</strong> · ${escape(p.name)} (${escape(p.minerals)})<br><small>${escape(p.source)}</small>`;
+      : `<strong>${text.site}</strong> · ${escape(p.name)} (${escape(mineralWords(p.minerals))})<br><small>${escape(p.source)}</small>`;
   }
   const escape = s => String(s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 

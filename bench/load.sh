@@ -49,20 +49,20 @@ measure() {
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) · $(nproc) cores · $(date -u +%FT%TZ)"
 start 5181 "$WORK/sqlite"
 BASE=http://127.0.0.1:5181
-for path in /js/map.js /lib/uplot/uPlot.iife.min.js /api/v1/countries /api/v1/countries/COD/statistics /; do
+for path in /js/map.js /lib/leaflet/leaflet.js /api/v1/countries /api/v1/countries/COD/statistics /; do
   printf '%s: %s bytes\n' "$path" "$(curl -fs "$BASE$path" | wc -c)"
 done
 # Warm-up: the JIT (static files included, or the first of them pays for tiering), the connection pool and,
 # with the cache on, one render of each address.
 wrk -t2 -c32 -d5s -s bench/mix.lua "$BASE" >/dev/null
-for path in /js/map.js /lib/uplot/uPlot.iife.min.js; do wrk -t2 -c32 -d3s "$BASE$path" >/dev/null; done
+for path in /js/map.js /lib/leaflet/leaflet.js; do wrk -t2 -c32 -d3s "$BASE$path" >/dev/null; done
 
 echo
 echo "SQLite, one instance, wrk -t2 -c32 -d${SECONDS_EACH}s --latency, same Kestrel, same run:"
 echo "| address | req/s | p99 | errors |"
 echo "| --- | --- | --- | --- |"
 measure "static /js/map.js (4 KB)" "$BASE/js/map.js" 32 "$SECONDS_EACH"
-measure "static /lib/uplot/uPlot.iife.min.js (51 KB)" "$BASE/lib/uplot/uPlot.iife.min.js" 32 "$SECONDS_EACH"
+measure "static /lib/leaflet/leaflet.js (147 KB)" "$BASE/lib/leaflet/leaflet.js" 32 "$SECONDS_EACH"
 measure "/api/v1/countries" "$BASE/api/v1/countries" 32 "$SECONDS_EACH"
 measure "/api/v1/countries/COD/statistics" "$BASE/api/v1/countries/COD/statistics" 32 "$SECONDS_EACH"
 measure "/ (dashboard)" "$BASE/" 32 "$SECONDS_EACH"

@@ -155,7 +155,7 @@ public sealed class ApiTests(BundledApp app) : IClassFixture<BundledApp>
     {
         var html = await _client.GetStringAsync("/api/docs", Cancel);
 
-        Assert.Contains("Kimberlite API", html);
+        Assert.Contains("Référence de l'API", System.Net.WebUtility.HtmlDecode(html));
         Assert.DoesNotMatch(@"(src|href)=""https?://", html);
     }
 

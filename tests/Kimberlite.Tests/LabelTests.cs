@@ -56,7 +56,8 @@ public sealed class LabelTests : EmptyAppTest
         {
             var section = LeftOutSection(await client.GetStringAsync(page, Cancel));
             Assert.Contains("Figures the analysis cannot use", section);
-            Assert.Contains("CAF · export · 2018 FY · legal (KP)", section);
+            // The figure in the reader's words (issue 18): metric and period translated, the segment as the source wrote it.
+            Assert.Matches(@"CAF · Exports · 2018 · (<span[^>]*>)?legal \(KP\)", section);
             Assert.Contains("les exportations légales étaient de 11.526 carats", section);
             Assert.Contains("segment whose meaning nobody has stated (the source's own label)", section);
             // The public reads why; only an analyst gets the form.

@@ -64,6 +64,8 @@ public sealed class PhoneTests(Browser browser, KimberliteServer server) : IClas
         var page = await PhoneAsync(context);
         await SignInPage.SignInAsync(page, server, monitor, KimberliteServer.Password);
         await page.GotoAsync("/field/new");
+        // The form's script says the connection's state last, once its handlers are on: before that a click would post the page itself.
+        await Expect(page.Locator("#connection")).Not.ToBeEmptyAsync();
 
         Assert.True(await WidthAsync(page) <= 360, $"the form is {await WidthAsync(page)} px wide");
         // RELUFA works in Cameroon: the form starts there.

@@ -166,7 +166,7 @@
   for (const radio of form.querySelectorAll('input[name="kind"]')) radio.addEventListener('change', showKind);
 
   // A site is typed, the browser offers the names from the page's list; the chosen name gives its number.
-  const sites = new Map([...document.querySelectorAll('#site-list option')].map(o => [o.value, o.dataset.id]));
+  const sites = new Map([...document.querySelectorAll('#site-list option')].map(o => [o.value.trim(), o.dataset.id]));
   for (const picker of form.querySelectorAll('input.site-picker')) {
     picker.addEventListener('input', () => {
       const id = sites.get(picker.value.trim());

@@ -12,7 +12,10 @@ public static class SignInPage
         await page.GetByLabel(emailLabel).FillAsync(email);
         await page.GetByLabel(passwordLabel, new() { Exact = true }).FillAsync(password);
         await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/account", StringComparison.Ordinal));
+        // The address first, then the page's own content: on two busy cores the load event of /account (and of its
+        // service worker's page) once took longer than 30 s although the page was there.
+        await page.WaitForURLAsync(url => url.EndsWith("/account", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+        await page.Locator("main h1").WaitForAsync(new() { Timeout = 60_000 });
     }
 }
 

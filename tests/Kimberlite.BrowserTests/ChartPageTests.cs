@@ -51,4 +51,25 @@ public sealed class ChartPageTests(Browser browser, KimberliteServer server) : I
         await Expect(country.Chart($"Carats — {name}, by year")).ToBeVisibleAsync();
         await Screenshots.SaveAsync(page, $"country-{iso3.ToLowerInvariant()}-charts-{width}");
     }
+
+    [Theory]
+    [InlineData("AGO", 360)]
+    [InlineData("AGO", 1280)]
+    [InlineData("COD", 360)]
+    public async Task NoValueWrittenOnAChartCoversAnother(string iso3, int width)
+    {
+        // Angola's publishers end in the same years with close values: their labels once sat on top of each other.
+        await using var context = await browser.NewReaderAsync(server, "pt-PT,pt");
+        var page = await context.NewPageAsync();
+        await page.SetViewportSizeAsync(width, 800);
+        await page.GotoAsync($"/countries/{iso3}");
+        var overlaps = await page.EvaluateAsync<string[]>(@"() => [...document.querySelectorAll('svg.trend-chart')].flatMap(svg => {
+            const boxes = [...svg.querySelectorAll('text.value')].map(t => ({ text: t.textContent, box: t.getBoundingClientRect() }));
+            return boxes.flatMap((a, i) => boxes.slice(i + 1)
+                .filter(b => a.box.left < b.box.right && b.box.left < a.box.right && a.box.top < b.box.bottom && b.box.top < a.box.bottom)
+                .map(b => `${svg.getAttribute('aria-label')}: ${a.text} / ${b.text}`));
+        })");
+        Assert.Empty(overlaps);
+        Assert.True(await page.Locator("svg.trend-chart text.value").CountAsync() > 0);
+    }
 }

@@ -71,6 +71,7 @@ public sealed class TrendChart
             svg.Append(Invariant($"<line class=\"tick\" x1=\"{x:0.#}\" x2=\"{x:0.#}\" y1=\"{Height - Bottom:0.#}\" y2=\"{Height - Bottom + 3:0.#}\"/>"));
             svg.Append(Invariant($"<text class=\"axis\" x=\"{x:0.#}\" y=\"{Height - 6}\" text-anchor=\"middle\">{year}</text>"));
         }
+        var wanted = new List<(int Rank, double X, double Y, string Css, string Text)>();
         foreach (var line in Lines)
         {
             var css = $"{line.Css} style{line.Style % 3}";
@@ -83,15 +84,40 @@ public sealed class TrendChart
             // Values readable without a mouse: every point of a short line, else its last point and any point standing alone.
             var lone = Runs(line.Points).Where(r => r.Count == 1).SelectMany(r => r).ToHashSet();
             foreach (var point in line.Points.Where(p => line.Points.Count <= 4 || lone.Contains(p) || p == line.Points[^1]))
-            {
-                var x = X(point.Year);
-                var anchor = x > Width - Right - 20 ? "end" : x < Left + 20 ? "start" : "middle";
-                svg.Append(Invariant($"<text class=\"value {line.Css}\" x=\"{x:0.#}\" y=\"{Y(point.Value) - 5:0.#}\" text-anchor=\"{anchor}\">{Amounts.Compact(point.Value)}</text>"));
-            }
+                wanted.Add((point == line.Points[^1] ? 0 : lone.Contains(point) ? 1 : 2, X(point.Year), Y(point.Value), line.Css, Amounts.Compact(point.Value)));
         }
+        svg.Append(PlaceValues(wanted));
         foreach (var point in Lines.SelectMany(l => l.Points).Where(p => p.Year == marked).Take(1))
             svg.Append(Invariant($"<circle class=\"marked\" cx=\"{X(point.Year):0.#}\" cy=\"{Y(point.Value):0.#}\" r=\"6\"/>"));
         return svg.Append("</svg>").ToString();
+    }
+
+    /// <summary>
+    /// Value labels that never cover one another (Angola's publishers end in the same years): each latest value first,
+    /// then lone points, then the rest; a label goes above its point, else below, else it is left to the chart's table.
+    /// </summary>
+    private static string PlaceValues(List<(int Rank, double X, double Y, string Css, string Text)> wanted)
+    {
+        const double glyph = 6.6, height = 10, gap = 3;
+        var placed = new List<(double Left, double Top, double Right, double Bottom)>();
+        var svg = new StringBuilder();
+        foreach (var (_, x, y, css, text) in wanted.OrderBy(w => w.Rank).ThenByDescending(w => w.X))
+        {
+            var width = text.Length * glyph;
+            var anchor = x > Width - Right - width / 2 ? "end" : x < Left + width / 2 ? "start" : "middle";
+            var left = anchor == "end" ? x - width : anchor == "start" ? x : x - width / 2;
+            foreach (var baseline in new[] { y - 5, y + 13 })
+            {
+                var box = (Left: left - gap, Top: baseline - height, Right: left + width + gap, Bottom: baseline + 3);
+                if (box.Top < 0 || box.Bottom > Height - Bottom
+                    || placed.Any(b => b.Left < box.Right && box.Left < b.Right && b.Top < box.Bottom && box.Top < b.Bottom))
+                    continue;
+                placed.Add(box);
+                svg.Append(Invariant($"<text class=\"value {css}\" x=\"{x:0.#}\" y=\"{baseline:0.#}\" text-anchor=\"{anchor}\">{text}</text>"));
+                break;
+            }
+        }
+        return svg.ToString();
     }
 
     /// <summary>The smallest 1, 2, 2.5 or 5 times a power of ten at or above the value: round axis labels.</summary>

@@ -112,4 +112,49 @@ public sealed class PhoneTests(Browser browser, KimberliteServer server) : IClas
         // scrolls the date field back to the middle of the screen between the press and the release of the next tap.
         await Screenshots.SaveAsync(page, "phone-360-field-visit");
     }
+
+    [Fact]
+    public async Task AMonitorRecordsAnIncidentWithTheKeyboardAlone()
+    {
+        var monitor = await server.CreateMemberAsync(Kimberlite.Accounts.MemberRole.Monitor);
+        await using var context = await browser.NewReaderAsync(server, "fr-FR,fr");
+        var page = await PhoneAsync(context);
+        await SignInPage.SignInAsync(page, server, monitor, KimberliteServer.Password);
+        await page.GotoAsync("/field/new");
+        await Expect(page.Locator("#connection")).Not.ToBeEmptyAsync();
+
+        // Tab from the top of the page to each field, as a person without a mouse or a touch screen would.
+        async Task TabToAsync(string field)
+        {
+            for (var presses = 0; presses < 80; presses++)
+            {
+                if (await page.EvaluateAsync<bool>("f => document.activeElement?.matches(f) ?? false", field))
+                    return;
+                await page.Keyboard.PressAsync("Tab");
+            }
+            Assert.Fail($"{field} cannot be reached with the Tab key");
+        }
+        await TabToAsync("#category");
+        await page.Keyboard.PressAsync("ArrowDown");
+        await TabToAsync("#occurredOn");
+        // Day and month alike: the date reads the same whichever order the browser shows its parts in.
+        await page.Keyboard.TypeAsync("11112026");
+        await TabToAsync("input[name=latitude]");
+        await page.Keyboard.TypeAsync("4.5");
+        await TabToAsync("input[name=longitude]");
+        await page.Keyboard.TypeAsync("14.25");
+        await TabToAsync("#description");
+        await page.Keyboard.TypeAsync("Barrière illégale sur la piste, taxe demandée aux creuseurs.");
+        await TabToAsync("#field-form button[type=submit]");
+        var sending = page.WaitForRequestAsync(r => r.Method == "POST" && r.Url.Contains("handler=Submit", StringComparison.Ordinal));
+        await page.Keyboard.PressAsync("Enter");
+
+        var sent = (await sending).PostDataJSON()!.Value;
+        Assert.Equal("2026-11-11", sent.GetProperty("occurredOn").GetString());
+        Assert.Equal(4.5, sent.GetProperty("latitude").GetDouble());
+        Assert.Equal("CMR", sent.GetProperty("countryIso3").GetString());
+        Assert.Equal(await page.Locator("#category option").Nth(1).GetAttributeAsync("value"), sent.GetProperty("category").GetString());
+        await Expect(page.Locator("#queue li")).ToContainTextAsync("envoyé");
+        await Screenshots.SaveAsync(page, "phone-360-field-keyboard");
+    }
 }

@@ -116,6 +116,23 @@ public sealed partial class FindingWordsTests : EmptyAppTest
     }
 
     [Fact]
+    public async Task APublishersNameInAFindingsSentenceIsMarkedAsEnglishOnAFrenchPageAndLeftPlainInEnglish()
+    {
+        await Import(IndonesiaTiny);
+        await Analyze();
+        var id = (await ApiFindings())[0].GetProperty("id").GetInt32();
+
+        var french = await Client("fr").GetStringAsync($"/findings/{id}", Cancel);
+        var list = await Client("pt").GetStringAsync("/findings", Cancel);
+        var english = await Client("en").GetStringAsync($"/findings/{id}", Cancel);
+
+        // The publishers keep their own words; a screen reader reads them in English, and the rest of the sentence in French.
+        Assert.Matches("<p class=\"explanation\">[^<]*<span lang=\"en\" title=\"[^\"]+\">Source [AB]</span>", french);
+        Assert.Contains(">Source B</span>", list);
+        Assert.DoesNotContain("<span lang=\"en\"", Regex.Match(english, "<p class=\"explanation\">.*?</p>", RegexOptions.Singleline).Value);
+    }
+
+    [Fact]
     public async Task TheFindingsPageAndTheCountryPageListTheCoalitionFirstAndSayHow()
     {
         await Import(DrCongoBeyondProduction);

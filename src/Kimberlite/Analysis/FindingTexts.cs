@@ -1,4 +1,7 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Html;
 using Kimberlite.Infrastructure.Localization;
 using Kimberlite.Statistics;
 using Microsoft.Extensions.Localization;
@@ -113,5 +116,19 @@ public sealed class FindingTexts(IStringLocalizer<Texts> texts, CountryNamer nam
         if (f.RevenueLost is { } lost && f.RatePct is { } rate)
             sentence += " " + texts["Explain_RevenueLost", Formats.Number(rate), Formats.Number(lost), f.PeriodText, f.RateSource ?? ""];
         return sentence;
+    }
+
+    /// <summary>The sentence for a page: the publishers' names in it, kept as they publish them, are marked lang="en" (a screen reader says them in English).</summary>
+    public IHtmlContent ExplainHtml(Finding f)
+    {
+        var html = HtmlEncoder.Default.Encode(Explain(f));
+        var names = Inputs(f).Select(i => i.Publisher).Append(f.RateSource).OfType<string>().Select(n => n.Trim())
+            .Where(n => n.Length > 2 && n.Any(char.IsLetter)).Distinct().OrderByDescending(n => n.Length).ToList();
+        if (names.Count == 0 || Formats.Language == "en")
+            return new HtmlString(html);
+        // One pass over every name at once: a shorter name inside a longer one is not wrapped twice.
+        var pattern = string.Join('|', names.Select(n => Regex.Escape(HtmlEncoder.Default.Encode(n))));
+        var title = HtmlEncoder.Default.Encode(texts["Wd_AsPublished"].Value);
+        return new HtmlString(Regex.Replace(html, pattern, m => $"<span lang=\"en\" title=\"{title}\">{m.Value}</span>"));
     }
 }

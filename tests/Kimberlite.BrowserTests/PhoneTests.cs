@@ -155,6 +155,8 @@ public sealed class PhoneTests(Browser browser, KimberliteServer server) : IClas
         Assert.Equal("CMR", sent.GetProperty("countryIso3").GetString());
         Assert.Equal(await page.Locator("#category option").Nth(1).GetAttributeAsync("value"), sent.GetProperty("category").GetString());
         await Expect(page.Locator("#queue li")).ToContainTextAsync("envoyé");
+        // Once sent, the line above the form no longer says the report is kept in the phone.
+        await Expect(page.Locator("#connection")).ToHaveTextAsync("Connecté : les signalements partent tout de suite.");
         await Screenshots.SaveAsync(page, "phone-360-field-keyboard");
     }
 }

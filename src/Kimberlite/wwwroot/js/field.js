@@ -125,6 +125,8 @@
     } finally {
       flushing = false;
       await render();
+      // Sent: the line says the connection again, not "kept in this phone" beside a report marked sent.
+      if (navigator.onLine) showConnection();
     }
   }
 

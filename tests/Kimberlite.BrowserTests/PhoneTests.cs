@@ -57,6 +57,24 @@ public sealed class PhoneTests(Browser browser, KimberliteServer server) : IClas
     }
 
     [Fact]
+    public async Task AFindingsComparedNumbersAreReadableOnA360PixelPhone()
+    {
+        // A long label ("Autre source : Rough & Polished (local report…)") once squeezed its value into a 16 px column.
+        await using var context = await browser.NewReaderAsync(server, "fr-FR,fr");
+        var page = await PhoneAsync(context);
+        await page.GotoAsync("/findings");
+        var links = await page.Locator("ol.findings a[href^='/findings/']").EvaluateAllAsync<string[]>("a => a.slice(0, 5).map(x => x.getAttribute('href'))");
+        Assert.NotEmpty(links);
+        foreach (var link in links)
+        {
+            await page.GotoAsync(link);
+            var narrow = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('dl.provenance dd')].filter(d => d.getBoundingClientRect().width < 200).map(d => d.textContent.trim())");
+            Assert.True(narrow.Length == 0, $"{link}: values squeezed under 200 px: {string.Join(" | ", narrow)}");
+        }
+        await Screenshots.SaveAsync(page, "phone-360-finding-numbers");
+    }
+
+    [Fact]
     public async Task AMonitorOnA360PixelPhoneRecordsAVisitByTypingPartOfTheSitesName()
     {
         var monitor = await server.CreateMemberAsync(Kimberlite.Accounts.MemberRole.Monitor);

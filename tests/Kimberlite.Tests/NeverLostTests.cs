@@ -104,7 +104,7 @@ public sealed partial class NeverLostTests : EmptyAppTest
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains($"<h1>{title}</h1>", html);
         Assert.Contains("<header class=\"top\">", html);
-        Assert.Contains("<span class=\"badge\">GET</span> <code>/api/v1/documents</code>", html);
+        Assert.Contains("<code class=\"badge\">GET</code> <code>/api/v1/documents</code>", html);
         Assert.Contains(publicWho, html);
         Assert.Contains("href=\"/openapi/v1.json\"", html);
         Assert.Contains("<form method=\"get\" action=\"/api/v1/documents\"", html);
@@ -121,7 +121,7 @@ public sealed partial class NeverLostTests : EmptyAppTest
         Assert.Contains(("GET", "/api/v1/sites", "tout le monde, sans jeton"), sites);
     }
 
-    [GeneratedRegex("<span class=\"badge\">(\\w+)</span> <code>([^<]+)</code></h3>(?:(?!</article>).)*?<strong>[^<]+</strong> ([^<]+)</p>", RegexOptions.Singleline)]
+    [GeneratedRegex("<code class=\"badge\">(\\w+)</code> <code>([^<]+)</code></h3>(?:(?!</article>).)*?<strong>[^<]+</strong> ([^<]+)</p>", RegexOptions.Singleline)]
     private static partial Regex OperationPattern();
 
     [Fact]

@@ -65,7 +65,7 @@ public sealed partial class ReadersLanguageTests(BundledApp app) : IClassFixture
     {
         var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
-        var seeds = new[] { "/", "/countries", "/datasets", "/map", "/sites", "/findings", "/labels", "/advocacy", "/advocacy/meetings", "/library", "/account/signin" }
+        var seeds = new[] { "/", "/countries", "/datasets", "/map", "/sites", "/findings", "/labels", "/advocacy", "/advocacy/meetings", "/library", "/account/signin", "/api/docs" }
             .Concat(Kimberlite.Statistics.CountryCodes.Coalition.Select(c => $"/countries/{c}"));
         var found = await CrawlAsync(client, language, seeds, follow: true);
 

@@ -1,5 +1,6 @@
 using Kimberlite.Accounts;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 
@@ -21,6 +22,29 @@ public sealed class ApiDocsModel(ApiReference reference, IStringLocalizer<Locali
         Policies.Administrator => texts["Lo_ApiWhoAdministrator"],
         _ => texts["Lo_ApiWhoRole", texts[$"Role_{policy}"]],
     };
+
+    /// <summary>The reference's words in the reader's language; words with no translation yet stay as the API wrote them, marked as English.</summary>
+    public IHtmlContent Words(string key, string english)
+    {
+        var text = texts[key];
+        if (!text.ResourceNotFound)
+            return Prose(text.Value);
+        var marked = new HtmlContentBuilder();
+        return marked.AppendHtml("<span lang=\"en\">").AppendHtml(Prose(english)).AppendHtml("</span>");
+    }
+
+    /// <summary>Text whose `quoted` parts are code (paths, fields, values to send): shown as &lt;code&gt;, the rest encoded.</summary>
+    public static IHtmlContent Prose(string text)
+    {
+        var html = new HtmlContentBuilder();
+        var parts = text.Split('`');
+        for (var i = 0; i < parts.Length; i++)
+            if (i % 2 == 1 && i < parts.Length - 1)
+                html.AppendHtml("<code>").Append(parts[i]).AppendHtml("</code>");
+            else
+                html.Append(i % 2 == 1 ? "`" + parts[i] : parts[i]);
+        return html;
+    }
 
     public string Where(string location) => location switch
     {

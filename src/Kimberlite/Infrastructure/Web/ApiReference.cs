@@ -8,12 +8,26 @@ using Microsoft.OpenApi;
 namespace Kimberlite.Infrastructure.Web;
 
 /// <summary>One operation of the API as the reference page shows it: what to send, what comes back, who may call it.</summary>
-public sealed record ApiOperation(string Tag, string Method, string Path, string? Summary, string? Description,
+public sealed record ApiOperation(string Tag, string OperationId, string Method, string Path, string? Summary, string? Description,
     IReadOnlyList<ApiParameter> Parameters, string? RequestBody, IReadOnlyList<(string Status, string? Schema)> Responses, string Access)
 {
     /// <summary>A plain HTML form can try it: a GET with no part of the path to fill in.</summary>
     public bool CanTry => Method == "GET" && !Path.Contains('{', StringComparison.Ordinal);
+    public string TagAnchor => "tag-" + ApiTextKeys.Tag(Tag)["Ao_Tag_".Length..].ToLowerInvariant();
     public string Anchor => (Method + Path).ToLowerInvariant().Replace('/', '-').Replace("{", "", StringComparison.Ordinal).Replace("}", "", StringComparison.Ordinal);
+}
+
+/// <summary>
+/// Where the reference finds its words in the reader's language: keyed by operation id (WithName), parameter name and tag, so that
+/// a new or renamed operation has no words until they are written, and ApiReferenceLanguageTests says so.
+/// </summary>
+public static class ApiTextKeys
+{
+    public static string Summary(string operationId) => "Ao_Op_" + operationId;
+    public static string Description(string operationId) => "Ao_OpNote_" + operationId;
+    public static string Parameter(string operationId, string name) => $"Ao_Param_{operationId}_{name}";
+    public static string Tag(string tag) =>
+        "Ao_Tag_" + string.Concat(tag.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
 }
 
 public sealed record ApiParameter(string Name, string In, bool Required, string Type, string? Description);
@@ -84,7 +98,7 @@ public sealed partial class ApiReference(IServiceProvider services, EndpointData
                             responses.Add((response.Name, schema));
                         }
                     var tag = op.Value.TryGetProperty("tags", out var tags) && tags.GetArrayLength() > 0 ? tags[0].GetString() ?? "" : "";
-                    operations.Add(new ApiOperation(tag, method, path.Name, Text(op.Value, "summary"), Text(op.Value, "description"), parameters, body, responses,
+                    operations.Add(new ApiOperation(tag, Text(op.Value, "operationId") ?? method + path.Name, method, path.Name, Text(op.Value, "summary"), Text(op.Value, "description"), parameters, body, responses,
                         access.GetValueOrDefault((method, Normal(path.Name)), "")));
                 }
         var schemas = new List<ApiSchema>();

@@ -132,6 +132,31 @@ public sealed class PhoneTests(Browser browser, KimberliteServer server) : IClas
     }
 
     [Fact]
+    public async Task AnIncidentAtAKnownSiteStartsAtTheSitesPlaceAndCountry()
+    {
+        // Coordinates are required, and the site list already holds them: the monitor no longer types them again.
+        var monitor = await server.CreateMemberAsync(Kimberlite.Accounts.MemberRole.Monitor);
+        await using var context = await browser.NewReaderAsync(server, "fr-FR,fr");
+        var page = await PhoneAsync(context);
+        await SignInPage.SignInAsync(page, server, monitor, KimberliteServer.Password);
+        await page.GotoAsync("/field/new");
+        await Expect(page.Locator("#connection")).Not.ToBeEmptyAsync();
+        var site = page.Locator("#site-list option[data-country='CAF']").First;
+        var (label, latitude) = (await site.GetAttributeAsync("value"), await site.GetAttributeAsync("data-lat"));
+
+        await page.GetByLabel("Site concerné (s'il y en a un)").FillAsync(label!);
+
+        await Expect(page.GetByLabel("Latitude", new() { Exact = true })).ToHaveValueAsync(latitude!);
+        await Expect(page.GetByLabel("Longitude", new() { Exact = true })).Not.ToBeEmptyAsync();
+        await Expect(page.GetByLabel("Pays")).ToHaveValueAsync("CAF");
+        // Coordinates the monitor typed first are kept.
+        await page.GetByLabel("Latitude", new() { Exact = true }).FillAsync("5.5");
+        await page.GetByLabel("Site concerné (s'il y en a un)").FillAsync("");
+        await page.GetByLabel("Site concerné (s'il y en a un)").FillAsync(label!);
+        await Expect(page.GetByLabel("Latitude", new() { Exact = true })).ToHaveValueAsync("5.5");
+    }
+
+    [Fact]
     public async Task AMonitorRecordsAnIncidentWithTheKeyboardAlone()
     {
         var monitor = await server.CreateMemberAsync(Kimberlite.Accounts.MemberRole.Monitor);

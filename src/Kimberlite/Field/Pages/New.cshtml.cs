@@ -21,7 +21,7 @@ public sealed class NewModel(KimberliteDb db, FieldSubmissions submissions, Evid
 {
     public IReadOnlyList<Organisation> Organisations { get; private set; } = [];
     /// <summary>Every site, in the page itself, so that a visit can be recorded offline.</summary>
-    public IReadOnlyList<(int Id, string Label)> Sites { get; private set; } = [];
+    public IReadOnlyList<(int Id, string Label, string Country, double Latitude, double Longitude)> Sites { get; private set; } = [];
     /// <summary>The country the form starts on: that of the monitor's (first) organisation, not the first in the list.</summary>
     public string? DefaultCountry { get; private set; }
 
@@ -34,10 +34,10 @@ public sealed class NewModel(KimberliteDb db, FieldSubmissions submissions, Evid
         Sites = (await db.MiningSites.AsNoTracking().OrderBy(s => s.CountryIso3).ThenBy(s => s.Name).ThenBy(s => s.Id)
             .Select(s => new { s.Id, s.Name, s.CountryIso3, s.Minerals, s.Latitude, s.Longitude }).ToListAsync(cancellationToken))
             .OrderBy(s => s.CountryIso3 == DefaultCountry ? 0 : 1)
-            .Select(s => (s.Id, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Name} ({s.CountryIso3}, {texts.Minerals(s.Minerals)}; {s.Latitude:0.###}, {s.Longitude:0.###})"))).ToList();
+            .Select(s => (s.Id, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Name} ({s.CountryIso3}, {texts.Minerals(s.Minerals)}; {s.Latitude:0.###}, {s.Longitude:0.###})"), s.CountryIso3, s.Latitude, s.Longitude)).ToList();
         // The picker knows a site by its label alone: where two read the same, their numbers part them.
         var repeated = Sites.GroupBy(s => s.Label).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
-        Sites = Sites.Select(s => repeated.Contains(s.Label) ? (s.Id, $"{s.Label} #{s.Id}") : s).ToList();
+        Sites = Sites.Select(s => repeated.Contains(s.Label) ? s with { Label = $"{s.Label} #{s.Id}" } : s).ToList();
     }
 
     /// <summary>

@@ -168,12 +168,18 @@
   for (const radio of form.querySelectorAll('input[name="kind"]')) radio.addEventListener('change', showKind);
 
   // A site is typed, the browser offers the names from the page's list; the chosen name gives its number.
-  const sites = new Map([...document.querySelectorAll('#site-list option')].map(o => [o.value.trim(), o.dataset.id]));
+  const sites = new Map([...document.querySelectorAll('#site-list option')].map(o => [o.value.trim(), o.dataset]));
   for (const picker of form.querySelectorAll('input.site-picker')) {
     picker.addEventListener('input', () => {
-      const id = sites.get(picker.value.trim());
-      picker.nextElementSibling.value = id ?? '';
-      picker.setCustomValidity(picker.value.trim() && !id ? picker.dataset.unknown : '');
+      const site = sites.get(picker.value.trim());
+      picker.nextElementSibling.value = site?.id ?? '';
+      picker.setCustomValidity(picker.value.trim() && !site ? picker.dataset.unknown : '');
+      // An incident at a known site starts at the site's place and country, which the monitor may then correct; typed coordinates are kept.
+      if (site && picker.id === 'incident-site' && !form.elements.latitude.value && !form.elements.longitude.value) {
+        form.elements.latitude.value = site.lat;
+        form.elements.longitude.value = site.lon;
+        form.elements.countryIso3.value = site.country;
+      }
     });
   }
   // Another organisation of the monitor's: its country becomes the incident's, which stays changeable.

@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Kimberlite.BrowserTests;
 
 /// <summary>
-/// An analyst opens a finding from a country's page, confirms it with a note, and the decision holds:
+/// An analyst opens a finding from a country's page, through its list of findings, confirms it with a note, and the decision holds:
 /// on the finding's page after the redirect and a reload, in its history, and in the list of findings.
 /// </summary>
 public sealed partial class FindingDecisionTests(Browser browser, KimberliteServer server) : IClassFixture<KimberliteServer>
@@ -24,8 +24,11 @@ public sealed partial class FindingDecisionTests(Browser browser, KimberliteServ
         var country = await new CountryPage(page).OpenAsync("COD");
 
         await Expect(country.FindingsSection("Constats")).ToBeVisibleAsync();
-        await Expect(country.FindingLink("Constats", DrcOvervaluation2011)).ToHaveCountAsync(1);
-        var finding = await country.OpenFindingAsync("Constats", DrcOvervaluation2011);
+        // The country page shows its five most serious findings; the 2011 overvaluation is on its paged list, one tap away.
+        var list = await country.SeeAllFindingsAsync("Constats", new Regex(@"^Voir les \d+ constats$"));
+        await Expect(list.Item(DrcOvervaluation2011)).ToHaveCountAsync(1);
+        await list.RunAndWaitForNextLoadAsync(() => FindingsPage.TitleLink(list.Item(DrcOvervaluation2011)).ClickAsync());
+        var finding = new FindingPage(page);
 
         await Expect(finding.Page).ToHaveURLAsync(FindingAddress());
         var address = finding.Page.Url;

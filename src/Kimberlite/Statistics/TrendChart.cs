@@ -159,7 +159,8 @@ public sealed class TrendChart
 }
 
 /// <summary>What the chart partial draws: the chart, its title and unit, which measure ("carats", "usd", "perCarat") and a year to ring.</summary>
-public sealed record TrendChartView(string Id, string Title, string Unit, string Measure, TrendChart Chart, int? Marked = null, string? Label = null);
+// Compact: a dashboard card keys each metric once and folds the key per source with the sentences and the table (docs/decisions/040).
+public sealed record TrendChartView(string Id, string Title, string Unit, string Measure, TrendChart Chart, int? Marked = null, string? Label = null, bool Compact = false);
 
 /// <summary>Whether a country's latest production and exports compare like with like: same year, same family of source.</summary>
 public sealed record LatestComparison(int? ProductionYear, int? ExportYear, SourceKind? ProductionKind, SourceKind? ExportKind)

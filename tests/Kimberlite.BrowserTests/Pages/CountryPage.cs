@@ -43,6 +43,17 @@ public sealed class CountryPage(IPage page) : SitePage(page)
     public ILocator FindingLink(string heading, string title) =>
         FindingsSection(heading).GetByRole(AriaRole.List).GetByRole(AriaRole.Link, new() { Name = title, Exact = true });
 
+    /// <summary>The link under the country's first findings to all of them on the paged list ("Voir les 45 constats").</summary>
+    public ILocator AllFindingsLink(string heading, System.Text.RegularExpressions.Regex name) =>
+        FindingsSection(heading).GetByRole(AriaRole.Link, new() { NameRegex = name });
+
+    /// <summary>Follows that link and waits for the list of findings.</summary>
+    public async Task<FindingsPage> SeeAllFindingsAsync(string heading, System.Text.RegularExpressions.Regex name)
+    {
+        await RunAndWaitForNextLoadAsync(() => AllFindingsLink(heading, name).ClickAsync());
+        return new FindingsPage(Page);
+    }
+
     /// <summary>Follows the first title link of that name in the findings section and waits for the finding's page.</summary>
     public async Task<FindingPage> OpenFindingAsync(string heading, string title)
     {

@@ -20,6 +20,8 @@ public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IS
     public IReadOnlyList<(string Publisher, string Years)> ChartSources { get; private set; } = [];
     public int ConflictCount => Profile.Groups.Count(g => g.SourcesDiffer);
     public IReadOnlyList<Finding> Findings { get; private set; } = [];
+    /// <summary>The findings a busy reader sees on the country page, the most serious first; the others are on /findings.</summary>
+    public const int FindingsShown = 5;
     public Analysis.Labels.LeftOutSection LeftOut { get; private set; } = null!;
     /// <summary>The recommendations and commitments concerning the country that the reader may see.</summary>
     public Advocacy.Pages.ItemList Recommendations { get; private set; } = null!;

@@ -81,11 +81,14 @@ public sealed class FindingTexts(IStringLocalizer<Texts> texts, CountryNamer nam
         // A name, the same in every language: it tells a Comtrade finding from its Kimberley Process twin.
         if (f.FromComtrade)
             detail.Add("UN Comtrade");
-        return texts["Finding_Title", Rule(f.Rule), names.Name(f.CountryIso3), f.PeriodText, string.Join(" · ", detail)];
+        return texts["Finding_Title", Rule(f.Rule), names.Name(f.CountryIso3), Period(f), string.Join(" · ", detail)];
     }
 
     /// <summary>A unit as the inputs write it (ct, USD, USD/ct), in the reader's writing.</summary>
     public string UnitOfInput(string unit) => unit switch { "ct" => Unit(Measures.Carats), "USD" => Unit(Measures.Usd), "USD/ct" => Unit(Measures.UsdPerCarat), _ => unit };
+
+    /// <summary>The finding's year and period in the reader's words ("2024 janv.–sept.", "2023 1er semestre").</summary>
+    public string Period(Finding f) => texts.YearAndPeriod(f.PeriodText);
 
     /// <summary>The plain sentence that states the finding with its numbers.</summary>
     public string Explain(Finding f)
@@ -102,19 +105,19 @@ public sealed class FindingTexts(IStringLocalizer<Texts> texts, CountryNamer nam
         var expected = Value(f.Expected, f.Measure);
         var sentence = f.Rule switch
         {
-            FindingRule.SourceConflict => texts["Explain_SourceConflict", whose, f.PeriodText, measure, Publisher("other"), observed, Publisher("preferred"), expected, gap, tolerance],
+            FindingRule.SourceConflict => texts["Explain_SourceConflict", whose, Period(f), measure, Publisher("other"), observed, Publisher("preferred"), expected, gap, tolerance],
             FindingRule.Balance => RuleSentences.Balance(texts, f, inputs, country, observed, expected, gap, tolerance),
             // "Exports to Belgium declared by …": no verb agrees with a country's name, which may be plural.
-            FindingRule.MirrorGap when f.PartnerIso3 is { } p => texts["Explain_MirrorGap", names.To(p), names.By(f.CountryIso3), f.PeriodText, measure,
+            FindingRule.MirrorGap when f.PartnerIso3 is { } p => texts["Explain_MirrorGap", names.To(p), names.By(f.CountryIso3), Period(f), measure,
                 expected, names.From(f.CountryIso3), names.By(p), observed, gap, tolerance],
             FindingRule.ValuationGap or FindingRule.Overvaluation => RuleSentences.Valuation(texts, names, f, country, observed, expected, tolerance),
             FindingRule.SuddenChange => RuleSentences.SuddenChange(texts, f, inputs, country, observed, expected, Value),
             FindingRule.TradingHub => RuleSentences.TradingHub(texts, f, country, observed, expected, gap, tolerance),
-            FindingRule.PartsAndTotal => texts["Explain_PartsAndTotal", whose, f.PeriodText, measure, Publisher("total"), observed, expected, gap],
+            FindingRule.PartsAndTotal => texts["Explain_PartsAndTotal", whose, Period(f), measure, Publisher("total"), observed, expected, gap],
             _ => f.Rule.ToString(),
         };
         if (f.RevenueLost is { } lost && f.RatePct is { } rate)
-            sentence += " " + texts["Explain_RevenueLost", Formats.Number(rate), Formats.Number(lost), f.PeriodText, f.RateSource ?? ""];
+            sentence += " " + texts["Explain_RevenueLost", Formats.Number(rate), Formats.Number(lost), Period(f), f.RateSource ?? ""];
         return sentence;
     }
 

@@ -18,9 +18,9 @@ internal static class RuleSentences
         {
             var last = inputs.Select(i => i.Role).FirstOrDefault(r => r.StartsWith("history:"))?["history:".Length..] ?? "";
             var missing = int.TryParse(last, out var from) && f.Year is { } to && to - from > 2 ? $"{from + 1}–{to - 1}" : int.TryParse(last, out from) ? $"{from + 1}" : "";
-            return texts["Rules_SuddenCollapse", country, f.PeriodText, What(texts, f), observed, expected, last, fall, missing, Formats.Number(f.TolerancePercent)];
+            return texts["Rules_SuddenCollapse", country, texts.YearAndPeriod(f.PeriodText), What(texts, f), observed, expected, last, fall, missing, Formats.Number(f.TolerancePercent)];
         }
-        return texts[f.Gap < 0 ? "Rules_SuddenFall" : "Rules_SuddenRise", country, f.PeriodText, What(texts, f), observed, expected, fall,
+        return texts[f.Gap < 0 ? "Rules_SuddenFall" : "Rules_SuddenRise", country, texts.YearAndPeriod(f.PeriodText), What(texts, f), observed, expected, fall,
             value(f.ExpectedLow ?? f.Expected, f.Measure), value(f.ExpectedHigh ?? f.Expected, f.Measure), Formats.Number(f.TolerancePercent)];
     }
 
@@ -31,19 +31,19 @@ internal static class RuleSentences
         var gap = Formats.Percent(Math.Abs(f.GapPercent)).TrimStart('+');
         var basis = f.Key.EndsWith("|production") ? "Production" : f.Key.EndsWith("|regional") ? "Regional" : "Partner";
         return f.Rule == FindingRule.ValuationGap
-            ? texts[$"Explain_Valuation{basis}", country, f.PeriodText, observed, expected, gap, tolerance, to, by]
-            : texts[$"Rules_Overvaluation{basis}", country, f.PeriodText, observed, expected, gap, tolerance, to, by];
+            ? texts[$"Explain_Valuation{basis}", country, texts.YearAndPeriod(f.PeriodText), observed, expected, gap, tolerance, to, by]
+            : texts[$"Rules_Overvaluation{basis}", country, texts.YearAndPeriod(f.PeriodText), observed, expected, gap, tolerance, to, by];
     }
 
     public static string TradingHub(IStringLocalizer texts, Finding f, string country, string observed, string expected, string gap, string tolerance) =>
-        texts[f.Key.EndsWith("|" + TradingHubRule.Markup) ? "Rules_HubMarkup" : "Rules_HubBeyondImports", country, f.PeriodText, observed, expected, gap, tolerance];
+        texts[f.Key.EndsWith("|" + TradingHubRule.Markup) ? "Rules_HubMarkup" : "Rules_HubBeyondImports", country, texts.YearAndPeriod(f.PeriodText), observed, expected, gap, tolerance];
 
     /// <summary>Production alone where no import figure is known; the 2004 precedent only for the Republic of the Congo's own case.</summary>
     public static string Balance(IStringLocalizer texts, Finding f, IReadOnlyList<FindingInput> inputs, string country, string observed, string expected, string gap, string tolerance)
     {
         var sentence = inputs.Any(i => i.Role == "imports")
-            ? texts["Explain_Balance", country, f.PeriodText, observed, expected, gap, tolerance].Value
-            : texts["Rules_BalanceProductionAlone", country, f.PeriodText, observed, expected, gap, tolerance].Value;
+            ? texts["Explain_Balance", country, texts.YearAndPeriod(f.PeriodText), observed, expected, gap, tolerance].Value
+            : texts["Rules_BalanceProductionAlone", country, texts.YearAndPeriod(f.PeriodText), observed, expected, gap, tolerance].Value;
         return f.CountryIso3 == "COG" ? sentence + " " + texts["Rules_BalanceCongo2004"] : sentence;
     }
 }

@@ -62,18 +62,21 @@ public static partial class DataWords
         PeriodText(texts, figure) is { } written ? new HtmlString(HtmlEncoder.Default.Encode(written)) : texts.Word(Vocabulary.Period, figure.PeriodText);
 
     /// <summary>The period in the reader's language, or null where neither its structure nor the resources give it.</summary>
-    public static string? PeriodText(this IStringLocalizer texts, Figure figure)
+    public static string? PeriodText(this IStringLocalizer texts, Figure figure) =>
+        WithinYear(texts, figure.Period) ?? texts.Translate(Vocabulary.Period, figure.PeriodText);
+
+    /// <summary>A year and its period as the analysis writes them ("2024 Jan-Sep", "2023 H1"), in the reader's language ("2024 janv.–sept."); a whole year or a period not understood, as written.</summary>
+    public static string YearAndPeriod(this IStringLocalizer texts, string written) =>
+        Period.ParseCombined(written) is var p && WithinYear(texts, p) is { } part ? $"{p.Year} {part}" : written;
+
+    private static string? WithinYear(IStringLocalizer texts, Period p) => p switch
     {
-        var p = figure.Period;
-        return p switch
-        {
-            { Kind: PeriodKind.Half, StartMonth: { } m } => texts[m == 1 ? "Wd_Half1" : "Wd_Half2"].Value,
-            { Kind: PeriodKind.Quarter, StartMonth: { } m } => texts["Wd_Quarter", (m + 2) / 3].Value,
-            { Kind: PeriodKind.Month, StartMonth: { } m } => MonthName(m),
-            { Kind: PeriodKind.Span, StartMonth: { } from, EndMonth: { } to } when p.Year == p.EndYear => $"{MonthName(from)}–{MonthName(to)}",
-            _ => texts.Translate(Vocabulary.Period, figure.PeriodText),
-        };
-    }
+        { Kind: PeriodKind.Half, StartMonth: { } m } => texts[m == 1 ? "Wd_Half1" : "Wd_Half2"].Value,
+        { Kind: PeriodKind.Quarter, StartMonth: { } m } => texts["Wd_Quarter", (m + 2) / 3].Value,
+        { Kind: PeriodKind.Month, StartMonth: { } m } => MonthName(m),
+        { Kind: PeriodKind.Span, StartMonth: { } from, EndMonth: { } to } when p.Year == p.EndYear => $"{MonthName(from)}–{MonthName(to)}",
+        _ => null,
+    };
 
     /// <summary>The parts a year was added up from, in the reader's language: "artisanal 1er semestre + industriel 1er semestre".</summary>
     public static string Parts(this IStringLocalizer texts, SeriesPoint point) =>

@@ -76,7 +76,7 @@
   const escape = s => String(s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
   // i18 map: points whose marks would touch at this zoom become one mark with their number; groups whose circles
-  // would touch merge again, so that no two marks overlap and a click or a tap always opens the group it lands on.
+  // would touch (their square boxes, which also keeps the circles apart) merge again, so that no two marks overlap and a click or a tap always opens the group it lands on.
   const diameter = n => n > 1 ? Math.round(20 + Math.min(10, Math.log2(n) * 1.5)) : 12;
   function groups() {
     let all = visible().map(item => {
@@ -88,7 +88,8 @@
       merged = false;
       const next = [];
       for (const g of all) {
-        const near = next.find(h => Math.hypot(g.x - h.x, g.y - h.y) < (diameter(g.items.length) + diameter(h.items.length)) / 2 + 3);
+        const gap = h => (diameter(g.items.length) + diameter(h.items.length)) / 2 + 3;
+        const near = next.find(h => Math.abs(g.x - h.x) < gap(h) && Math.abs(g.y - h.y) < gap(h));
         if (!near) { next.push(g); continue; }
         const n = near.items.length, m = g.items.length;
         near.x = (near.x * n + g.x * m) / (n + m); near.y = (near.y * n + g.y * m) / (n + m);

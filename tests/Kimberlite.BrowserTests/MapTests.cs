@@ -65,6 +65,14 @@ public sealed class MapTests(Browser browser, KimberliteServer server) : IClassF
         await popup.GetByRole(AriaRole.Button, new() { Name = "Précédents" }).FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         await Expect(popup.GetByRole(AriaRole.Status)).ToHaveTextAsync($"11–20 sur {total}");
+
+        // A group of hundreds is read closer: "Voir de plus près" zooms to its points, and its groups split.
+        await popup.GetByRole(AriaRole.Button, new() { Name = "Voir de plus près" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator(".leaflet-popup")).ToHaveCountAsync(0);
+        await page.WaitForFunctionAsync("n => document.querySelectorAll('.leaflet-marker-icon.cluster').length > n", counts.Count);
+        var closer = await page.Locator(".leaflet-marker-icon.cluster.group").AllInnerTextsAsync();
+        Assert.True(closer.Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).Max() < total, $"still a group of {total}");
     }
 
     [Fact]

@@ -131,6 +131,7 @@
       const from = page * size, to = Math.min(group.length, from + size);
       const status = text.page.replace('{0}', from + 1).replace('{1}', to).replace('{2}', group.length);
       box.innerHTML = `<strong>${escape(text.group.replace('{0}', group.length))}</strong>`
+        + (text.zoomGroup && map.getZoom() < map.getMaxZoom() ? ` <button type="button" data-zoom-group>${escape(text.zoomGroup)}</button>` : '')
         + `<ol start="${from + 1}">${group.slice(from, to).map(g => `<li>${describe(g.item)}</li>`).join('')}</ol>`
         + credit(group.map(g => g.item))
         + (pages > 1 ? `<p class="pager"><button type="button" data-step="-1"${page === 0 ? ' disabled' : ''}>${escape(text.previous)}</button>`
@@ -138,6 +139,13 @@
           + `<button type="button" data-step="1"${page === pages - 1 ? ' disabled' : ''}>${escape(text.next)}</button></p>` : '');
     };
     box.addEventListener('click', e => {
+      // A large group is easier read closer: the map zooms to its points, whose groups then split.
+      if (e.target.dataset?.zoomGroup !== undefined) {
+        L.DomEvent.stopPropagation(e);
+        map.closePopup();
+        map.fitBounds(L.latLngBounds(group.map(g => [g.lat, g.lon])), { padding: [30, 30], maxZoom: map.getZoom() + 3 });
+        return;
+      }
       const step = Number(e.target.dataset?.step || 0);
       if (!step) return;
       L.DomEvent.stopPropagation(e);

@@ -114,35 +114,40 @@ public sealed class TrendChart
             foreach (var point in line.Points.Where(p => line.Points.Count <= 4 || lone.Contains(p) || p == line.Points[^1] || p.Year == marked))
                 wanted.Add((point.Year == marked ? 0 : point == line.Points[^1] ? 1 : lone.Contains(point) ? 2 : 3, X(point.Year), Y(point.Value), line.Css, Amounts.Compact(point.Value)));
         }
-        svg.Append(PlaceValues(wanted));
-        // Every value of the year a finding speaks of is ringed: the disputed ones sit side by side.
-        foreach (var point in Lines.SelectMany(l => l.Points).Where(p => p.Year == marked))
-            svg.Append(Invariant($"<circle class=\"marked\" cx=\"{X(point.Year):0.#}\" cy=\"{Y(point.Value):0.#}\" r=\"6\"/>"));
+        // Every value of the year a finding speaks of is ringed: the disputed ones sit side by side, their labels clear of the rings.
+        var rings = Lines.SelectMany(l => l.Points).Where(p => p.Year == marked).Select(p => (X: X(p.Year), Y: Y(p.Value))).ToList();
+        svg.Append(PlaceValues(wanted, rings));
+        foreach (var (x, y) in rings)
+            svg.Append(Invariant($"<circle class=\"marked\" cx=\"{x:0.#}\" cy=\"{y:0.#}\" r=\"6\"/>"));
         return svg.Append("</svg>").ToString();
     }
 
     /// <summary>
     /// Value labels that never cover one another (Angola's publishers end in the same years): the values of the year a
-    /// finding speaks of first, then each latest value, then lone points, then the rest; a label goes above its point, else below, else it is left to the chart's table.
+    /// finding speaks of first, then each latest value, then lone points, then the rest; a label goes above its point, else below,
+    /// else beside it, else it is left to the chart's table.
     /// </summary>
-    private static string PlaceValues(List<(int Rank, double X, double Y, string Css, string Text)> wanted)
+    private static string PlaceValues(List<(int Rank, double X, double Y, string Css, string Text)> wanted, List<(double X, double Y)> rings)
     {
         const double glyph = 6.6, height = 10, gap = 3;
-        var placed = new List<(double Left, double Top, double Right, double Bottom)>();
+        var placed = rings.Select(r => (Left: r.X - 6, Top: r.Y - 6, Right: r.X + 6, Bottom: r.Y + 6)).ToList();
         var svg = new StringBuilder();
         foreach (var (_, x, y, css, text) in wanted.OrderBy(w => w.Rank).ThenByDescending(w => w.X))
         {
             var width = text.Length * glyph;
             var anchor = x > Width - Right - width / 2 ? "end" : x < Left + width / 2 ? "start" : "middle";
-            var left = anchor == "end" ? x - width : anchor == "start" ? x : x - width / 2;
-            foreach (var baseline in new[] { y - 5, y + 13 })
+            var middle = anchor == "end" ? x - width : anchor == "start" ? x : x - width / 2;
+            // Above the point, else below, else beside it (right, then left): a ringed year's values sit close together.
+            // A ringed point's label stands clear of its ring.
+            var pad = rings.Any(r => Math.Abs(r.X - x) < 0.01 && Math.Abs(r.Y - y) < 0.01) ? 4 : 0;
+            foreach (var (at, left, baseline, side) in new[] { (x, middle, y - 5 - pad, anchor), (x, middle, y + 13 + pad, anchor), (x + 9 + pad / 4.0, x + 9 + pad / 4.0, y + 3.5, "start"), (x - 9 - pad / 4.0, x - 9 - pad / 4.0 - width, y + 3.5, "end") })
             {
                 var box = (Left: left - gap, Top: baseline - height, Right: left + width + gap, Bottom: baseline + 3);
-                if (box.Top < 0 || box.Bottom > Height - Bottom
+                if (box.Top < 0 || box.Bottom > Height - Bottom || box.Left < 0 || box.Right > Width
                     || placed.Any(b => b.Left < box.Right && box.Left < b.Right && b.Top < box.Bottom && box.Top < b.Bottom))
                     continue;
                 placed.Add(box);
-                svg.Append(Invariant($"<text class=\"value {css}\" x=\"{x:0.#}\" y=\"{baseline:0.#}\" text-anchor=\"{anchor}\">{text}</text>"));
+                svg.Append(Invariant($"<text class=\"value {css}\" x=\"{at:0.#}\" y=\"{baseline:0.#}\" text-anchor=\"{side}\">{text}</text>"));
                 break;
             }
         }

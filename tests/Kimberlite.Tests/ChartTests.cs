@@ -85,8 +85,12 @@ public sealed partial class ChartTests(BundledApp app) : IClassFixture<BundledAp
         Assert.Contains("Production — Kimberley Process", carats);
         Assert.Contains("Exports — IDEX Online via Canadian Mining Report (citing KP)", carats);
         Assert.Contains("Production — Kimberley Process: no figure published for 2013, 2014, 2015; the line breaks.", carats);
-        // Values readable without a mouse: the latest export, 50,433 ct in 2020, is written on the chart.
-        Assert.Contains(">50,433</text>", carats);
+        // Values readable without a mouse: the latest production is written on the chart; IDEX Online gave one year, 50,433 ct
+        // in 2020, said beside the chart rather than drawn as a lone dot.
+        Assert.Contains(">27,549</text>", carats);
+        Assert.Contains("One year published only, not drawn: Exports — President Touadera", carats);
+        Assert.Contains("Production — Visual Capitalist (KP data + estimates by Dr Ashok Damarupurshad) 2022: 118,044 ct", carats);
+        Assert.Contains("Exports — IDEX Online via Canadian Mining Report (citing KP) 2020: 50,433 ct", carats);
         Assert.DoesNotContain("<script", html[html.IndexOf("id=\"charts-title\"", StringComparison.Ordinal)..html.IndexOf("id=\"findings-title\"", StringComparison.Ordinal)]);
     }
 
@@ -113,6 +117,78 @@ public sealed partial class ChartTests(BundledApp app) : IClassFixture<BundledAp
         Assert.Matches("<text class=\"axis\"[^>]*>(19|20)\\d\\d</text>", chart);
         Assert.Contains("<table class=\"chart-table\">", chart);
     }
+
+    [Fact]
+    public async Task DrCongosChartsDrawNoPublisherAsALoneDotAndNameTheOneYearPublishersWithTheirValues()
+    {
+        var html = await Get("/countries/COD");
+        var charts = Charts(html);
+
+        Assert.NotEmpty(charts);
+        Assert.All(charts, chart =>
+        {
+            var svg = Svg().Match(chart).Value;
+            // Each drawn line has a class of its own (metric and dash): none is a single point.
+            var dots = ChartDot().Matches(svg).GroupBy(m => m.Groups[1].Value).ToList();
+            Assert.All(dots, line => Assert.True(line.Count() > 1, $"{line.Key} is one dot"));
+            // At most three publishers a metric, each with its own dash in the key.
+            foreach (var metric in new[] { "production", "export" })
+            {
+                var keys = KeyLine().Matches(chart).Select(m => m.Groups[1].Value).Where(c => c.StartsWith(metric + " ", StringComparison.Ordinal)).ToList();
+                Assert.InRange(keys.Count, 0, 3);
+                Assert.Equal(keys.Count, keys.Distinct().Count());
+            }
+        });
+        var carats = Charts(html).Single(c => c.Contains("id=\"chart-carats\"", StringComparison.Ordinal));
+        var note = Tag().Replace(OneYearNote().Match(carats).Value, "");
+        // data/national_stats.csv: the Ministry of Mines' annual report gave DR Congo's exports of 2022 alone, 11 683 439,31 ct.
+        Assert.Contains("Une seule année publiée, non tracée :", note);
+        Assert.Contains("Exportations — Ministry of Mines annual report 2022 (via mines.cd) 2022 : 11,7 M ct", note);
+        Assert.DoesNotContain("Ministry of Mines annual report 2022 (via mines.cd)", Svg().Match(carats).Value);
+        // Left out of the drawing, never of the chart's table.
+        Assert.Contains("Ministry of Mines annual report 2022 (via mines.cd)</span></th>", carats);
+    }
+
+    [Fact]
+    public async Task ASourceConflictsChartShowsBothDisputedValuesAtItsYearRingedAndInItsTable()
+    {
+        var list = await Get("/findings?country=AGO&state=all");
+        var id = AngolaConflict().Match(list).Groups[1].Value;
+        Assert.NotEmpty(id);
+
+        var chart = Charts(await Get($"/findings/{id}")).Single();
+        var svg = Svg().Match(chart).Value;
+
+        // Angola 2005 production: Kimberley Process 7 079 120,65 ct, Macauhub / Lusa 6 000 000 ct.
+        Assert.Contains(">7,08 M</text>", svg);
+        Assert.Contains(">6 M</text>", svg);
+        Assert.Equal(2, Regex.Matches(svg, "class=\"marked\"").Count);
+        // The exact value as each database keeps its scale: 7079120.65 or 7079120.650.
+        Assert.Matches("data-value=\"7079120\\.650*\"", chart);
+        Assert.Matches("data-value=\"6000000(\\.0*)?\"", chart);
+        Assert.Contains("Production — <span lang=\"en\" title=\"tel que publié\">Macauhub / Lusa</span>", chart);
+        // Two publishers of one metric: the same colour, two dashes.
+        Assert.Contains("class=\"production style0\"", chart);
+        Assert.Contains("class=\"production style1\"", chart);
+    }
+
+    [GeneratedRegex("href=\"/findings/(\\d+)\">Sources en désaccord — Angola, 2005 \\(volume en carats · Macauhub / Lusa\\)")]
+    private static partial Regex AngolaConflict();
+
+    [GeneratedRegex("<svg viewBox.*?</svg>", RegexOptions.Singleline)]
+    private static partial Regex Svg();
+
+    [GeneratedRegex("<circle class=\"((?:production|export) style\\d)\"")]
+    private static partial Regex ChartDot();
+
+    [GeneratedRegex("<svg class=\"key-line\"[^>]*><line class=\"([^\"]+)\"")]
+    private static partial Regex KeyLine();
+
+    [GeneratedRegex("<p class=\"chart-note left-out one-year\">.*?</p>", RegexOptions.Singleline)]
+    private static partial Regex OneYearNote();
+
+    [GeneratedRegex("<[^>]+>")]
+    private static partial Regex Tag();
 
     [GeneratedRegex("href=\"/findings/(\\d+)\"")]
     private static partial Regex FindingLink();

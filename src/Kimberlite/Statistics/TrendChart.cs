@@ -8,6 +8,9 @@ namespace Kimberlite.Statistics;
 /// <summary>One line of a chart: a metric's points that one publisher gave (docs/decisions/035).</summary>
 public sealed record ChartLine(string Metric, string Publisher, string Css, int Style, IReadOnlyList<SeriesPoint> Points)
 {
+    /// <summary>Drawn even with one point and beyond the most per metric: a finding's input must be on its chart.</summary>
+    public bool Kept { get; init; }
+
     /// <summary>Years without a point between the line's first and last: drawn as gaps.</summary>
     public IReadOnlyList<int> MissingYears => Points.Count == 0 ? []
         : Enumerable.Range(Points.Min(p => p.Year), Points.Max(p => p.Year) - Points.Min(p => p.Year) + 1).Except(Points.Select(p => p.Year)).ToList();
@@ -22,13 +25,37 @@ public sealed class TrendChart
 {
     private const int Width = 320, Height = 180, Left = 46, Right = 14, Top = 16, Bottom = 22;
 
+    /// <summary>Publishers drawn per metric: beyond three, dashes can no longer be told apart.</summary>
+    public const int MostPerMetric = 3;
+
+    /// <summary>The lines drawn, each with its own dash within its metric.</summary>
     public IReadOnlyList<ChartLine> Lines { get; }
-    public bool IsEmpty => Lines.All(l => l.Points.Count == 0);
+
+    /// <summary>Publishers not drawn (one year only, or beyond the most per metric): said beside the chart and in its table.</summary>
+    public IReadOnlyList<ChartLine> LeftOut { get; }
+
+    public bool IsEmpty => Lines.Count == 0 && LeftOut.Count == 0;
+
+    /// <summary>Every year of the chart's table, drawn or left out.</summary>
     public IReadOnlyList<int> Years { get; }
 
-    public TrendChart(IEnumerable<ChartLine> lines) =>
-        (Lines, Years) = (lines.Where(l => l.Points.Count > 0).ToList() is var kept ? kept : [],
-            kept.SelectMany(l => l.Points).Select(p => p.Year).Distinct().Order().ToList());
+    public TrendChart(IEnumerable<ChartLine> lines)
+    {
+        var all = lines.Where(l => l.Points.Count > 0).ToList();
+        var drawn = new List<ChartLine>();
+        foreach (var metric in all.GroupBy(l => l.Metric))
+        {
+            // A publisher of one year is a lone dot whose dash no key can show: it is said, not drawn.
+            var kept = metric.Where(l => l.Kept).ToList();
+            var shown = kept.Concat(metric.Where(l => !l.Kept && l.Points.Count > 1).Take(Math.Max(0, MostPerMetric - kept.Count)))
+                .OrderByDescending(l => l.Points.Count).ThenBy(l => l.Publisher, StringComparer.Ordinal);
+            drawn.AddRange(shown.Select((l, i) => l with { Style = i }));
+        }
+        Lines = drawn;
+        var drawnKeys = drawn.Select(d => (d.Metric, d.Publisher)).ToHashSet();
+        LeftOut = all.Where(l => !drawnKeys.Contains((l.Metric, l.Publisher))).ToList();
+        Years = all.SelectMany(l => l.Points).Select(p => p.Year).Distinct().Order().ToList();
+    }
 
     /// <summary>A metric's points cut into one line per publisher, the most drawn publisher first.</summary>
     public static IEnumerable<ChartLine> ByPublisher(string metric, string css, IReadOnlyList<SeriesPoint> points, string unknownPublisher) =>
@@ -39,9 +66,10 @@ public sealed class TrendChart
     /// <summary>The chart, or null when nothing is drawn. <paramref name="marked"/> rings a year (the one a finding speaks of).</summary>
     public string? Svg(string label, int? marked = null)
     {
-        if (IsEmpty)
+        if (Lines.Count == 0)
             return null;
-        int first = Years[0], last = Years[^1];
+        var years = Lines.SelectMany(l => l.Points).Select(p => p.Year).ToList();
+        int first = years.Min(), last = years.Max();
         var top = NiceCeiling(Lines.SelectMany(l => l.Points).Max(p => p.Value));
         double plotW = Width - Left - Right, plotH = Height - Top - Bottom;
         double X(int year) => first == last ? Left + plotW / 2 : Left + plotW * (year - first) / (last - first);
@@ -74,7 +102,7 @@ public sealed class TrendChart
         var wanted = new List<(int Rank, double X, double Y, string Css, string Text)>();
         foreach (var line in Lines)
         {
-            var css = $"{line.Css} style{line.Style % 3}";
+            var css = $"{line.Css} style{line.Style % 5}";
             // A year without a figure breaks the line: nothing is drawn where nothing was published.
             foreach (var run in Runs(line.Points))
                 if (run.Count > 1)
@@ -83,37 +111,43 @@ public sealed class TrendChart
                 svg.Append(Invariant($"<circle class=\"{css}\" cx=\"{X(point.Year):0.#}\" cy=\"{Y(point.Value):0.#}\" r=\"2.5\"/>"));
             // Values readable without a mouse: every point of a short line, else its last point and any point standing alone.
             var lone = Runs(line.Points).Where(r => r.Count == 1).SelectMany(r => r).ToHashSet();
-            foreach (var point in line.Points.Where(p => line.Points.Count <= 4 || lone.Contains(p) || p == line.Points[^1]))
-                wanted.Add((point == line.Points[^1] ? 0 : lone.Contains(point) ? 1 : 2, X(point.Year), Y(point.Value), line.Css, Amounts.Compact(point.Value)));
+            foreach (var point in line.Points.Where(p => line.Points.Count <= 4 || lone.Contains(p) || p == line.Points[^1] || p.Year == marked))
+                wanted.Add((point.Year == marked ? 0 : point == line.Points[^1] ? 1 : lone.Contains(point) ? 2 : 3, X(point.Year), Y(point.Value), line.Css, Amounts.Compact(point.Value)));
         }
-        svg.Append(PlaceValues(wanted));
-        foreach (var point in Lines.SelectMany(l => l.Points).Where(p => p.Year == marked).Take(1))
-            svg.Append(Invariant($"<circle class=\"marked\" cx=\"{X(point.Year):0.#}\" cy=\"{Y(point.Value):0.#}\" r=\"6\"/>"));
+        // Every value of the year a finding speaks of is ringed: the disputed ones sit side by side, their labels clear of the rings.
+        var rings = Lines.SelectMany(l => l.Points).Where(p => p.Year == marked).Select(p => (X: X(p.Year), Y: Y(p.Value))).ToList();
+        svg.Append(PlaceValues(wanted, rings));
+        foreach (var (x, y) in rings)
+            svg.Append(Invariant($"<circle class=\"marked\" cx=\"{x:0.#}\" cy=\"{y:0.#}\" r=\"6\"/>"));
         return svg.Append("</svg>").ToString();
     }
 
     /// <summary>
-    /// Value labels that never cover one another (Angola's publishers end in the same years): each latest value first,
-    /// then lone points, then the rest; a label goes above its point, else below, else it is left to the chart's table.
+    /// Value labels that never cover one another (Angola's publishers end in the same years): the values of the year a
+    /// finding speaks of first, then each latest value, then lone points, then the rest; a label goes above its point, else below,
+    /// else beside it, else it is left to the chart's table.
     /// </summary>
-    private static string PlaceValues(List<(int Rank, double X, double Y, string Css, string Text)> wanted)
+    private static string PlaceValues(List<(int Rank, double X, double Y, string Css, string Text)> wanted, List<(double X, double Y)> rings)
     {
         const double glyph = 6.6, height = 10, gap = 3;
-        var placed = new List<(double Left, double Top, double Right, double Bottom)>();
+        var placed = rings.Select(r => (Left: r.X - 6, Top: r.Y - 6, Right: r.X + 6, Bottom: r.Y + 6)).ToList();
         var svg = new StringBuilder();
         foreach (var (_, x, y, css, text) in wanted.OrderBy(w => w.Rank).ThenByDescending(w => w.X))
         {
             var width = text.Length * glyph;
             var anchor = x > Width - Right - width / 2 ? "end" : x < Left + width / 2 ? "start" : "middle";
-            var left = anchor == "end" ? x - width : anchor == "start" ? x : x - width / 2;
-            foreach (var baseline in new[] { y - 5, y + 13 })
+            var middle = anchor == "end" ? x - width : anchor == "start" ? x : x - width / 2;
+            // Above the point, else below, else beside it (right, then left): a ringed year's values sit close together.
+            // A ringed point's label stands clear of its ring.
+            var pad = rings.Any(r => Math.Abs(r.X - x) < 0.01 && Math.Abs(r.Y - y) < 0.01) ? 4 : 0;
+            foreach (var (at, left, baseline, side) in new[] { (x, middle, y - 5 - pad, anchor), (x, middle, y + 13 + pad, anchor), (x + 9 + pad / 4.0, x + 9 + pad / 4.0, y + 3.5, "start"), (x - 9 - pad / 4.0, x - 9 - pad / 4.0 - width, y + 3.5, "end") })
             {
                 var box = (Left: left - gap, Top: baseline - height, Right: left + width + gap, Bottom: baseline + 3);
-                if (box.Top < 0 || box.Bottom > Height - Bottom
+                if (box.Top < 0 || box.Bottom > Height - Bottom || box.Left < 0 || box.Right > Width
                     || placed.Any(b => b.Left < box.Right && box.Left < b.Right && b.Top < box.Bottom && box.Top < b.Bottom))
                     continue;
                 placed.Add(box);
-                svg.Append(Invariant($"<text class=\"value {css}\" x=\"{x:0.#}\" y=\"{baseline:0.#}\" text-anchor=\"{anchor}\">{text}</text>"));
+                svg.Append(Invariant($"<text class=\"value {css}\" x=\"{at:0.#}\" y=\"{baseline:0.#}\" text-anchor=\"{side}\">{text}</text>"));
                 break;
             }
         }

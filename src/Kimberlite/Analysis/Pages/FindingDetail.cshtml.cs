@@ -114,17 +114,37 @@ public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, F
         };
     }
 
-    /// <summary>The yearly series the finding speaks of, one line per publisher; the page rings the year in question.</summary>
+    /// <summary>
+    /// The yearly series the finding speaks of, one line per publisher, and every input of the finding at its year,
+    /// kept on the chart even when its publisher gave that year alone (a disputed value is never left off); the page rings the year.
+    /// </summary>
     private async Task<TrendChart?> ChartAsync(Finding finding, CancellationToken cancellationToken)
     {
         var profile = await reader.ProfileAsync(finding.CountryIso3, cancellationToken);
-        var series = finding.Metric switch { Metric.Production => profile.Production, Metric.Import => profile.Imports, _ => profile.Exports };
         IReadOnlyList<SeriesPoint> Points(MetricSeries s) => finding.Measure switch { Measures.Carats => s.Carats, Measures.Usd => s.Usd, _ => s.UsdPerCarat };
-        IEnumerable<ChartLine> Lines(MetricSeries s) =>
-            TrendChart.ByPublisher(localizer[$"Metric_{s.Metric}"], s.Metric == Metric.Production ? "production" : "export", Points(s), localizer["Source_Unknown"]);
+        MetricSeries Series(Metric metric) => metric switch { Metric.Production => profile.Production, Metric.Import => profile.Imports, _ => profile.Exports };
         // A balance sets exports against production: both are drawn.
-        var chart = new TrendChart(finding.Rule == FindingRule.Balance && finding.Measure == Measures.Carats
-            ? Lines(profile.Production).Concat(Lines(profile.Exports)) : Lines(series));
+        var metrics = finding.Rule == FindingRule.Balance && finding.Measure == Measures.Carats ? new[] { Metric.Production, Metric.Export } : [finding.Metric is Metric.Production or Metric.Import ? finding.Metric : Metric.Export];
+        var lines = metrics.SelectMany(m => TrendChart.ByPublisher(localizer[$"Metric_{m}"], Css(m), Points(Series(m)), localizer["Source_Unknown"])).ToList();
+        foreach (var input in Inputs.Where(i => i.Unit == Measures.UnitOf(finding.Measure) && !i.Role.StartsWith("peer", StringComparison.Ordinal)))
+        {
+            var metric = input.Role switch { "production" => Metric.Production, "exports" => Metric.Export, "imports" => Metric.Import, _ => metrics[0] };
+            if ((input.Period is { Length: >= 4 } p && int.TryParse(p[..4], out var y) ? y : finding.Year) is not { } year)
+                continue;
+            var publisher = input.Publisher?.Trim() ?? localizer["Source_Unknown"];
+            var at = lines.FindIndex(l => l.Metric == localizer[$"Metric_{metric}"] && l.Publisher == publisher);
+            if (at < 0)
+                lines.Add(new ChartLine(localizer[$"Metric_{metric}"], publisher, Css(metric), 0, [Point(year, input.Value, publisher)]) { Kept = true });
+            else if (lines[at].Points.Any(p => p.Year == year))
+                lines[at] = lines[at] with { Kept = true };
+            else
+                lines[at] = lines[at] with { Kept = true, Points = lines[at].Points.Append(Point(year, input.Value, publisher)).OrderBy(p => p.Year).ToList() };
+        }
+        var chart = new TrendChart(lines);
         return chart.IsEmpty ? null : chart;
+
+        SeriesPoint Point(int year, decimal value, string publisher) =>
+            new(year, value, new Figure { CountryIso3 = finding.CountryIso3, MetricText = "", YearText = $"{year}", SourcePublisher = publisher });
+        static string Css(Metric metric) => metric == Metric.Production ? "production" : "export";
     }
 }

@@ -148,6 +148,6 @@ public sealed partial class PhoneTests(BundledApp app) : IClassFixture<BundledAp
     private static partial Regex FindingTitle();
     [GeneratedRegex("<li id=\"incident-\\d+\"")]
     private static partial Regex IncidentItem();
-    [GeneratedRegex("<option value=\"([^\"]+)\" data-id=\"(\\d+)\"></option>")]
+    [GeneratedRegex("<option value=\"([^\"]+)\" data-id=\"(\\d+)\"[^>]*></option>")]
     private static partial Regex SiteOption();
 }

@@ -22,6 +22,25 @@ public sealed class PhoneTests(Browser browser, KimberliteServer server) : IClas
         return page;
     }
 
+    /// <summary>A new monitor of RELUFA on the field form, on a phone, once the form's script has put its handlers on.</summary>
+    private async Task<IPage> FieldFormAsync(IBrowserContext context, List<string>? said = null)
+    {
+        var monitor = await server.CreateMemberAsync(Kimberlite.Accounts.MemberRole.Monitor);
+        var page = await PhoneAsync(context);
+        if (said is not null)
+        {
+            // What the page's script says goes wrong, so a failure says why.
+            page.Console += (_, m) => said.Add($"{m.Type}: {m.Text}");
+            page.PageError += (_, e) => said.Add($"error: {e}");
+            page.FrameNavigated += (_, f) => said.Add($"navigated: {f.Url}");
+        }
+        await SignInPage.SignInAsync(page, server, monitor, KimberliteServer.Password);
+        await page.GotoAsync("/field/new");
+        // The form's script says the connection's state last, once its handlers are on: before that a click would post the page itself.
+        await Expect(page.Locator("#connection")).Not.ToBeEmptyAsync();
+        return page;
+    }
+
     private static Task<int> WidthAsync(IPage page) => page.EvaluateAsync<int>("document.documentElement.scrollWidth");
 
     [Fact]
@@ -77,18 +96,9 @@ public sealed class PhoneTests(Browser browser, KimberliteServer server) : IClas
     [Fact]
     public async Task AMonitorOnA360PixelPhoneRecordsAVisitByTypingPartOfTheSitesName()
     {
-        var monitor = await server.CreateMemberAsync(Kimberlite.Accounts.MemberRole.Monitor);
         await using var context = await browser.NewReaderAsync(server, "fr-FR,fr");
-        var page = await PhoneAsync(context);
-        // What the page's script says goes wrong, so a failure below says why.
         var said = new List<string>();
-        page.Console += (_, m) => said.Add($"{m.Type}: {m.Text}");
-        page.PageError += (_, e) => said.Add($"error: {e}");
-        page.FrameNavigated += (_, f) => said.Add($"navigated: {f.Url}");
-        await SignInPage.SignInAsync(page, server, monitor, KimberliteServer.Password);
-        await page.GotoAsync("/field/new");
-        // The form's script says the connection's state last, once its handlers are on: before that a click would post the page itself.
-        await Expect(page.Locator("#connection")).Not.ToBeEmptyAsync();
+        var page = await FieldFormAsync(context, said);
 
         Assert.True(await WidthAsync(page) <= 360, $"the form is {await WidthAsync(page)} px wide");
         // RELUFA works in Cameroon: the form starts there.
@@ -135,12 +145,8 @@ public sealed class PhoneTests(Browser browser, KimberliteServer server) : IClas
     public async Task AnIncidentAtAKnownSiteStartsAtTheSitesPlaceAndCountry()
     {
         // Coordinates are required, and the site list already holds them: the monitor no longer types them again.
-        var monitor = await server.CreateMemberAsync(Kimberlite.Accounts.MemberRole.Monitor);
         await using var context = await browser.NewReaderAsync(server, "fr-FR,fr");
-        var page = await PhoneAsync(context);
-        await SignInPage.SignInAsync(page, server, monitor, KimberliteServer.Password);
-        await page.GotoAsync("/field/new");
-        await Expect(page.Locator("#connection")).Not.ToBeEmptyAsync();
+        var page = await FieldFormAsync(context);
         var site = page.Locator("#site-list option[data-country='CAF']").First;
         var (label, latitude) = (await site.GetAttributeAsync("value"), await site.GetAttributeAsync("data-lat"));
 
@@ -159,12 +165,8 @@ public sealed class PhoneTests(Browser browser, KimberliteServer server) : IClas
     [Fact]
     public async Task AMonitorRecordsAnIncidentWithTheKeyboardAlone()
     {
-        var monitor = await server.CreateMemberAsync(Kimberlite.Accounts.MemberRole.Monitor);
         await using var context = await browser.NewReaderAsync(server, "fr-FR,fr");
-        var page = await PhoneAsync(context);
-        await SignInPage.SignInAsync(page, server, monitor, KimberliteServer.Password);
-        await page.GotoAsync("/field/new");
-        await Expect(page.Locator("#connection")).Not.ToBeEmptyAsync();
+        var page = await FieldFormAsync(context);
 
         // Tab from the top of the page to each field, as a person without a mouse or a touch screen would.
         async Task TabToAsync(string field)

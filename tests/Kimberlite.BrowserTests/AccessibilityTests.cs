@@ -28,7 +28,7 @@ public sealed class AccessibilityTests(Browser browser, KimberliteServer server,
     private static readonly string[] MemberPages =
     [
         "/account", "/account/two-factor", "/account/mentions", "/organisations", "/organisations/RELUFA", "/import",
-        "/field/incidents", "/field/visits", "/field/new", "/comments", "/advocacy/recommendations/new",
+        "/field/incidents", "/field/visits", "/field/new", "/advocacy/recommendations/new",
         "/advocacy/meetings/new", "/library/upload",
     ];
 

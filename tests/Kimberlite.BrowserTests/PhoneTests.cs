@@ -13,7 +13,7 @@ public sealed class PhoneTests(Browser browser, KimberliteServer server) : IClas
         ["/", "/countries", "/countries/COD", "/countries/AGO", "/datasets", "/findings", "/sites", "/sites?q=a&page=2", "/map", "/library", "/advocacy",
          "/advocacy/meetings", "/labels", "/account/signin"];
     private static readonly string[] MemberPages =
-        ["/field/new", "/field/incidents", "/field/visits", "/import", "/account", "/account/mentions", "/organisations/RELUFA", "/library/upload", "/sites/edit", "/comments"];
+        ["/field/new", "/field/incidents", "/field/visits", "/import", "/account", "/account/mentions", "/organisations/RELUFA", "/library/upload", "/sites/edit"];
 
     private async Task<IPage> PhoneAsync(IBrowserContext context)
     {

@@ -91,9 +91,10 @@ public sealed class FindingTexts(IStringLocalizer<Texts> texts, CountryNamer nam
     public string Period(Finding f) => texts.YearAndPeriod(f.PeriodText);
 
     /// <summary>The plain sentence that states the finding with its numbers.</summary>
-    public string Explain(Finding f)
+    public string Explain(Finding f) => Explain(f, Inputs(f));
+
+    private string Explain(Finding f, IReadOnlyList<FindingInput> inputs)
     {
-        var inputs = Inputs(f);
         string Publisher(string role) => inputs.FirstOrDefault(i => i.Role == role)?.Publisher ?? texts["Source_Unknown"];
         var country = names.Name(f.CountryIso3);
         // The sentences this class owns name a country with its article and preposition (decision 023).
@@ -124,8 +125,9 @@ public sealed class FindingTexts(IStringLocalizer<Texts> texts, CountryNamer nam
     /// <summary>The sentence for a page: the publishers' names in it, kept as they publish them, are marked lang="en" (a screen reader says them in English).</summary>
     public IHtmlContent ExplainHtml(Finding f)
     {
-        var html = HtmlEncoder.Default.Encode(Explain(f));
-        var names = Inputs(f).Select(i => i.Publisher).Append(f.RateSource).OfType<string>().Select(n => n.Trim())
+        var inputs = Inputs(f);
+        var html = HtmlEncoder.Default.Encode(Explain(f, inputs));
+        var names = inputs.Select(i => i.Publisher).Append(f.RateSource).OfType<string>().Select(n => n.Trim())
             .Where(n => n.Length > 2 && n.Any(char.IsLetter)).Distinct().OrderByDescending(n => n.Length).ToList();
         if (names.Count == 0 || Formats.Language == "en")
             return new HtmlString(html);

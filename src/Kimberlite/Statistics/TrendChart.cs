@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Kimberlite.Infrastructure.Localization;
+using Microsoft.Extensions.Localization;
 
 namespace Kimberlite.Statistics;
 
@@ -57,11 +58,17 @@ public sealed class TrendChart
         Years = all.SelectMany(l => l.Points).Select(p => p.Year).Distinct().Order().ToList();
     }
 
-    /// <summary>A metric's points cut into one line per publisher, the most drawn publisher first.</summary>
-    public static IEnumerable<ChartLine> ByPublisher(string metric, string css, IReadOnlyList<SeriesPoint> points, string unknownPublisher) =>
-        points.GroupBy(p => p.Source.SourcePublisher?.Trim() ?? unknownPublisher)
+    /// <summary>A metric's colour on every chart: production its own, exports (and imports) the other.</summary>
+    public static string Css(Metric metric) => metric == Metric.Production ? "production" : "export";
+
+    /// <summary>A metric's name on a chart, in the reader's language.</summary>
+    public static string Name(IStringLocalizer texts, Metric metric) => texts[$"Metric_{metric}"];
+
+    /// <summary>A metric's points cut into one line per publisher, the most drawn publisher first, named in the reader's language.</summary>
+    public static IEnumerable<ChartLine> ByPublisher(IStringLocalizer texts, Metric metric, IReadOnlyList<SeriesPoint> points) =>
+        points.GroupBy(p => p.Source.SourcePublisher?.Trim() ?? texts["Source_Unknown"])
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Select((g, i) => new ChartLine(metric, g.Key, css, i, g.OrderBy(p => p.Year).ToList()));
+            .Select((g, i) => new ChartLine(Name(texts, metric), g.Key, Css(metric), i, g.OrderBy(p => p.Year).ToList()));
 
     /// <summary>The chart, or null when nothing is drawn. <paramref name="marked"/> rings a year (the one a finding speaks of).</summary>
     public string? Svg(string label, int? marked = null)
@@ -192,7 +199,7 @@ public sealed class TrendChart
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>What the chart partial draws: the chart, its title and unit, which measure ("carats", "usd", "perCarat") and a year to ring.</summary>
+/// <summary>What the chart partial draws: the chart, its title and unit, its measure (one of <see cref="Kimberlite.Analysis.Measures"/>) and a year to ring.</summary>
 // Compact: a dashboard card keys each metric once and folds the key per source with the sentences and the table (docs/decisions/040).
 public sealed record TrendChartView(string Id, string Title, string Unit, string Measure, TrendChart Chart, int? Marked = null, string? Label = null, bool Compact = false);
 

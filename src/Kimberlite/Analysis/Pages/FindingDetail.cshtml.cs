@@ -125,16 +125,16 @@ public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, F
         MetricSeries Series(Metric metric) => metric switch { Metric.Production => profile.Production, Metric.Import => profile.Imports, _ => profile.Exports };
         // A balance sets exports against production: both are drawn.
         var metrics = finding.Rule == FindingRule.Balance && finding.Measure == Measures.Carats ? new[] { Metric.Production, Metric.Export } : [finding.Metric is Metric.Production or Metric.Import ? finding.Metric : Metric.Export];
-        var lines = metrics.SelectMany(m => TrendChart.ByPublisher(localizer[$"Metric_{m}"], Css(m), Points(Series(m)), localizer["Source_Unknown"])).ToList();
+        var lines = metrics.SelectMany(m => TrendChart.ByPublisher(localizer, m, Points(Series(m)))).ToList();
         foreach (var input in Inputs.Where(i => i.Unit == Measures.UnitOf(finding.Measure) && !i.Role.StartsWith("peer", StringComparison.Ordinal)))
         {
             var metric = input.Role switch { "production" => Metric.Production, "exports" => Metric.Export, "imports" => Metric.Import, _ => metrics[0] };
             if ((input.Period is { Length: >= 4 } p && int.TryParse(p[..4], out var y) ? y : finding.Year) is not { } year)
                 continue;
             var publisher = input.Publisher?.Trim() ?? localizer["Source_Unknown"];
-            var at = lines.FindIndex(l => l.Metric == localizer[$"Metric_{metric}"] && l.Publisher == publisher);
+            var at = lines.FindIndex(l => l.Metric == TrendChart.Name(localizer, metric) && l.Publisher == publisher);
             if (at < 0)
-                lines.Add(new ChartLine(localizer[$"Metric_{metric}"], publisher, Css(metric), 0, [Point(year, input.Value, publisher)]) { Kept = true });
+                lines.Add(new ChartLine(TrendChart.Name(localizer, metric), publisher, TrendChart.Css(metric), 0, [Point(year, input.Value, publisher)]) { Kept = true });
             else if (lines[at].Points.Any(p => p.Year == year))
                 lines[at] = lines[at] with { Kept = true };
             else
@@ -145,6 +145,5 @@ public sealed class FindingDetailModel(KimberliteDb db, FindingsEngine engine, F
 
         SeriesPoint Point(int year, decimal value, string publisher) =>
             new(year, value, new Figure { CountryIso3 = finding.CountryIso3, MetricText = "", YearText = $"{year}", SourcePublisher = publisher });
-        static string Css(Metric metric) => metric == Metric.Production ? "production" : "export";
     }
 }

@@ -57,12 +57,12 @@ public sealed class CountryModel(StatisticsReader reader, CountryNamer names, IS
         var series = new[] { Profile.Production, Profile.Exports };
         var charts = new (string Measure, string Title, string Unit, Func<MetricSeries, IReadOnlyList<SeriesPoint>> Points)[]
         {
-            ("carats", texts["Measure_Carats"], "ct", s => s.Carats),
-            ("usd", texts["Measure_Usd"], "US$", s => s.Usd),
-            ("perCarat", texts["Measure_UsdPerCarat"], "US$/ct", s => s.UsdPerCarat),
+            (Measures.Carats, texts["Measure_Carats"], "ct", s => s.Carats),
+            (Measures.Usd, texts["Measure_Usd"], "US$", s => s.Usd),
+            (Measures.UsdPerCarat, texts["Measure_UsdPerCarat"], "US$/ct", s => s.UsdPerCarat),
         };
         return charts.Select(c => new TrendChartView($"chart-{c.Measure}", c.Title, c.Unit, c.Measure,
-                new TrendChart(series.SelectMany(s => TrendChart.ByPublisher(texts[$"Metric_{s.Metric}"], s.Metric == Metric.Production ? "production" : "export", c.Points(s), texts["Source_Unknown"]))), Label: texts["Chart_AriaLabel", c.Title, Name]))
+                new TrendChart(series.SelectMany(s => TrendChart.ByPublisher(texts, s.Metric, c.Points(s)))), Label: texts["Chart_AriaLabel", c.Title, Name]))
             .Where(v => !v.Chart.IsEmpty).ToList();
     }
 
